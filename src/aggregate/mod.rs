@@ -1,0 +1,217 @@
+//! Aggregation: the validated registers and a period become one [`Report`],
+//! computed once and rendered by every output. The two large registers go
+//! through polars (`frames`); the small ones are summed directly.
+
+pub mod frames;
+pub mod model;
+mod sections;
+
+use chrono::Datelike;
+
+use crate::dates::{from_days, month_name, to_days};
+use crate::diag::{Diagnostics, Severity};
+use crate::period::Period;
+use crate::reference::{Category, Countries, CountryId};
+use crate::registers::Registers;
+
+pub use model::*;
+
+/// A failure inside the aggregation engine (never the user's data).
+#[derive(Debug, thiserror::Error)]
+#[error("errore interno nell'aggregazione: {0}")]
+pub struct AggregateError(#[from] polars::prelude::PolarsError);
+
+/// Percentage with one decimal; 0 when the total is 0.
+pub fn pct(n: u64, total: u64) -> f64 {
+    if total == 0 { 0.0 } else { (n as f64 * 1000.0 / total as f64).round() / 10.0 }
+}
+
+/// Everything aggregation needs besides the registers.
+pub struct Inputs<'a> {
+    /// The registers, validated.
+    pub regs: &'a Registers,
+    /// Validation's diagnostics (for the data-quality appendix).
+    pub diags: &'a Diagnostics,
+    /// The period.
+    pub period: &'a Period,
+    /// The period's notes: path and Markdown text.
+    pub notes: Option<(String, String)>,
+}
+
+/// Computes the report.
+pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
+    let regs = inp.regs;
+    let p = inp.period;
+    let access_frame = frames::AccessFrame::new(&regs.accessi)?;
+    let user_frame = frames::UserFrame::new(&regs.utenti)?;
+    let (s, e) = (to_days(p.start), to_days(p.end));
+    let ac = access_frame.counts(s, e)?;
+    let uc = user_frame.counts(s, e)?;
+    let users = sections::users(regs, &uc, p);
+    let history = sections::history(regs, &user_frame, p, &users.by_category, users.total)?;
+    let applications = sections::applications(regs, p);
+    Ok(Report {
+        schema: 1,
+        generator: Generator { name: "integra".into(), version: env!("CARGO_PKG_VERSION").into() },
+        period: PeriodOut {
+            code: p.code.clone(),
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+            label: p.label(),
+            kind: p.kind,
+        },
+        centre: sections::centre(&regs.centro, p),
+        accesses: accesses(regs, &ac, p),
+        users,
+        history,
+        applications_total: applications.iter().map(|a| a.count).sum(),
+        applications,
+        courses: sections::courses(regs, p),
+        events: sections::events(regs, p),
+        needs: inp
+            .notes
+            .as_ref()
+            .map(|(src, md)| Needs { source: src.clone(), typst: crate::render::markdown::to_typst(md) }),
+        data_quality: quality(inp.diags),
+        sources: regs
+            .files
+            .iter()
+            .map(|f| SourceOut {
+                register: f.src.register.clone(),
+                file: f.src.file.clone(),
+                sheet: f.src.sheet.clone(),
+                rows: f.rows,
+                sha256: f.sha256.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Country counts sorted by count descending, then name.
+pub fn country_counts(counts: &[(u32, u64)], total: Option<u64>) -> Vec<CountryCount> {
+    let c = Countries::get();
+    let mut v: Vec<CountryCount> = counts
+        .iter()
+        .map(|&(id, n)| {
+            let country = c.country(id as CountryId);
+            CountryCount {
+                country: country.name.clone(),
+                iso2: country.iso2.clone(),
+                count: n,
+                share: total.map(|t| pct(n, t)),
+            }
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| crate::text::fold(&a.country).cmp(&crate::text::fold(&b.country)))
+    });
+    v
+}
+
+fn accesses(regs: &Registers, ac: &frames::AccessCounts, p: &Period) -> Accesses {
+    let total = ac.total;
+    let threshold = regs.centro.altro_sotto;
+    let by_country = country_counts(&ac.country, Some(total));
+    let (main, mut other): (Vec<_>, Vec<_>) = by_country.iter().cloned().partition(|c| c.count >= u64::from(threshold));
+    other.sort_by_key(|c| crate::text::fold(&c.country));
+    let other_count: u64 = other.iter().map(|c| c.count).sum();
+    let other_countries = other.into_iter().map(|c| CountryCount { share: None, ..c }).collect();
+
+    let mut kinds = vec![0u64; regs.type_count()];
+    for &(k, n) in &ac.kind {
+        if let Some(slot) = kinds.get_mut(k as usize) {
+            *slot += n;
+        }
+    }
+    let by_request_type = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| TypeCount { kind: regs.type_name(i as u16).to_string(), count: n, share: pct(n, total) })
+        .collect();
+
+    let months = p.months();
+    let mut per_month = vec![0u64; months.len()];
+    for &(day, n) in &ac.day {
+        let d = from_days(day);
+        if let Some(i) = months.iter().position(|&(y, m)| y == d.year() && m == d.month()) {
+            per_month[i] += n;
+        }
+    }
+    let by_month = months
+        .iter()
+        .zip(per_month)
+        .map(|(&(y, m), n)| MonthCount {
+            month: format!("{y}-{m:02}"),
+            label: format!("{} {y}", month_name(m)),
+            count: n,
+        })
+        .collect();
+
+    let has_referral = regs.accessi.referral.iter().any(|&r| r != crate::registers::NONE);
+    let mut by_referral: Vec<ReferralCount> = if has_referral {
+        ac.referral
+            .iter()
+            .map(|&(r, n)| ReferralCount {
+                source: if r == crate::registers::NONE {
+                    "non indicato".into()
+                } else {
+                    regs.accessi.referrals.get(r).to_string()
+                },
+                count: n,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    by_referral.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.source.cmp(&b.source)));
+
+    let mut by_gender = std::collections::BTreeMap::new();
+    for (code, key) in [(1, "F"), (2, "M"), (3, "X"), (0, "unknown")] {
+        by_gender.insert(key.to_string(), ac.gender.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum());
+    }
+    Accesses {
+        total,
+        main_countries: main,
+        by_country,
+        other: Other { threshold, count: other_count, share: pct(other_count, total), countries: other_countries },
+        by_request_type,
+        by_month,
+        by_referral,
+        by_gender,
+    }
+}
+
+/// Italiani / Comunitari / Extracomunitari of country counts at a date.
+pub fn categories(counts: &[(u32, u64)], at: chrono::NaiveDate) -> ByCategory {
+    let c = Countries::get();
+    let mut out = ByCategory::default();
+    for &(id, n) in counts {
+        match c.category(id as CountryId, at) {
+            Category::Italian => out.italian += n,
+            Category::Eu => out.eu += n,
+            Category::NonEu => out.non_eu += n,
+        }
+    }
+    out
+}
+
+fn quality(diags: &Diagnostics) -> DataQuality {
+    DataQuality {
+        errors: diags.count(Severity::Error),
+        warnings: diags.count(Severity::Warning),
+        infos: diags.count(Severity::Info),
+        warnings_list: diags
+            .sorted()
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .take(50)
+            .map(|d| QualityItem {
+                code: d.code.to_string(),
+                register: d.register.clone(),
+                file: d.file.clone(),
+                line: d.line,
+                message: d.message.clone(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,399 @@
+//! The report as plain data: computed once by `aggregate`, rendered by every
+//! output (JSON, CSV, terminal, Typst/PDF). Field names are the JSON keys of
+//! the contract in CLI.md; `report-templates/default/data.json` is a sample.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Version of this data's shape, for templates.
+    pub schema: u32,
+    /// The program that made it.
+    pub generator: Generator,
+    /// The period reported on.
+    pub period: PeriodOut,
+    /// The centre, from `centro.toml`.
+    pub centre: Centre,
+    /// The access log.
+    pub accesses: Accesses,
+    /// Users taken in charge.
+    pub users: Users,
+    /// Year-over-year counts, ending with the period.
+    pub history: Vec<HistoryRow>,
+    /// Applications by call.
+    pub applications: Vec<Application>,
+    /// Total applications.
+    pub applications_total: u64,
+    /// Courses active in the period.
+    pub courses: Vec<Course>,
+    /// Events in the period.
+    pub events: Vec<Event>,
+    /// The period's notes (needs observed), as Typst markup.
+    pub needs: Option<Needs>,
+    /// Errors and warnings of validation.
+    pub data_quality: DataQuality,
+    /// The files read.
+    pub sources: Vec<SourceOut>,
+}
+
+/// Name and version of integra.
+#[derive(Debug, Clone, Serialize)]
+pub struct Generator {
+    /// `integra`.
+    pub name: String,
+    /// Cargo version.
+    pub version: String,
+}
+
+/// The period with its labels.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodOut {
+    /// `2025H1`.
+    pub code: String,
+    /// ISO date.
+    pub start: String,
+    /// ISO date.
+    pub end: String,
+    /// `gennaio - giugno 2025`.
+    pub label: String,
+    /// year, semester, quarter, month, range.
+    pub kind: crate::period::PeriodKind,
+}
+
+/// A closure day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Closure {
+    /// ISO date.
+    pub date: String,
+    /// `giovedì 2 gennaio 2025`.
+    pub label: String,
+}
+
+/// One line of the opening-hours table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hours {
+    /// `lunedì`.
+    pub day: String,
+    /// `9 - 12` or `chiuso`.
+    pub morning: String,
+    /// `15 - 18` or `chiuso`.
+    pub afternoon: String,
+}
+
+/// A role and how many.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffOut {
+    /// Role.
+    pub role: String,
+    /// How many.
+    pub count: u32,
+}
+
+/// The centre's description.
+#[derive(Debug, Clone, Serialize)]
+pub struct Centre {
+    /// Name.
+    pub name: String,
+    /// Own comune.
+    pub comune: String,
+    /// ISO date, if known.
+    pub active_since: Option<String>,
+    /// `ottobre 2008`.
+    pub active_since_label: Option<String>,
+    /// One paragraph.
+    pub description: Option<String>,
+    /// Closures inside the period.
+    pub closures: Vec<Closure>,
+    /// Opening hours, Monday to Friday plus any weekend day with hours.
+    pub hours: Vec<Hours>,
+    /// A sentence under the hours.
+    pub hours_note: Option<String>,
+    /// Staff.
+    pub staff: Vec<StaffOut>,
+    /// A sentence under the staff.
+    pub staff_note: Option<String>,
+}
+
+/// A country and a count.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryCount {
+    /// Standard Italian name.
+    pub country: String,
+    /// ISO alpha-2.
+    pub iso2: String,
+    /// How many.
+    pub count: u64,
+    /// Percentage of the total, one decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+}
+
+/// Countries under the threshold, grouped.
+#[derive(Debug, Clone, Serialize)]
+pub struct Other {
+    /// Countries with fewer accesses than this are grouped.
+    pub threshold: u32,
+    /// Accesses of the grouped countries.
+    pub count: u64,
+    /// Percentage of all accesses.
+    pub share: f64,
+    /// The grouped countries, by name.
+    pub countries: Vec<CountryCount>,
+}
+
+/// A request type and a count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeCount {
+    /// As in the vocabulary.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// How many.
+    pub count: u64,
+    /// Percentage of the total.
+    pub share: f64,
+}
+
+/// A month and a count.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCount {
+    /// `2025-01`.
+    pub month: String,
+    /// `gennaio 2025`.
+    pub label: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// A referral source and a count.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralCount {
+    /// As written (first spelling seen).
+    pub source: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// The access log's aggregates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accesses {
+    /// Accesses in the period.
+    pub total: u64,
+    /// Every country, by count descending then name.
+    pub by_country: Vec<CountryCount>,
+    /// Countries at or above the threshold.
+    pub main_countries: Vec<CountryCount>,
+    /// Countries under the threshold.
+    pub other: Other,
+    /// Every request type of the vocabulary, in its order.
+    pub by_request_type: Vec<TypeCount>,
+    /// Every month of the period.
+    pub by_month: Vec<MonthCount>,
+    /// By referral source, when the column exists.
+    pub by_referral: Vec<ReferralCount>,
+    /// By gender: F, M, X, unknown.
+    pub by_gender: BTreeMap<String, u64>,
+}
+
+/// Counts by category.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct ByCategory {
+    /// Italiani.
+    pub italian: u64,
+    /// Comunitari.
+    pub eu: u64,
+    /// Extracomunitari.
+    pub non_eu: u64,
+}
+
+/// Percentages by category, one decimal.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryPct {
+    /// Italiani.
+    pub italian: f64,
+    /// Comunitari.
+    pub eu: f64,
+    /// Extracomunitari.
+    pub non_eu: f64,
+}
+
+/// A comune and a count.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComuneCount {
+    /// ISTAT name.
+    pub comune: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// Where users live.
+#[derive(Debug, Clone, Serialize)]
+pub struct Residence {
+    /// The centre's own comune.
+    pub home_comune: ComuneCount,
+    /// Every other comune, by name.
+    pub other_comuni: Vec<ComuneCount>,
+    /// Sum of `other_comuni`.
+    pub other_comuni_total: u64,
+    /// No fixed abode / no registered residence.
+    pub no_fixed_abode: u64,
+    /// Neither a comune nor no fixed abode given.
+    pub unknown: u64,
+}
+
+/// Users in charge in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Users {
+    /// Cases open at any time in the period.
+    pub total: u64,
+    /// Taken in charge inside the period.
+    pub new: u64,
+    /// Italiani / Comunitari / Extracomunitari at the period's last day.
+    pub by_category: ByCategory,
+    /// The same as percentages.
+    pub by_category_pct: CategoryPct,
+    /// By gender: F, M, X.
+    pub by_gender: BTreeMap<String, u64>,
+    /// By country of citizenship.
+    pub by_country: Vec<CountryCount>,
+    /// Residence.
+    pub residence: Residence,
+}
+
+/// One column of the year-over-year table.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    /// `2022` or the period code.
+    pub period: String,
+    /// Short label for the table heading.
+    pub label: String,
+    /// Users in charge.
+    pub total: u64,
+    /// Italiani.
+    pub italian: u64,
+    /// Comunitari.
+    pub eu: u64,
+    /// Extracomunitari.
+    pub non_eu: u64,
+    /// `declared` (storico) or `registers`.
+    pub source: String,
+}
+
+/// A call and how many applications.
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    /// The call's name.
+    pub call: String,
+    /// Applications in the period.
+    pub count: u64,
+}
+
+/// A course's activity in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Course {
+    /// Code.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Partners.
+    pub partner: Option<String>,
+    /// Planned first day.
+    pub start: String,
+    /// Planned last day.
+    pub end: String,
+    /// Meetings held inside the period.
+    pub meetings: u64,
+    /// Hours of those meetings.
+    pub hours: f64,
+    /// Usual hours a meeting.
+    pub hours_per_meeting: Option<f64>,
+    /// First meeting in the period.
+    pub first_meeting: Option<String>,
+    /// Last meeting in the period.
+    pub last_meeting: Option<String>,
+    /// `dal 10 gennaio all'11 aprile`.
+    pub dates_label: Option<String>,
+    /// The course goes on after the period's end.
+    pub continues_after_period: bool,
+    /// `1 agosto`, when it goes on.
+    pub continues_until_label: Option<String>,
+    /// Participants enrolled.
+    pub enrolled: u64,
+    /// Enrolled by who sent them.
+    pub by_origin: BTreeMap<String, u64>,
+    /// Enrolled by country, when given.
+    pub countries: Vec<CountryCount>,
+}
+
+/// An event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// ISO date.
+    pub date: String,
+    /// `venerdì 4 aprile 2025`.
+    pub date_label: String,
+    /// Title.
+    pub title: String,
+    /// Partners.
+    pub partner: Option<String>,
+    /// One paragraph.
+    pub description: Option<String>,
+}
+
+/// The period's notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Needs {
+    /// Path relative to the data folder.
+    pub source: String,
+    /// The Markdown converted to Typst markup.
+    pub typst: String,
+}
+
+/// A warning listed in the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityItem {
+    /// Diagnostic code.
+    pub code: String,
+    /// Register.
+    pub register: String,
+    /// File.
+    pub file: String,
+    /// Line.
+    pub line: Option<usize>,
+    /// Message.
+    pub message: String,
+}
+
+/// How clean the registers were.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataQuality {
+    /// Errors (0 when a report is made).
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Info notes.
+    pub infos: usize,
+    /// The warnings themselves (at most 50).
+    pub warnings_list: Vec<QualityItem>,
+}
+
+/// A file read.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceOut {
+    /// Register.
+    pub register: String,
+    /// Path relative to the data folder.
+    pub file: String,
+    /// Sheet, for workbooks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Data rows read.
+    pub rows: usize,
+    /// SHA-256 of the file.
+    pub sha256: String,
+}

@@ -1,0 +1,278 @@
+//! The report's smaller sections: the centre, users' categories and
+//! residence, history, courses, applications, events.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::centro::Centro;
+use crate::dates::{long_date, long_date_weekday, month_name, to_days};
+use crate::period::Period;
+use crate::reference::Comuni;
+use crate::registers::Registers;
+
+use super::frames::{UserCounts, UserFrame};
+use super::model::*;
+use super::{AggregateError, categories, country_counts, pct};
+
+pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
+    let mut hours = Vec::new();
+    for idx in 0u8..7 {
+        let slots = c.orari.get(&idx);
+        if idx >= 5 && slots.is_none() {
+            continue;
+        }
+        let part = |morning: bool| {
+            let labels: Vec<String> =
+                slots.into_iter().flatten().filter(|s| (s.from < 13 * 60) == morning).map(|s| s.label()).collect();
+            if labels.is_empty() { "chiuso".to_string() } else { labels.join(", ") }
+        };
+        hours.push(Hours {
+            day: crate::dates::weekday_name(Centro::weekday(idx)).to_string(),
+            morning: part(true),
+            afternoon: part(false),
+        });
+    }
+    Centre {
+        name: c.nome.clone(),
+        comune: c.comune.clone(),
+        active_since: c.attivo_dal.map(|d| d.to_string()),
+        active_since_label: c.attivo_dal.map(|d| format!("{} {}", month_name(d.month()), d.year())),
+        description: c.descrizione.clone(),
+        closures: c
+            .chiusure
+            .iter()
+            .filter(|d| p.contains(**d))
+            .map(|d| Closure { date: d.to_string(), label: long_date_weekday(*d) })
+            .collect(),
+        hours: if c.orari.is_empty() { Vec::new() } else { hours },
+        hours_note: c.note_orari.clone(),
+        staff: c.personale.iter().map(|s| StaffOut { role: s.role.clone(), count: s.count }).collect(),
+        staff_note: c.note_personale.clone(),
+    }
+}
+
+pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
+    let by_category = categories(&uc.country, p.end);
+    let total = uc.total;
+    let mut by_gender = BTreeMap::new();
+    for (code, key) in [(1, "F"), (2, "M"), (3, "X")] {
+        by_gender.insert(key.to_string(), uc.gender.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum());
+    }
+    let comuni = Comuni::get();
+    let home = comuni.lookup(&regs.centro.comune).ok().map(u32::from);
+    let mut other: Vec<ComuneCount> = Vec::new();
+    let (mut home_count, mut unknown) = (0, 0);
+    for &(c, n) in &uc.comune {
+        if Some(c) == home {
+            home_count += n;
+        } else if c == crate::registers::NONE {
+            unknown += n;
+        } else {
+            other.push(ComuneCount { comune: comuni.comune(c as u16).name.clone(), count: n });
+        }
+    }
+    other.sort_by_key(|c| crate::text::fold(&c.comune));
+    Users {
+        total,
+        new: uc.new,
+        by_category_pct: CategoryPct {
+            italian: pct(by_category.italian, total),
+            eu: pct(by_category.eu, total),
+            non_eu: pct(by_category.non_eu, total),
+        },
+        by_category,
+        by_gender,
+        by_country: country_counts(&uc.country, None),
+        residence: Residence {
+            home_comune: ComuneCount { comune: regs.centro.comune.clone(), count: home_count },
+            other_comuni_total: other.iter().map(|c| c.count).sum(),
+            other_comuni: other,
+            no_fixed_abode: uc.homeless,
+            unknown,
+        },
+    }
+}
+
+/// How many earlier years the history table shows at most.
+const HISTORY_YEARS: i32 = 4;
+
+pub(super) fn history(
+    regs: &Registers,
+    frame: &UserFrame,
+    p: &Period,
+    current: &ByCategory,
+    current_total: u64,
+) -> Result<Vec<HistoryRow>, AggregateError> {
+    let first_year = p.start.year() - HISTORY_YEARS;
+    let mut rows = Vec::new();
+    for year in first_year..p.start.year() {
+        let declared = regs.storico.iter().flatten().find(|h| h.year == year);
+        if let Some(h) = declared {
+            rows.push(HistoryRow {
+                period: year.to_string(),
+                label: year.to_string(),
+                total: u64::from(h.total),
+                italian: u64::from(h.italian),
+                eu: u64::from(h.eu),
+                non_eu: u64::from(h.non_eu),
+                source: "declared".into(),
+            });
+            continue;
+        }
+        let (Some(from), Some(jan1), Some(dec31)) =
+            (regs.centro.registri_dal, NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+        else {
+            continue;
+        };
+        if jan1 < from {
+            continue;
+        }
+        let uc = frame.counts(to_days(jan1), to_days(dec31))?;
+        let cat = categories(&uc.country, dec31);
+        rows.push(HistoryRow {
+            period: year.to_string(),
+            label: year.to_string(),
+            total: uc.total,
+            italian: cat.italian,
+            eu: cat.eu,
+            non_eu: cat.non_eu,
+            source: "registers".into(),
+        });
+    }
+    rows.push(HistoryRow {
+        period: p.code.clone(),
+        label: p.short_label(),
+        total: current_total,
+        italian: current.italian,
+        eu: current.eu,
+        non_eu: current.non_eu,
+        source: "registers".into(),
+    });
+    Ok(rows)
+}
+
+/// `dal 10 gennaio all'11 aprile`, with the Italian elision before 8 and 11.
+fn from_to(a: NaiveDate, b: NaiveDate) -> String {
+    let day = |plain: &str, elided: &str, d: NaiveDate| {
+        let head = if matches!(d.day(), 8 | 11) { elided } else { plain };
+        let tail = if a.year() == b.year() { format!("{} {}", d.day(), month_name(d.month())) } else { long_date(d) };
+        format!("{head}{tail}")
+    };
+    format!("{} {}", day("dal ", "dall'", a), day("al ", "all'", b))
+}
+
+pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
+    let Some(corsi) = &regs.corsi else { return Vec::new() };
+    let mut out = Vec::new();
+    for c in corsi {
+        let key = c.id.to_uppercase();
+        let meetings: Vec<_> =
+            regs.incontri.iter().flatten().filter(|m| m.course.to_uppercase() == key && p.contains(m.date)).collect();
+        let overlaps = c.start <= p.end && c.end >= p.start;
+        if meetings.is_empty() && !overlaps {
+            continue;
+        }
+        let first = meetings.iter().map(|m| m.date).min();
+        let last = meetings.iter().map(|m| m.date).max();
+        let hours: f64 = meetings.iter().map(|m| m.hours.or(c.hours).unwrap_or(0.0)).sum();
+        let enrolled: Vec<_> = regs
+            .iscrizioni
+            .iter()
+            .flatten()
+            .filter(|e| e.course.to_uppercase() == key && e.date.is_none_or(|d| d <= p.end))
+            .collect();
+        let mut by_origin: BTreeMap<String, u64> = BTreeMap::new();
+        let mut origin_names: BTreeMap<String, String> = BTreeMap::new();
+        for e in &enrolled {
+            let origin = e.origin.clone().unwrap_or_else(|| "non indicato".into());
+            let name = origin_names.entry(crate::text::fold(&origin)).or_insert(origin).clone();
+            *by_origin.entry(name).or_default() += 1;
+        }
+        let mut by_country: BTreeMap<u32, u64> = BTreeMap::new();
+        for e in &enrolled {
+            if let Some(id) = e.country {
+                *by_country.entry(u32::from(id)).or_default() += 1;
+            }
+        }
+        let by_country: Vec<(u32, u64)> = by_country.into_iter().collect();
+        let continues = c.end > p.end;
+        out.push(Course {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            kind: c.kind.clone(),
+            partner: c.partner.clone(),
+            start: c.start.to_string(),
+            end: c.end.to_string(),
+            meetings: meetings.len() as u64,
+            hours: (hours * 100.0).round() / 100.0,
+            hours_per_meeting: c.hours,
+            first_meeting: first.map(|d| d.to_string()),
+            last_meeting: last.map(|d| d.to_string()),
+            dates_label: first.zip(last).map(|(a, b)| from_to(a, b)),
+            continues_after_period: continues,
+            continues_until_label: continues.then(|| {
+                if c.end.year() == p.end.year() {
+                    format!("{} {}", c.end.day(), month_name(c.end.month()))
+                } else {
+                    long_date(c.end)
+                }
+            }),
+            enrolled: enrolled.len() as u64,
+            by_origin,
+            countries: country_counts(&by_country, None),
+        });
+    }
+    out.sort_by(|a, b| {
+        a.first_meeting.cmp(&b.first_meeting).then_with(|| a.start.cmp(&b.start)).then_with(|| a.id.cmp(&b.id))
+    });
+    out
+}
+
+pub(super) fn applications(regs: &Registers, p: &Period) -> Vec<Application> {
+    let mut calls: Vec<(String, String, NaiveDate, u64)> = Vec::new();
+    for a in regs.domande.iter().flatten().filter(|a| p.contains(a.date)) {
+        let key = crate::text::fold(&a.call);
+        match calls.iter_mut().find(|c| c.0 == key) {
+            Some(c) => {
+                c.3 += 1;
+                c.2 = c.2.min(a.date);
+            }
+            None => calls.push((key, a.call.clone(), a.date, 1)),
+        }
+    }
+    calls.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)));
+    calls.into_iter().map(|(_, call, _, count)| Application { call, count }).collect()
+}
+
+pub(super) fn events(regs: &Registers, p: &Period) -> Vec<Event> {
+    let mut v: Vec<Event> = regs
+        .eventi
+        .iter()
+        .flatten()
+        .filter(|e| p.contains(e.date))
+        .map(|e| Event {
+            date: e.date.to_string(),
+            date_label: long_date_weekday(e.date),
+            title: e.title.clone(),
+            partner: e.partner.clone(),
+            description: e.description.clone(),
+        })
+        .collect();
+    v.sort_by(|a, b| a.date.cmp(&b.date));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_to;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn italian_elision() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        assert_eq!(from_to(d(1, 10), d(4, 11)), "dal 10 gennaio all'11 aprile");
+        assert_eq!(from_to(d(1, 8), d(4, 30)), "dall'8 gennaio al 30 aprile");
+        assert_eq!(from_to(d(4, 14), d(6, 30)), "dal 14 aprile al 30 giugno");
+    }
+}

@@ -1,0 +1,194 @@
+//! Checks across registers: ids that must exist elsewhere, meetings inside
+//! their course, enrolments, and declared history against the registers.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::dates::to_days;
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::period::Period;
+use crate::registers::{LoadOptions, NONE, Registers};
+
+fn src(regs: &Registers, register: &str) -> Source {
+    let file = regs
+        .files
+        .iter()
+        .find(|f| f.src.register == register)
+        .map_or_else(|| format!("{register}.csv"), |f| f.src.file.clone());
+    Source::new(register, &file)
+}
+
+fn in_period(p: &Option<Period>, d: NaiveDate) -> bool {
+    p.as_ref().is_none_or(|p| p.contains(d))
+}
+
+/// Runs every cross-register check.
+pub fn run(regs: &mut Registers, opts: &LoadOptions, d: &mut Diagnostics) {
+    users_exist(regs, opts, d);
+    courses_exist(regs, opts, d);
+    history_matches(regs, opts, d);
+}
+
+fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
+    if !regs.files.iter().any(|f| f.src.register == "utenti") {
+        return;
+    }
+    let known: HashSet<u32> = regs.utenti.id.iter().copied().collect();
+    let s = src(regs, "accessi");
+    let p = &opts.period;
+    for i in 0..regs.accessi.user.len() {
+        let u = regs.accessi.user[i];
+        if u == NONE || known.contains(&u) {
+            continue;
+        }
+        let date = crate::dates::from_days(regs.accessi.date[i]);
+        if !in_period(p, date) {
+            continue;
+        }
+        d.push(
+            s.diag(Severity::Error, "user-unknown", format!("l'utente «{}» non è nel registro utenti", regs.user_ids.get(u)))
+                .line(regs.accessi.line[i] as usize)
+                .column("utente")
+                .value(regs.user_ids.get(u))
+                .hint("controlla il codice, oppure aggiungi l'utente al registro utenti (o lascia vuota la cella se non è preso in carico)"),
+        );
+    }
+    if let Some(domande) = &regs.domande {
+        let s = src(regs, "domande");
+        for a in domande.iter().filter(|a| in_period(p, a.date)) {
+            let Some(u) = &a.user else { continue };
+            if regs.user_ids.find(u).is_some_and(|i| known.contains(&i)) {
+                continue;
+            }
+            d.push(
+                s.diag(Severity::Error, "user-unknown", format!("l'utente «{u}» non è nel registro utenti"))
+                    .line(a.line)
+                    .column("utente")
+                    .value(u.clone())
+                    .hint("controlla il codice, oppure lascia vuota la cella se la persona non è presa in carico"),
+            );
+        }
+    }
+}
+
+fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
+    let courses: HashMap<String, (NaiveDate, NaiveDate)> =
+        regs.corsi.iter().flatten().map(|c| (c.id.to_uppercase(), (c.start, c.end))).collect();
+    let hint_unknown = if regs.corsi.is_some() {
+        "controlla il codice: deve essere uno degli id del registro corsi"
+    } else {
+        "manca il registro corsi: aggiungi corsi.csv con questo corso"
+    };
+    if let Some(meetings) = &regs.incontri {
+        let s = src(regs, "incontri");
+        for m in meetings.iter().filter(|m| in_period(&opts.period, m.date)) {
+            match courses.get(&m.course.to_uppercase()) {
+                None => d.push(
+                    s.diag(
+                        Severity::Error,
+                        "course-unknown",
+                        format!("il corso «{}» non è nel registro corsi", m.course),
+                    )
+                    .line(m.line)
+                    .column("corso")
+                    .value(m.course.clone())
+                    .hint(hint_unknown),
+                ),
+                Some(&(start, end)) if m.date < start || m.date > end => d.push(
+                    s.diag(
+                        Severity::Error,
+                        "meeting-outside-course",
+                        format!(
+                            "l'incontro del {} è fuori dalle date del corso «{}» ({} - {})",
+                            crate::dates::short_date(m.date),
+                            m.course,
+                            crate::dates::short_date(start),
+                            crate::dates::short_date(end)
+                        ),
+                    )
+                    .line(m.line)
+                    .column("data")
+                    .value(crate::dates::short_date(m.date))
+                    .hint("correggi la data dell'incontro, oppure le date del corso nel registro corsi"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    if let Some(enrolments) = &regs.iscrizioni {
+        let s = src(regs, "iscrizioni");
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        for e in enrolments {
+            if !courses.contains_key(&e.course.to_uppercase()) {
+                d.push(
+                    s.diag(
+                        Severity::Error,
+                        "course-unknown",
+                        format!("il corso «{}» non è nel registro corsi", e.course),
+                    )
+                    .line(e.line)
+                    .column("corso")
+                    .value(e.course.clone())
+                    .hint(hint_unknown),
+                );
+                continue;
+            }
+            let key = (e.course.to_uppercase(), e.participant.to_uppercase());
+            if let Some(first) = seen.get(&key) {
+                d.push(
+                    s.diag(
+                        Severity::Warning,
+                        "enrolment-duplicate",
+                        format!("«{}» è già iscritto al corso «{}» alla riga {first}", e.participant, e.course),
+                    )
+                    .line(e.line)
+                    .column("partecipante")
+                    .value(e.participant.clone())
+                    .hint("cancella l'iscrizione ripetuta: conterebbe due volte"),
+                );
+            } else {
+                seen.insert(key, e.line);
+            }
+        }
+    }
+}
+
+/// Users open at any time in `[start, end]`.
+pub fn users_open(regs: &Registers, start: NaiveDate, end: NaiveDate) -> usize {
+    let (s, e) = (to_days(start), to_days(end));
+    regs.utenti.taken.iter().zip(&regs.utenti.closed).filter(|(t, c)| **t <= e && **c >= s).count()
+}
+
+fn history_matches(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
+    let (Some(storico), Some(from)) = (&regs.storico, regs.centro.registri_dal) else { return };
+    let s = src(regs, "storico");
+    for h in storico {
+        let Some(first) = NaiveDate::from_ymd_opt(h.year, 1, 1) else { continue };
+        let last = NaiveDate::from_ymd_opt(h.year, 12, 31).unwrap_or(first);
+        // Only whole years the registers cover, and that are over.
+        if first < from || last > opts.today {
+            continue;
+        }
+        let computed = users_open(regs, first, last);
+        if computed as u32 != h.total {
+            d.push(
+                s.diag(
+                    Severity::Warning,
+                    "history-registers-mismatch",
+                    format!(
+                        "per il {} lo storico dichiara {} utenti, ma dai registri ne risultano {computed}",
+                        h.year, h.total
+                    ),
+                )
+                .line(h.line)
+                .column("totale")
+                .value(h.total.to_string())
+                .hint(format!(
+                    "il report usa i numeri dichiarati per gli anni prima del {}; verifica quale dei due è giusto",
+                    from.year()
+                )),
+            );
+        }
+    }
+}

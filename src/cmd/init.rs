@@ -1,0 +1,58 @@
+//! `integra init DIR`: a new data folder with a commented `centro.toml`,
+//! every register with its canonical header, and `note/`. Nothing that
+//! exists is ever overwritten.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::schema::REGISTERS;
+
+/// The commented `centro.toml` written by `init`.
+pub const CENTRO_TEMPLATE: &str = include_str!("init_centro.toml");
+
+/// The files `init` writes: (path inside the folder, contents).
+pub fn files() -> Vec<(String, String)> {
+    let mut out = vec![("centro.toml".to_string(), CENTRO_TEMPLATE.to_string())];
+    for r in &REGISTERS {
+        let header: Vec<&str> = r.columns.iter().map(|c| c.name).collect();
+        // A BOM so that Excel opens the UTF-8 file with the accents right.
+        out.push((format!("{}.csv", r.name), format!("\u{feff}{}\r\n", header.join(";"))));
+    }
+    out.push((
+        "note/LEGGIMI.md".to_string(),
+        "# Note del periodo\n\nScrivi qui, in un file per periodo (per esempio `2025H1.md` per gennaio - giugno 2025),\nle osservazioni che il report riporta nella sezione «Bisogni rilevati».\nSi usa il formato Markdown: `## Titolo`, paragrafi separati da una riga vuota, elenchi con `- `.\n".to_string(),
+    ));
+    out
+}
+
+/// Runs the command.
+pub fn run(dir: &Path) -> Result<()> {
+    let files = files();
+    let existing: Vec<String> = files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| p.clone()).collect();
+    if !existing.is_empty() {
+        return Err(Error::Usage {
+            message: format!("in «{}» esistono già: {}; non sovrascrivo nulla", dir.display(), existing.join(", ")),
+            hint: Some("scegli una cartella nuova o vuota".into()),
+        });
+    }
+    for (rel, text) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("non riesco a creare «{}»", parent.display()), e))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("non riesco a creare «{}»", path.display()), e))?;
+        std::io::Write::write_all(&mut f, text.as_bytes())
+            .map_err(|e| Error::io(format!("non riesco a scrivere «{}»", path.display()), e))?;
+    }
+    eprintln!(
+        "cartella «{}» pronta: completa centro.toml (comune, orari, tipi di richiesta), poi compila i registri e prova «integra validate --data {}»",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand; `crate::run` dispatches to them.
+
+pub mod init;
+pub mod report;
+pub mod validate;

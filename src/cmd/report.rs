@@ -1,0 +1,113 @@
+//! `integra report`: validate, aggregate once, render the chosen output and
+//! write it atomically (a failed run never leaves a half-written file).
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::aggregate::{self, Inputs};
+use crate::args::ReportFormat;
+use crate::config::{Destination, ReportConfig};
+use crate::diag::{Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::render::{self, diagnostics};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place only when complete.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("non riesco a creare la cartella «{}»", dir.display()), e))?;
+    let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(format!("non riesco a scrivere «{}»", path.display()), e));
+    }
+    Ok(())
+}
+
+fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
+    let mut shown = Diagnostics::default();
+    for d in diags.items().iter().filter(|d| d.severity != Severity::Info) {
+        shown.push(d.clone());
+    }
+    let text = diagnostics::text(&shown, cfg.style);
+    if !text.is_empty() {
+        eprint!("{text}");
+    }
+}
+
+/// Runs the command.
+pub fn run(cfg: ReportConfig) -> Result<()> {
+    let (regs, diags) = crate::registers::load(&cfg.load)?;
+    print_problems(&diags, &cfg);
+    if diags.has_errors() {
+        eprintln!(
+            "{}: nessun report scritto; correggi gli errori e riprova ({})",
+            "integra",
+            diagnostics::summary(&diags)
+        );
+        return Err(Error::Registers);
+    }
+    let notes = crate::registers::period_notes(&cfg.load.data_dir, &cfg.period);
+    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, notes })?;
+    let bytes: Vec<u8> = match cfg.format {
+        ReportFormat::Json => render::json(&report).into_bytes(),
+        ReportFormat::Csv => render::csv::render(&report).into_bytes(),
+        ReportFormat::Table => render::table::render(&report).into_bytes(),
+        ReportFormat::Typst => {
+            let data = render::json(&report);
+            if let Destination::Folder(dir) = &cfg.dest {
+                return write_typst_folder(dir, &cfg, data);
+            }
+            render::typst_src::flatten(&cfg.template, &data)
+                .map_err(|message| Error::Usage {
+                    message,
+                    hint: Some("con un modello di più file usa --out CARTELLA".into()),
+                })?
+                .into_bytes()
+        }
+        ReportFormat::Pdf => {
+            let ident = format!("integra/{}/{}", report.centre.comune, report.period.code);
+            render::pdf::render(cfg.template.clone(), render::json(&report).into_bytes(), cfg.document_date, &ident)?
+        }
+    };
+    match &cfg.dest {
+        Destination::Stdout => crate::write_stdout(&mut std::io::stdout().lock(), &bytes),
+        Destination::File(path) | Destination::Folder(path) => {
+            write_atomic(path, &bytes)?;
+            eprintln!(
+                "report {} ({}) scritto in {}: {} accessi, {} utenti; {}",
+                report.period.code,
+                report.period.label,
+                path.display(),
+                report.accesses.total,
+                report.users.total,
+                diagnostics::summary(&diags)
+            );
+            Ok(())
+        }
+    }
+}
+
+fn write_typst_folder(dir: &Path, cfg: &ReportConfig, data: String) -> Result<()> {
+    let files = render::typst_src::template_files(&cfg.template)
+        .map_err(|e| Error::io("non riesco a leggere il modello", e))?;
+    for (rel, bytes) in files.iter().filter(|(rel, _)| rel != "data.json") {
+        write_atomic(&dir.join(rel), bytes)?;
+    }
+    write_atomic(&dir.join("data.json"), data.as_bytes())?;
+    eprintln!(
+        "sorgente Typst scritto in {}: compila con «typst compile --root {} --font-path <font> {}»",
+        dir.display(),
+        dir.display(),
+        dir.join("main.typ").display()
+    );
+    Ok(())
+}

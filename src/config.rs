@@ -1,0 +1,152 @@
+//! Arguments become a checked configuration once: paths resolved, the
+//! template folder canonicalised, today fixed, colours decided. Nothing
+//! below sees clap types.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::args::{ColorChoice, DataArgs, ReportArgs, ReportFormat, ValidateArgs, ValidateFormat};
+use crate::error::{Error, Result};
+use crate::period::Period;
+use crate::registers::LoadOptions;
+use crate::render::diagnostics::Style;
+use crate::render::world::TemplateSource;
+
+/// Decides colours: `always`, `never`, or on a terminal without `NO_COLOR`.
+pub fn style(choice: ColorChoice) -> Style {
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
+    };
+    Style { color }
+}
+
+fn load_options(data: &DataArgs, period: Option<Period>) -> Result<LoadOptions> {
+    if !data.data.is_dir() {
+        return Err(Error::Usage {
+            message: format!("la cartella dei registri «{}» non esiste", data.data.display()),
+            hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
+        });
+    }
+    Ok(LoadOptions {
+        data_dir: data.data.clone(),
+        period,
+        today: data.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+    })
+}
+
+/// `validate`, configured.
+#[derive(Debug)]
+pub struct ValidateConfig {
+    /// What to load.
+    pub load: LoadOptions,
+    /// Text or JSON.
+    pub format: ValidateFormat,
+    /// Warnings count as errors.
+    pub strict: bool,
+    /// Colours.
+    pub style: Style,
+}
+
+impl ValidateConfig {
+    /// Checks the arguments.
+    pub fn new(a: ValidateArgs, color: ColorChoice) -> Result<ValidateConfig> {
+        Ok(ValidateConfig {
+            load: load_options(&a.data, a.period)?,
+            format: a.format,
+            strict: a.strict,
+            style: style(color),
+        })
+    }
+}
+
+/// Where a report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output.
+    Stdout,
+    /// A file (written atomically).
+    File(PathBuf),
+    /// A folder (for `--format typst`: the template and its data).
+    Folder(PathBuf),
+}
+
+/// `report`, configured.
+#[derive(Debug)]
+pub struct ReportConfig {
+    /// What to load.
+    pub load: LoadOptions,
+    /// The period (also in `load`).
+    pub period: Period,
+    /// Output format.
+    pub format: ReportFormat,
+    /// Where to write.
+    pub dest: Destination,
+    /// Which template.
+    pub template: TemplateSource,
+    /// The document date: `SOURCE_DATE_EPOCH`, else the period's last day.
+    pub document_date: NaiveDate,
+    /// Colours for diagnostics.
+    pub style: Style,
+}
+
+impl ReportConfig {
+    /// Checks the arguments.
+    pub fn new(a: ReportArgs, color: ColorChoice) -> Result<ReportConfig> {
+        let load = load_options(&a.data, Some(a.period.clone()))?;
+        let template = match &a.template {
+            None => TemplateSource::Embedded,
+            Some(dir) => {
+                let real = dir.canonicalize().map_err(|_| Error::Usage {
+                    message: format!("la cartella del modello «{}» non esiste", dir.display()),
+                    hint: Some("indica con --template una cartella che contiene main.typ".into()),
+                })?;
+                if !real.join("main.typ").is_file() {
+                    return Err(Error::Usage {
+                        message: format!("la cartella del modello «{}» non contiene main.typ", dir.display()),
+                        hint: Some(
+                            "il file principale di un modello si chiama main.typ; vedi report-templates/README.md"
+                                .into(),
+                        ),
+                    });
+                }
+                TemplateSource::Folder(real)
+            }
+        };
+        let default_name = |ext: &str| PathBuf::from(format!("report-{}.{ext}", a.period.code));
+        let ext = match a.format {
+            ReportFormat::Pdf => "pdf",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Table => "txt",
+            ReportFormat::Typst => "typ",
+        };
+        let dest = match (&a.out, a.format) {
+            (None, ReportFormat::Pdf) => Destination::File(default_name("pdf")),
+            (None, _) => Destination::Stdout,
+            (Some(p), ReportFormat::Typst) if p.is_dir() || p.extension().is_none() => Destination::Folder(p.clone()),
+            (Some(p), _) if p.is_dir() || p.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
+                Destination::File(p.join(default_name(ext)))
+            }
+            (Some(p), _) => Destination::File(p.clone()),
+        };
+        let document_date = match std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+            Some(secs) => chrono::DateTime::from_timestamp(secs, 0).map_or(a.period.end, |d| d.date_naive()),
+            None => a.period.end,
+        };
+        Ok(ReportConfig {
+            load,
+            period: a.period,
+            format: a.format,
+            dest,
+            template,
+            document_date,
+            style: style(color),
+        })
+    }
+}

@@ -1,0 +1,230 @@
+//! Reading the dates, numbers and booleans staff type into spreadsheets, and
+//! writing dates the Italian way.
+//!
+//! Parsing is allocation-free: registers can hold millions of rows.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+/// Why a cell could not be read as a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// The shape is a date's but the day does not exist (31/02/2025).
+    Invalid,
+    /// Not a date in any accepted form.
+    Unreadable,
+}
+
+/// Parses `dd/mm/yyyy`, `d/m/yyyy`, `dd/mm/yy`, `dd-mm-yyyy`, `dd.mm.yyyy`
+/// and `yyyy-mm-dd`; two-digit years are 20yy. A trailing midnight time
+/// (`00:00` or `00:00:00`, as some exports add) is ignored.
+pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
+    let s = s.trim();
+    let s = strip_midnight(s);
+    let b = s.as_bytes();
+    let mut parts = [0u32; 3];
+    let mut lens = [0usize; 3];
+    let mut sep = 0u8;
+    let mut idx = 0;
+    for &c in b {
+        if c.is_ascii_digit() {
+            if lens[idx] >= 4 {
+                return Err(DateError::Unreadable);
+            }
+            parts[idx] = parts[idx] * 10 + u32::from(c - b'0');
+            lens[idx] += 1;
+        } else if matches!(c, b'/' | b'-' | b'.') {
+            if sep == 0 {
+                sep = c;
+            } else if sep != c {
+                return Err(DateError::Unreadable);
+            }
+            if lens[idx] == 0 || idx == 2 {
+                return Err(DateError::Unreadable);
+            }
+            idx += 1;
+        } else {
+            return Err(DateError::Unreadable);
+        }
+    }
+    if idx != 2 || lens[2] == 0 {
+        return Err(DateError::Unreadable);
+    }
+    let (y, m, d) = if lens[0] == 4 {
+        // ISO: yyyy-mm-dd
+        if lens[1] > 2 || lens[2] > 2 {
+            return Err(DateError::Unreadable);
+        }
+        (parts[0] as i32, parts[1], parts[2])
+    } else {
+        if lens[0] > 2 || lens[1] > 2 || !(lens[2] == 2 || lens[2] == 4) {
+            return Err(DateError::Unreadable);
+        }
+        let y = if lens[2] == 2 { 2000 + parts[2] } else { parts[2] };
+        (y as i32, parts[1], parts[0])
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(DateError::Invalid);
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::Invalid)
+}
+
+fn strip_midnight(s: &str) -> &str {
+    for suffix in [" 00:00:00", " 00:00", "T00:00:00"] {
+        if let Some(rest) = s.strip_suffix(suffix) {
+            return rest;
+        }
+    }
+    s
+}
+
+/// Parses a number with a decimal comma or point (`1,5` = `1.5`).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let v: f64 = if s.contains(',') {
+        if s.contains('.') {
+            // 1.234,5 (thousands point, decimal comma)
+            s.replace('.', "").replace(',', ".").parse().ok()?
+        } else {
+            s.replace(',', ".").parse().ok()?
+        }
+    } else {
+        s.parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Parses a boolean cell: `sì`/`si`/`no`, `x`/empty, `true`/`false`, `1`/`0`
+/// (any case). Empty means "no".
+pub fn parse_bool(s: &str) -> Option<bool> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Some(false);
+    }
+    match crate::text::fold(t).as_str() {
+        "si" | "s" | "x" | "true" | "vero" | "1" | "yes" => Some(true),
+        "no" | "n" | "false" | "falso" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+const MONTHS_SHORT: [&str; 12] = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"];
+
+/// The Italian name of month `m` (1-12).
+pub fn month_name(m: u32) -> &'static str {
+    MONTHS[(m as usize).clamp(1, 12) - 1]
+}
+
+/// The Italian three-letter abbreviation of month `m` (1-12).
+pub fn month_short(m: u32) -> &'static str {
+    MONTHS_SHORT[(m as usize).clamp(1, 12) - 1]
+}
+
+/// The Italian name of a weekday (`lunedì`).
+pub fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "lunedì",
+        Weekday::Tue => "martedì",
+        Weekday::Wed => "mercoledì",
+        Weekday::Thu => "giovedì",
+        Weekday::Fri => "venerdì",
+        Weekday::Sat => "sabato",
+        Weekday::Sun => "domenica",
+    }
+}
+
+/// `4 aprile 2025`.
+pub fn long_date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), month_name(d.month()), d.year())
+}
+
+/// `venerdì 4 aprile 2025`.
+pub fn long_date_weekday(d: NaiveDate) -> String {
+    format!("{} {}", weekday_name(d.weekday()), long_date(d))
+}
+
+/// `04/04/2025`, the form staff write.
+pub fn short_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Days since 1970-01-01, the representation handed to polars.
+pub fn to_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+}
+
+/// The date `days` after 1970-01-01.
+pub fn from_days(days: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or(NaiveDate::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn every_accepted_form() {
+        assert_eq!(parse_date("04/04/2025"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("4/4/2025"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("04/04/25"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("04-04-2025"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("04.04.2025"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("2025-04-04"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date(" 2025-04-04 00:00:00"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("29/02/2024"), Ok(d(2024, 2, 29)));
+    }
+
+    #[test]
+    fn impossible_and_unreadable_dates() {
+        assert_eq!(parse_date("31/02/2025"), Err(DateError::Invalid));
+        assert_eq!(parse_date("29/02/2025"), Err(DateError::Invalid));
+        assert_eq!(parse_date("12/13/2025"), Err(DateError::Invalid));
+        assert_eq!(parse_date("2025-13-01"), Err(DateError::Invalid));
+        assert_eq!(parse_date("ieri"), Err(DateError::Unreadable));
+        assert_eq!(parse_date("4/4"), Err(DateError::Unreadable));
+        assert_eq!(parse_date("04/04-2025"), Err(DateError::Unreadable));
+        assert_eq!(parse_date("04/04/025"), Err(DateError::Unreadable));
+        assert_eq!(parse_date(""), Err(DateError::Unreadable));
+        assert_eq!(parse_date("12345/1/1"), Err(DateError::Unreadable));
+    }
+
+    #[test]
+    fn numbers_and_booleans() {
+        assert_eq!(parse_number("1,5"), Some(1.5));
+        assert_eq!(parse_number("1.5"), Some(1.5));
+        assert_eq!(parse_number("1.234,5"), Some(1234.5));
+        assert_eq!(parse_number("tre"), None);
+        assert_eq!(parse_bool("Sì"), Some(true));
+        assert_eq!(parse_bool("x"), Some(true));
+        assert_eq!(parse_bool(""), Some(false));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("forse"), None);
+    }
+
+    #[test]
+    fn italian_labels() {
+        assert_eq!(long_date_weekday(d(2025, 4, 4)), "venerdì 4 aprile 2025");
+        assert_eq!(to_days(d(1970, 1, 2)), 1);
+        assert_eq!(from_days(to_days(d(2025, 6, 30))), d(2025, 6, 30));
+    }
+}

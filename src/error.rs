@@ -1,0 +1,74 @@
+//! The program's failures and their exit codes (CLI.md): 1 the registers
+//! have errors, 2 usage or configuration, 3 anything else.
+
+use crate::diag::Diagnostics;
+
+/// A failure that ends the run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The registers have errors (or warnings under `--strict`); already printed.
+    #[error("i registri contengono errori")]
+    Registers,
+    /// A usage or configuration problem, with an optional hint.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        hint: Option<String>,
+    },
+    /// `centro.toml` problems, to be printed as diagnostics.
+    #[error("configurazione non valida")]
+    Config(Diagnostics),
+    /// Reading or writing a file failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The system's error.
+        source: std::io::Error,
+    },
+    /// The template does not compile.
+    #[error(transparent)]
+    Pdf(#[from] crate::render::pdf::PdfError),
+    /// A bug.
+    #[error(transparent)]
+    Internal(#[from] crate::aggregate::AggregateError),
+}
+
+impl Error {
+    /// The exit code of CLI.md.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Registers => 1,
+            Error::Usage { .. } | Error::Config(_) => 2,
+            Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) => 3,
+        }
+    }
+
+    /// An I/O error with what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io { context: context.into(), source }
+    }
+}
+
+impl From<crate::registers::LoadError> for Error {
+    fn from(e: crate::registers::LoadError) -> Self {
+        match e {
+            crate::registers::LoadError::Config(d) => Error::Config(d),
+            crate::registers::LoadError::Discover(d) => match d {
+                crate::read::DiscoverError::Ambiguous { .. } => Error::Usage {
+                    message: d.to_string(),
+                    hint: Some("tieni un solo file per registro: sposta o rinomina l'altro".into()),
+                },
+                crate::read::DiscoverError::Folder { .. } => Error::Usage {
+                    message: d.to_string(),
+                    hint: Some("indica la cartella dei registri con --data".into()),
+                },
+            },
+        }
+    }
+}
+
+/// The program's result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,66 @@
+//! integra: the registers of a social-integration help desk become its
+//! periodic management report.
+//!
+//! The pipeline, one module per stage: [`read`] finds and decodes register
+//! files, [`registers`] parses them into typed columns with [`diag`]nostics
+//! ([`checks`] across registers), [`aggregate`] computes the report with
+//! polars, [`render`] turns it into JSON, CSV, tables, Typst or PDF.
+
+pub mod aggregate;
+pub mod args;
+pub mod centro;
+pub mod checks;
+pub mod cmd;
+pub mod config;
+pub mod dates;
+pub mod diag;
+pub mod error;
+pub mod period;
+pub mod read;
+pub mod reference;
+pub mod registers;
+pub mod render;
+pub mod schema;
+pub mod text;
+
+use std::io::Write;
+
+use args::{Cli, Command};
+pub use error::{Error, Result};
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color)?),
+        Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color)?),
+        Command::Init(a) => cmd::init::run(&a.dir),
+    }
+}
+
+/// Writes to standard output; a closed pipe (`integra … | head`) is not an error.
+pub fn write_stdout(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("non riesco a scrivere sullo standard output", e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints a failure the way a user can act on it; returns the exit code.
+pub fn report_error(e: &Error, style: render::diagnostics::Style) -> i32 {
+    match e {
+        Error::Registers => {}
+        Error::Config(diags) => {
+            eprint!("{}", render::diagnostics::text(diags, style));
+        }
+        Error::Usage { message, hint } => {
+            eprintln!("errore: {message}");
+            if let Some(h) = hint {
+                eprintln!("suggerimento: {h}");
+            }
+        }
+        other => eprintln!("errore: {other}"),
+    }
+    e.exit_code()
+}

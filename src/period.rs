@@ -1,0 +1,196 @@
+//! Reporting periods: every form of CLI.md (`2025`, `2025H1`, `2025Q3`,
+//! `2025-03`, `2025-01-01..2025-06-30`) parsed once into a date range with
+//! its Italian labels.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::dates::{long_date, month_name, month_short};
+
+/// The shape of a period, which decides its labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodKind {
+    /// A calendar year.
+    Year,
+    /// January–June or July–December.
+    Semester,
+    /// A calendar quarter.
+    Quarter,
+    /// A calendar month.
+    Month,
+    /// Any inclusive date range.
+    Range,
+}
+
+/// An inclusive range of days with its canonical code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// Canonical code, upper case: `2025H1`, `2025-03`, `2025-01-01..2025-02-15`.
+    pub code: String,
+    /// First day, inclusive.
+    pub start: NaiveDate,
+    /// Last day, inclusive.
+    pub end: NaiveDate,
+    /// The form the period was given in.
+    pub kind: PeriodKind,
+}
+
+/// The forms accepted, for error messages.
+pub const PERIOD_FORMS: &str = "2025 (anno), 2025H1 / 2025H2 (semestre), 2025Q1…2025Q4 (trimestre), 2025-03 (mese), 2025-01-01..2025-06-30 (intervallo)";
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    ymd(ny, nm, 1)?.pred_opt()
+}
+
+fn parse_year(s: &str) -> Option<i32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+        .filter(|y| (1900..=2999).contains(y))
+}
+
+impl Period {
+    /// Parses any form of CLI.md; lower case is accepted.
+    pub fn parse(input: &str) -> Result<Period, String> {
+        let s = input.trim().to_ascii_uppercase();
+        let bad = || format!("periodo «{}» non riconosciuto; forme accettate: {PERIOD_FORMS}", input.trim());
+        if let Some((a, b)) = s.split_once("..") {
+            let start = NaiveDate::parse_from_str(a, "%Y-%m-%d").map_err(|_| bad())?;
+            let end = NaiveDate::parse_from_str(b, "%Y-%m-%d").map_err(|_| bad())?;
+            if end < start {
+                return Err(format!("periodo «{}»: la data finale precede quella iniziale", input.trim()));
+            }
+            return Ok(Period { code: s, start, end, kind: PeriodKind::Range });
+        }
+        if let Some(y) = parse_year(&s) {
+            return Ok(Period {
+                code: s,
+                start: ymd(y, 1, 1).ok_or_else(bad)?,
+                end: ymd(y, 12, 31).ok_or_else(bad)?,
+                kind: PeriodKind::Year,
+            });
+        }
+        if s.len() == 6 {
+            let y = parse_year(&s[..4]).ok_or_else(bad)?;
+            let (kind, first_month, months) = match &s[4..] {
+                "H1" => (PeriodKind::Semester, 1, 6),
+                "H2" => (PeriodKind::Semester, 7, 6),
+                "Q1" => (PeriodKind::Quarter, 1, 3),
+                "Q2" => (PeriodKind::Quarter, 4, 3),
+                "Q3" => (PeriodKind::Quarter, 7, 3),
+                "Q4" => (PeriodKind::Quarter, 10, 3),
+                _ => return Err(bad()),
+            };
+            return Ok(Period {
+                code: s,
+                start: ymd(y, first_month, 1).ok_or_else(bad)?,
+                end: last_of_month(y, first_month + months - 1).ok_or_else(bad)?,
+                kind,
+            });
+        }
+        if s.len() == 7 && s.as_bytes()[4] == b'-' {
+            let y = parse_year(&s[..4]).ok_or_else(bad)?;
+            let m: u32 = s[5..].parse().map_err(|_| bad())?;
+            if !(1..=12).contains(&m) || !s[5..].bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            return Ok(Period {
+                code: s,
+                start: ymd(y, m, 1).ok_or_else(bad)?,
+                end: last_of_month(y, m).ok_or_else(bad)?,
+                kind: PeriodKind::Month,
+            });
+        }
+        Err(bad())
+    }
+
+    /// The calendar year `y` as a period.
+    pub fn year(y: i32) -> Period {
+        Period::parse(&y.to_string()).expect("a four-digit year is a period")
+    }
+
+    /// Whether `d` falls inside the period.
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.start <= d && d <= self.end
+    }
+
+    /// The Italian label used in titles: `gennaio - giugno 2025`, `marzo 2025`.
+    pub fn label(&self) -> String {
+        let (s, e) = (self.start, self.end);
+        match self.kind {
+            PeriodKind::Year => format!("anno {}", s.year()),
+            PeriodKind::Month => format!("{} {}", month_name(s.month()), s.year()),
+            PeriodKind::Semester | PeriodKind::Quarter => {
+                format!("{} - {} {}", month_name(s.month()), month_name(e.month()), s.year())
+            }
+            PeriodKind::Range => format!("{} - {}", long_date(s), long_date(e)),
+        }
+    }
+
+    /// The short label for table headings: `gen - giu 2025`, `2024`.
+    pub fn short_label(&self) -> String {
+        let (s, e) = (self.start, self.end);
+        match self.kind {
+            PeriodKind::Year => s.year().to_string(),
+            PeriodKind::Month => format!("{} {}", month_short(s.month()), s.year()),
+            PeriodKind::Semester | PeriodKind::Quarter => {
+                format!("{} - {} {}", month_short(s.month()), month_short(e.month()), s.year())
+            }
+            PeriodKind::Range => format!("{} - {}", s.format("%d/%m/%Y"), e.format("%d/%m/%Y")),
+        }
+    }
+
+    /// The months the period touches, as `(year, month)`.
+    pub fn months(&self) -> Vec<(i32, u32)> {
+        let mut out = Vec::new();
+        let (mut y, mut m) = (self.start.year(), self.start.month());
+        while (y, m) <= (self.end.year(), self.end.month()) {
+            out.push((y, m));
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form() {
+        let p = Period::parse("2025h1").unwrap();
+        assert_eq!(
+            (p.code.as_str(), p.start.to_string(), p.end.to_string()),
+            ("2025H1", "2025-01-01".into(), "2025-06-30".into())
+        );
+        assert_eq!(p.label(), "gennaio - giugno 2025");
+        assert_eq!(p.short_label(), "gen - giu 2025");
+        let p = Period::parse("2025-03").unwrap();
+        assert_eq!(p.label(), "marzo 2025");
+        assert_eq!(p.end.to_string(), "2025-03-31");
+        let p = Period::parse("2024-02").unwrap();
+        assert_eq!(p.end.to_string(), "2024-02-29");
+        let p = Period::parse("2025Q4").unwrap();
+        assert_eq!((p.start.to_string(), p.end.to_string()), ("2025-10-01".into(), "2025-12-31".into()));
+        let p = Period::parse("2025").unwrap();
+        assert_eq!(p.months().len(), 12);
+        assert_eq!(p.short_label(), "2025");
+        let p = Period::parse("2025-01-01..2025-06-30").unwrap();
+        assert_eq!(p.kind, PeriodKind::Range);
+        assert_eq!(p.months().len(), 6);
+    }
+
+    #[test]
+    fn bad_periods_show_the_forms() {
+        for bad in ["2025H3", "2025-13", "25H1", "2025-06-30..2025-01-01", "semestre", "2025-1", ""] {
+            let e = Period::parse(bad).unwrap_err();
+            assert!(e.contains("2025H1") || e.contains("precede"), "{bad}: {e}");
+        }
+    }
+}

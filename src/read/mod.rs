@@ -1,0 +1,419 @@
+//! Reading registers: finding each register's file in the data folder,
+//! decoding it, mapping its header to canonical columns, and handing rows to
+//! the typed parsers in `registers` with structural problems already
+//! reported. Files are opened read-only and never written.
+
+pub mod decode;
+pub mod delimited;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use csv::StringRecord;
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::schema::{REGISTERS, RegisterSpec};
+use crate::text::{fold, trim_cell};
+
+/// Extensions read as delimited text.
+pub const TEXT_EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
+
+/// Where a register was found.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The register's contract.
+    pub spec: &'static RegisterSpec,
+    /// Absolute or data-folder-joined path.
+    pub path: PathBuf,
+    /// Path relative to the data folder, as shown to users.
+    pub rel: String,
+}
+
+/// A configuration problem found while looking for registers (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    /// The data folder cannot be listed.
+    #[error("non riesco a leggere la cartella «{dir}»: {source}")]
+    Folder {
+        /// The folder.
+        dir: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// One register in two files.
+    #[error("il registro «{register}» è presente due volte: «{first}» e «{second}»")]
+    Ambiguous {
+        /// Register name.
+        register: &'static str,
+        /// First file.
+        first: String,
+        /// Second file.
+        second: String,
+    },
+}
+
+/// Finds each register's file in `dir` (file names compared ignoring case).
+pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false) || e.path().is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    let mut found: Vec<Located> = Vec::new();
+    for spec in &REGISTERS {
+        for name in &names {
+            let Some((stem, ext)) = name.rsplit_once('.') else { continue };
+            if fold(stem) != fold(spec.name) || !TEXT_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
+                continue;
+            }
+            if let Some(prev) = found.iter().find(|l| l.spec.name == spec.name) {
+                return Err(DiscoverError::Ambiguous {
+                    register: spec.name,
+                    first: prev.rel.clone(),
+                    second: name.clone(),
+                });
+            }
+            found.push(Located { spec, path: dir.join(name), rel: name.clone() });
+        }
+    }
+    Ok(found)
+}
+
+/// The header of a table mapped to the register's canonical columns.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// For each canonical column (spec order), the field index holding it.
+    pub map: Vec<Option<usize>>,
+    /// Field indexes whose header is blank.
+    pub blank: Vec<usize>,
+    /// Number of header fields, blank ones included.
+    pub width: usize,
+    /// Line of the header.
+    pub line: usize,
+}
+
+/// What reading a register yields besides its rows.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// Where diagnostics point.
+    pub src: Source,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+}
+
+/// One data row: the record and the header that maps it.
+pub struct Row<'a> {
+    rec: &'a StringRecord,
+    header: &'a Header,
+    /// Physical line where the row starts.
+    pub line: usize,
+}
+
+impl Row<'_> {
+    /// The trimmed cell of canonical column `idx` ("" when absent).
+    pub fn get(&self, idx: usize) -> &str {
+        self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
+    }
+
+    /// Whether the register has canonical column `idx`.
+    pub fn has(&self, idx: usize) -> bool {
+        self.header.map[idx].is_some()
+    }
+
+    /// A hash of all the row's cells, for spotting identical rows.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for f in self.rec.iter().take(self.header.width) {
+            trim_cell(f).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+/// Reads the register at `loc`, calls `each` for every data row, and
+/// reports structural problems into `diags`. Returns `None` when the file
+/// cannot be read at all or has no usable header.
+pub fn read_register(
+    loc: &Located,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    diags: &mut Diagnostics,
+    mut each: impl FnMut(&Row, &mut Diagnostics),
+) -> Option<FileInfo> {
+    let src = Source::new(loc.spec.name, &loc.rel);
+    let bytes = match std::fs::read(&loc.path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags
+                .push(src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(
+                "controlla che il file esista, non sia aperto in modo esclusivo da un altro programma e sia leggibile",
+            ));
+            return None;
+        }
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let decoded = decode::decode(&bytes);
+    if decoded.encoding == decode::Encoding::Windows1252 {
+        diags.push(
+            src.diag(
+                Severity::Info,
+                "encoding-fallback",
+                "il file non è in UTF-8: letto come Windows-1252 (CSV di Excel)",
+            )
+            .hint("va bene così; per evitare dubbi sugli accenti salva come «CSV UTF-8»"),
+        );
+    }
+    if let Some(line) = decoded.bad_line {
+        diags.push(
+            src.diag(Severity::Error, "encoding-invalid", "il file contiene byte che non sono testo (né UTF-8 né Windows-1252)")
+                .line(line)
+                .hint("riesporta il registro dal foglio di calcolo come «CSV UTF-8» oppure «CSV (separato da punto e virgola)»"),
+        );
+        return None;
+    }
+    let text = decoded.text.as_ref();
+    let ext = loc.rel.rsplit('.').next().unwrap_or("");
+    let delimiter = delimited::detect_delimiter(text, ext);
+    let stop = delimited::unclosed_quote(text, delimiter);
+    if let Some(line) = stop {
+        diags.push(
+            src.diag(
+                Severity::Error,
+                "quote-unclosed",
+                "le virgolette aperte in questa riga non vengono mai chiuse: il resto del file non si può leggere",
+            )
+            .line(line)
+            .hint("chiudi le virgolette (\") della cella oppure toglile"),
+        );
+    }
+    let mut rows = delimited::DelimitedRows::new(text, delimiter, stop);
+    let mut rec = StringRecord::new();
+
+    // The header is the first non-blank record, unless one of the next few
+    // matches the register's columns better (a title row above the header).
+    let mut pending: Vec<(usize, StringRecord)> = Vec::new();
+    while pending.len() < 5 {
+        match rows.next_record(&mut rec) {
+            Some(line) if !is_blank(&rec) => pending.push((line, rec.clone())),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    if pending.is_empty() {
+        diags.push(
+            src.diag(Severity::Error, "file-empty", "il file è vuoto: manca la riga di intestazione")
+                .hint(format!("la prima riga deve contenere i nomi delle colonne: {}", column_names(loc.spec))),
+        );
+        return None;
+    }
+    let scores: Vec<usize> = pending.iter().map(|(_, r)| header_score(loc.spec, aliases, r)).collect();
+    let best = (0..pending.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let header_at = if scores[best] > scores[0] { best } else { 0 };
+    if header_at > 0 {
+        diags.push(
+            src.diag(
+                Severity::Info,
+                "header-title-row",
+                "le righe sopra l'intestazione sono state considerate titoli e saltate",
+            )
+            .line(pending[header_at].0),
+        );
+    }
+    let (header_line, header_rec) = pending[header_at].clone();
+    let header = map_header(loc.spec, aliases, &header_rec, header_line, &src, diags)?;
+
+    let mut info = FileInfo { src: src.clone(), sha256, rows: 0 };
+    let mut blank_reported: HashSet<usize> = HashSet::new();
+    let mut handle = |line: usize, rec: &StringRecord, diags: &mut Diagnostics| {
+        if is_blank(rec) {
+            return;
+        }
+        info.rows += 1;
+        let extra = rec.iter().skip(header.width).position(|c| !trim_cell(c).is_empty());
+        if let Some(pos) = extra {
+            diags.push(
+                src.diag(
+                    Severity::Error,
+                    "row-too-long",
+                    format!(
+                        "la riga ha {} celle piene ma l'intestazione ha {} colonne",
+                        header.width
+                            + pos
+                            + 1
+                            + rec.iter().skip(header.width + pos + 1).filter(|c| !trim_cell(c).is_empty()).count(),
+                        header.width
+                    ),
+                )
+                .line(line)
+                .value(trim_cell(&rec[header.width + pos]).to_string())
+                .hint("forse un separatore (; o ,) dentro una cella: racchiudi la cella tra virgolette o toglilo"),
+            );
+            return;
+        }
+        let named = header.map.iter().flatten().copied().max().map_or(0, |m| m + 1);
+        if rec.len() < named {
+            diags.push(
+                src.diag(
+                    Severity::Warning,
+                    "row-too-short",
+                    format!(
+                        "la riga ha {} celle ma l'intestazione ne ha {}: le celle mancanti sono lette come vuote",
+                        rec.len(),
+                        named
+                    ),
+                )
+                .line(line),
+            );
+        }
+        for &b in &header.blank {
+            if rec.get(b).is_some_and(|c| !trim_cell(c).is_empty()) && blank_reported.insert(b) {
+                diags.push(
+                    src.diag(
+                        Severity::Error,
+                        "column-blank",
+                        format!("la colonna {} non ha intestazione ma contiene valori", b + 1),
+                    )
+                    .line(line)
+                    .value(trim_cell(&rec[b]).to_string())
+                    .hint("scrivi il nome della colonna nella riga di intestazione, oppure svuota la colonna"),
+                );
+            }
+        }
+        each(&Row { rec, header: &header, line }, diags);
+    };
+    for (line, r) in pending.iter().skip(header_at + 1) {
+        handle(*line, r, diags);
+    }
+    while let Some(line) = rows.next_record(&mut rec) {
+        handle(line, &rec, diags);
+    }
+    Some(info)
+}
+
+fn is_blank(rec: &StringRecord) -> bool {
+    rec.iter().all(|c| trim_cell(c).is_empty())
+}
+
+/// The canonical column a header cell names, if any.
+fn match_column(
+    spec: &RegisterSpec,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    cell: &str,
+) -> Option<usize> {
+    let key = fold(cell);
+    if key.is_empty() {
+        return None;
+    }
+    spec.columns.iter().position(|c| {
+        fold(c.name) == key
+            || c.aliases.iter().any(|a| fold(a) == key)
+            || aliases.and_then(|a| a.get(c.name)).is_some_and(|list| list.iter().any(|a| fold(a) == key))
+    })
+}
+
+fn header_score(
+    spec: &RegisterSpec,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    rec: &StringRecord,
+) -> usize {
+    rec.iter().filter(|c| match_column(spec, aliases, c).is_some()).count()
+}
+
+fn column_names(spec: &RegisterSpec) -> String {
+    spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+}
+
+fn map_header(
+    spec: &'static RegisterSpec,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    rec: &StringRecord,
+    line: usize,
+    src: &Source,
+    diags: &mut Diagnostics,
+) -> Option<Header> {
+    let mut map: Vec<Option<usize>> = vec![None; spec.columns.len()];
+    let mut blank = Vec::new();
+    let mut unknown = Vec::new();
+    for (i, cell) in rec.iter().enumerate() {
+        let cell = trim_cell(cell);
+        if cell.is_empty() {
+            blank.push(i);
+            continue;
+        }
+        match match_column(spec, aliases, cell) {
+            Some(c) => {
+                if let Some(first) = map[c] {
+                    diags.push(
+                        src.diag(
+                            Severity::Error,
+                            "column-duplicate",
+                            format!(
+                                "la colonna «{}» compare due volte (colonne {} e {})",
+                                spec.columns[c].name,
+                                first + 1,
+                                i + 1
+                            ),
+                        )
+                        .line(line)
+                        .column(spec.columns[c].name)
+                        .value(cell)
+                        .hint("tieni una sola delle due colonne, o rinomina quella che significa altro"),
+                    );
+                } else {
+                    map[c] = Some(i);
+                }
+            }
+            None => unknown.push(cell.to_string()),
+        }
+    }
+    if !unknown.is_empty() {
+        diags.push(
+            src.diag(
+                Severity::Info,
+                "column-unknown",
+                format!(
+                    "colonne non usate da integra: {}",
+                    unknown.iter().map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .line(line)
+            .value(unknown.join(", "))
+            .hint(format!(
+                "le colonne lette sono: {}; altri nomi si aggiungono in centro.toml, [colonne.{}]",
+                column_names(spec),
+                spec.name
+            )),
+        );
+    }
+    let mut missing = false;
+    for (c, col) in spec.columns.iter().enumerate() {
+        if col.required && map[c].is_none() {
+            missing = true;
+            let near = crate::text::nearest(col.name, unknown.iter().map(String::as_str), 1);
+            let hint = match near.first() {
+                Some(n) => format!(
+                    "forse «{n}»? Rinomina l'intestazione in «{}» o aggiungi l'alias in centro.toml, [colonne.{}]",
+                    col.name, spec.name
+                ),
+                None => format!("aggiungi la colonna «{}» ({})", col.name, col.help),
+            };
+            diags.push(
+                src.diag(Severity::Error, "column-missing", format!("manca la colonna obbligatoria «{}»", col.name))
+                    .line(line)
+                    .column(col.name)
+                    .hint(hint),
+            );
+        }
+    }
+    (!missing).then_some(Header { map, blank, width: rec.len(), line })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

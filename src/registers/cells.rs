@@ -1,0 +1,426 @@
+//! Reading one cell of a known kind and reporting what is wrong with it.
+//! Country and request-type lookups are cached per distinct value, so a
+//! register of a million rows does the fuzzy matching only a few dozen times.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::centro::Centro;
+use crate::dates::{DateError, parse_date, parse_number};
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::read::Row;
+use crate::reference::{ComuneId, Comuni, Countries, CountryId, CountryMatch};
+use crate::schema::RegisterSpec;
+use crate::text::{fold, maybe_hint, nearest};
+
+use super::model::Gender;
+
+/// What a register's parser needs while reading cells.
+pub struct Cells<'a> {
+    /// The register's contract.
+    pub spec: &'static RegisterSpec,
+    /// Where diagnostics point.
+    pub src: Source,
+    /// The centre's configuration.
+    pub centro: &'a Centro,
+    /// Today, for `date-future`.
+    pub today: NaiveDate,
+    countries: HashMap<String, CountryMatch>,
+    /// Variant spellings seen: (value, standard name) → (first line, rows).
+    variants: HashMap<String, (String, usize, usize)>,
+    types: HashMap<String, Result<u16, Option<String>>>,
+    comuni: HashMap<String, Result<ComuneId, Option<String>>>,
+    flagged_ids: HashMap<String, ()>,
+}
+
+impl<'a> Cells<'a> {
+    /// A cell reader for one register file.
+    pub fn new(spec: &'static RegisterSpec, src: Source, centro: &'a Centro, today: NaiveDate) -> Self {
+        Cells {
+            spec,
+            src,
+            centro,
+            today,
+            countries: HashMap::new(),
+            variants: HashMap::new(),
+            types: HashMap::new(),
+            comuni: HashMap::new(),
+            flagged_ids: HashMap::new(),
+        }
+    }
+
+    fn diag(
+        &self,
+        d: &mut Diagnostics,
+        sev: Severity,
+        code: &'static str,
+        row: &Row,
+        col: usize,
+        value: &str,
+        msg: String,
+        hint: Option<String>,
+    ) {
+        d.push(
+            self.src
+                .diag(sev, code, msg)
+                .line(row.line)
+                .column(self.spec.columns[col].name)
+                .value(value)
+                .maybe_hint(hint),
+        );
+    }
+
+    /// The trimmed text of column `col`; an empty required cell is reported.
+    pub fn text<'r>(&self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
+        let v = row.get(col);
+        if v.is_empty() {
+            if self.spec.columns[col].required {
+                let c = &self.spec.columns[col];
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "value-required",
+                    row,
+                    col,
+                    "",
+                    format!("la colonna «{}» è obbligatoria ma qui è vuota", c.name),
+                    Some(format!("scrivi {}", c.help)),
+                );
+            }
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A date; impossible, unreadable, future and too-early dates reported.
+    pub fn date(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<NaiveDate> {
+        let v = self.text(d, row, col)?;
+        match parse_date(v) {
+            Ok(date) => {
+                if date > self.today {
+                    self.diag(
+                        d,
+                        Severity::Warning,
+                        "date-future",
+                        row,
+                        col,
+                        v,
+                        format!("la data «{v}» è nel futuro"),
+                        Some("controlla l'anno: forse un errore di battitura".into()),
+                    );
+                } else if let Some(open) = self.centro.attivo_dal.filter(|o| date < *o) {
+                    self.diag(
+                        d,
+                        Severity::Warning,
+                        "date-before-opening",
+                        row,
+                        col,
+                        v,
+                        format!(
+                            "la data «{v}» è precedente all'apertura del centro ({})",
+                            crate::dates::short_date(open)
+                        ),
+                        Some("controlla l'anno".into()),
+                    );
+                }
+                Some(date)
+            }
+            Err(DateError::Invalid) => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "date-invalid",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» non è una data valida: quel giorno non esiste"),
+                    Some("controlla giorno e mese (gg/mm/aaaa)".into()),
+                );
+                None
+            }
+            Err(DateError::Unreadable) => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "date-unreadable",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» non si legge come data"),
+                    Some("scrivi la data come gg/mm/aaaa, ad esempio 04/04/2025".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A decimal number (comma or point).
+    pub fn number(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<f64> {
+        let v = self.text(d, row, col)?;
+        match parse_number(v).filter(|n| *n >= 0.0) {
+            Some(n) => Some(n),
+            None => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "number-invalid",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» non è un numero valido"),
+                    Some("scrivi un numero, con la virgola per i decimali (es. 1,5)".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole non-negative number.
+    pub fn count(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<u32> {
+        let v = self.text(d, row, col)?;
+        match v.replace('.', "").parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "number-invalid",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» non è un numero intero"),
+                    Some("scrivi un numero intero, senza decimali".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A boolean; empty reads as "no".
+    pub fn boolean(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<bool> {
+        let v = row.get(col);
+        match crate::dates::parse_bool(v) {
+            Some(b) => Some(b),
+            None => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "boolean-invalid",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» non è un valore sì/no"),
+                    Some("scrivi sì oppure no (anche x o cella vuota)".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// `F`, `M` or `X` (also femmina/maschio, donna/uomo).
+    pub fn gender(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<Gender> {
+        let v = self.text(d, row, col)?;
+        match fold(v).as_str() {
+            "f" | "femmina" | "donna" | "femminile" => Some(Gender::F),
+            "m" | "maschio" | "uomo" | "maschile" => Some(Gender::M),
+            "x" | "altro" | "nonbinario" => Some(Gender::X),
+            _ => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "gender-invalid",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» non è un genere valido"),
+                    Some("scrivi F, M oppure X".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A country by Italian or English name, variant or ISO code.
+    pub fn country(&mut self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<CountryId> {
+        let v = self.text(d, row, col)?;
+        let countries = Countries::get();
+        let m = self.countries.entry(v.to_string()).or_insert_with(|| countries.lookup(v)).clone();
+        match m {
+            CountryMatch::Exact(id) => Some(id),
+            CountryMatch::Variant(id) => {
+                let e = self.variants.entry(v.to_string()).or_insert((countries.country(id).name.clone(), row.line, 0));
+                e.2 += 1;
+                Some(id)
+            }
+            CountryMatch::Unknown(near) => {
+                let names: Vec<&str> = near.iter().map(String::as_str).collect();
+                let hint = maybe_hint(&names)
+                    .unwrap_or_else(|| "scrivi il nome italiano del paese (es. Nigeria) o il codice ISO (NG)".into());
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "country-unknown",
+                    row,
+                    col,
+                    v,
+                    format!("paese «{v}» non riconosciuto"),
+                    Some(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// A request type from `centro.toml`'s vocabulary. With no vocabulary,
+    /// every value is accepted and collected into `extra`.
+    pub fn request_type(
+        &mut self,
+        d: &mut Diagnostics,
+        row: &Row,
+        col: usize,
+        extra: &mut super::model::Interner,
+    ) -> Option<u16> {
+        let v = self.text(d, row, col)?;
+        let vocab = &self.centro.tipo_richiesta;
+        if vocab.is_empty() {
+            return Some(extra.intern(v) as u16);
+        }
+        let r = self
+            .types
+            .entry(v.to_string())
+            .or_insert_with(|| {
+                let key = fold(v);
+                match vocab.iter().position(|t| fold(t) == key) {
+                    Some(i) => Ok(i as u16),
+                    None => Err(maybe_hint(&nearest(v, vocab.iter().map(String::as_str), 2))),
+                }
+            })
+            .clone();
+        match r {
+            Ok(i) => Some(i),
+            Err(hint) => {
+                let hint = hint.unwrap_or_else(|| "usa uno dei tipi elencati in centro.toml, [vocabolari] tipo_richiesta (o aggiungi lì il nuovo tipo)".into());
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "request-type-unknown",
+                    row,
+                    col,
+                    v,
+                    format!("tipo di richiesta «{v}» non previsto in centro.toml"),
+                    Some(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// A comune of the ISTAT list.
+    pub fn comune(&mut self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<ComuneId> {
+        let v = self.text(d, row, col)?;
+        let r = self
+            .comuni
+            .entry(v.to_string())
+            .or_insert_with(|| {
+                Comuni::get().lookup(v).map_err(|near| maybe_hint(&near.iter().map(String::as_str).collect::<Vec<_>>()))
+            })
+            .clone();
+        match r {
+            Ok(id) => Some(id),
+            Err(hint) => {
+                let hint = hint.unwrap_or_else(|| "scrivi il nome del comune come nell'elenco ISTAT (es. Jesi)".into());
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "comune-unknown",
+                    row,
+                    col,
+                    v,
+                    format!("comune «{v}» non trovato nell'elenco ISTAT"),
+                    Some(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// A pseudonymous id; one that looks like personal data is reported once.
+    pub fn id<'r>(&mut self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
+        let v = self.text(d, row, col)?;
+        if let Some(what) = personal_data(v) {
+            if self.flagged_ids.insert(v.to_string(), ()).is_none() {
+                self.diag(d, Severity::Warning, "id-personal-data", row, col, v, format!("il codice «{v}» sembra {what}: i registri devono usare codici pseudonimi"), Some("sostituisci con un codice come U2025-001 e tieni la corrispondenza solo nell'archivio riservato".into()));
+            }
+        }
+        Some(v)
+    }
+
+    /// Info notes for the variant spellings seen, one per distinct value.
+    pub fn finish(self, d: &mut Diagnostics) {
+        let mut v: Vec<_> = self.variants.into_iter().collect();
+        v.sort_by_key(|(_, (_, line, _))| *line);
+        let col = self.spec.columns.iter().find(|c| c.kind == crate::schema::Kind::Country).map_or("paese", |c| c.name);
+        for (value, (name, line, n)) in v {
+            d.push(
+                self.src
+                    .diag(
+                        Severity::Info,
+                        "country-variant",
+                        format!(
+                            "«{value}» è una grafia alternativa: letta come «{name}» ({n} {})",
+                            if n == 1 { "riga" } else { "righe" }
+                        ),
+                    )
+                    .line(line)
+                    .column(col)
+                    .value(value)
+                    .hint(format!("va bene così; per uniformità puoi scrivere «{name}»")),
+            );
+        }
+    }
+}
+
+/// What personal data `id` looks like, if any: a codice fiscale or a name.
+pub fn personal_data(id: &str) -> Option<&'static str> {
+    let s = id.trim();
+    let b = s.as_bytes();
+    if b.len() == 16 && b.iter().all(u8::is_ascii_alphanumeric) {
+        let up: Vec<u8> = b.iter().map(u8::to_ascii_uppercase).collect();
+        let letters = [0, 1, 2, 3, 4, 5, 8, 11, 15];
+        let digitish = |c: u8| c.is_ascii_digit() || b"LMNPQRSTUV".contains(&c);
+        if letters.iter().all(|&i| up[i].is_ascii_alphabetic())
+            && [6, 7, 9, 10, 12, 13, 14].iter().all(|&i| digitish(up[i]))
+        {
+            return Some("un codice fiscale");
+        }
+    }
+    if b.len() == 11 && b.iter().all(u8::is_ascii_digit) {
+        return Some("un codice fiscale provvisorio");
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() >= 2
+        && words.iter().all(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_alphabetic() || c == '\''))
+        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
+        return Some("un nome e cognome");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::personal_data;
+
+    #[test]
+    fn personal_data_is_spotted() {
+        assert_eq!(personal_data("RSSMRA80A01E388X"), Some("un codice fiscale"));
+        assert_eq!(personal_data("rssmra80a01e388x"), Some("un codice fiscale"));
+        assert_eq!(personal_data("Mario Rossi"), Some("un nome e cognome"));
+        assert_eq!(personal_data("ROSSI MARIO"), Some("un nome e cognome"));
+        assert_eq!(personal_data("12345678901"), Some("un codice fiscale provvisorio"));
+        assert_eq!(personal_data("U2025-001"), None);
+        assert_eq!(personal_data("SAI-031"), None);
+        assert_eq!(personal_data("JS0123"), None);
+    }
+}

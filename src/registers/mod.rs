@@ -1,0 +1,190 @@
+//! Loading a data folder: `centro.toml`, then every register found, each
+//! row parsed into the typed model with its diagnostics; then the checks
+//! across registers (`crate::checks`).
+
+pub mod cells;
+pub mod model;
+pub mod parse;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::centro::{self, Centro};
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::period::Period;
+use crate::read::{self, FileInfo};
+use crate::schema::REGISTERS;
+
+pub use model::*;
+
+/// Everything read from a data folder.
+#[derive(Debug, Default)]
+pub struct Registers {
+    /// `centro.toml`.
+    pub centro: Centro,
+    /// User ids seen in any register (accessi may name unknown ones).
+    pub user_ids: Ids,
+    /// Request types seen when `centro.toml` has no vocabulary.
+    pub extra_types: Interner,
+    /// The access log.
+    pub accessi: Accessi,
+    /// Users taken in charge.
+    pub utenti: Utenti,
+    /// Courses, if the register exists.
+    pub corsi: Option<Vec<Corso>>,
+    /// Meetings held, if the register exists.
+    pub incontri: Option<Vec<Incontro>>,
+    /// Enrolments, if the register exists.
+    pub iscrizioni: Option<Vec<Iscrizione>>,
+    /// Applications, if the register exists.
+    pub domande: Option<Vec<Domanda>>,
+    /// Events, if the register exists.
+    pub eventi: Option<Vec<Evento>>,
+    /// Declared yearly totals, if the register exists.
+    pub storico: Option<Vec<Storico>>,
+    /// Each file read, in register order.
+    pub files: Vec<FileInfo>,
+}
+
+impl Registers {
+    /// The display name of request type `kind`.
+    pub fn type_name(&self, kind: u16) -> &str {
+        if self.centro.tipo_richiesta.is_empty() {
+            self.extra_types.get(u32::from(kind))
+        } else {
+            &self.centro.tipo_richiesta[kind as usize]
+        }
+    }
+
+    /// Number of request types.
+    pub fn type_count(&self) -> usize {
+        if self.centro.tipo_richiesta.is_empty() { self.extra_types.len() } else { self.centro.tipo_richiesta.len() }
+    }
+}
+
+/// What to load and how to judge dates.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The data folder.
+    pub data_dir: PathBuf,
+    /// With a period, diagnostics of rows wholly outside it are dropped.
+    pub period: Option<Period>,
+    /// Today, for `date-future`.
+    pub today: NaiveDate,
+}
+
+/// A problem that stops loading before the registers are read (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// `centro.toml` is missing or wrong; the diagnostics say where.
+    #[error("configurazione non valida")]
+    Config(Diagnostics),
+    /// The folder cannot be read or a register is in two files.
+    #[error(transparent)]
+    Discover(#[from] read::DiscoverError),
+}
+
+/// Reads `centro.toml` and every register of the data folder.
+pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
+    let dir = &opts.data_dir;
+    let mut diags = Diagnostics::default();
+    let centro_path = dir.join(centro::FILE);
+    let text = match std::fs::read(&centro_path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => {
+            let mut d = Diagnostics::default();
+            d.push(centro::diag_missing(&dir.display().to_string()));
+            return Err(LoadError::Config(d));
+        }
+    };
+    let (centro, cdiags) = centro::parse(&text);
+    if cdiags.has_errors() {
+        return Err(LoadError::Config(cdiags));
+    }
+    diags.extend(cdiags);
+    let found = read::discover(dir)?;
+    let mut regs = Registers { centro, ..Registers::default() };
+    for spec in REGISTERS.iter().filter(|s| s.required) {
+        if !found.iter().any(|l| l.spec.name == spec.name) {
+            diags.push(
+                Source::new(spec.name, &format!("{}.csv", spec.name))
+                    .diag(
+                        Severity::Error,
+                        "register-missing",
+                        format!("manca il registro obbligatorio «{}»", spec.name),
+                    )
+                    .hint(format!(
+                        "metti nella cartella il file {}.csv (una riga per {}); «integra init» crea un modello",
+                        spec.name, spec.row_is
+                    )),
+            );
+        }
+    }
+    for loc in &found {
+        load_one(loc, opts, &mut regs, &mut diags);
+    }
+    crate::checks::run(&mut regs, opts, &mut diags);
+    Ok((regs, diags))
+}
+
+fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
+    let centro = regs.centro.clone();
+    let aliases = centro.colonne.get(loc.spec.name);
+    let mut cells = cells::Cells::new(loc.spec, Source::new(loc.spec.name, &loc.rel), &centro, opts.today);
+    let period = opts.period.clone();
+    let mut dups = parse::Duplicates::default();
+    let mut user_seen: HashMap<u32, usize> = HashMap::new();
+    let mut course_seen: HashMap<String, usize> = HashMap::new();
+    let (mut corsi, mut incontri, mut iscrizioni, mut domande, mut eventi, mut storico) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let name = loc.spec.name;
+    let info = read::read_register(loc, aliases, diags, |row, d| {
+        let mark = d.items().len();
+        let span = match name {
+            "accessi" => parse::access(
+                &mut cells,
+                d,
+                row,
+                &mut regs.accessi,
+                &mut regs.user_ids,
+                &mut regs.extra_types,
+                &mut dups,
+            ),
+            "utenti" => parse::user(&mut cells, d, row, &mut regs.utenti, &mut regs.user_ids, &mut user_seen),
+            "corsi" => parse::course(&mut cells, d, row, &mut corsi, &mut course_seen),
+            "incontri" => parse::meeting(&mut cells, d, row, &mut incontri, &mut dups),
+            "iscrizioni" => parse::enrolment(&mut cells, d, row, &mut iscrizioni),
+            "domande" => parse::application(&mut cells, d, row, &mut domande, &mut dups),
+            "eventi" => parse::event(&mut cells, d, row, &mut eventi, &mut dups),
+            _ => parse::history(&mut cells, d, row, &mut storico),
+        };
+        if let (Some(p), Some((from, to))) = (&period, span) {
+            if to < p.start || from > p.end {
+                d.truncate(mark);
+            }
+        }
+    });
+    cells.finish(diags);
+    let Some(info) = info else { return };
+    regs.files.push(info);
+    match name {
+        "corsi" => regs.corsi = Some(corsi),
+        "incontri" => regs.incontri = Some(incontri),
+        "iscrizioni" => regs.iscrizioni = Some(iscrizioni),
+        "domande" => regs.domande = Some(domande),
+        "eventi" => regs.eventi = Some(eventi),
+        "storico" => regs.storico = Some(storico),
+        _ => {}
+    }
+}
+
+/// The period's notes (`note/<PERIOD>.md`), if present: path relative to the
+/// data folder and text.
+pub fn period_notes(data_dir: &Path, period: &Period) -> Option<(String, String)> {
+    let rel = format!("note/{}.md", period.code);
+    let bytes = std::fs::read(data_dir.join(&rel)).ok()?;
+    let text = crate::read::decode::decode(&bytes).text.into_owned();
+    Some((rel, text))
+}

@@ -1,0 +1,251 @@
+//! The registers once read and checked: column vectors for the large ones
+//! (accessi, utenti), plain rows for the small ones. Dates are days since
+//! 1970-01-01 so they go to polars as they are.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::reference::{ComuneId, CountryId};
+
+/// Marks an absent optional id/interned value in the column vectors.
+pub const NONE: u32 = u32::MAX;
+
+/// A gender as registers write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gender {
+    /// Female.
+    F,
+    /// Male.
+    M,
+    /// Neither / not stated as F or M.
+    X,
+}
+
+impl Gender {
+    /// `F`, `M` or `X`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gender::F => "F",
+            Gender::M => "M",
+            Gender::X => "X",
+        }
+    }
+}
+
+/// Strings seen in a register, stored once and referred to by index. Values
+/// that fold to the same key (case, accents, spaces) share an index and are
+/// shown with the first spelling seen.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    map: HashMap<String, u32>,
+    values: Vec<String>,
+}
+
+impl Interner {
+    /// The index of `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let key = crate::text::fold(s);
+        if let Some(&i) = self.map.get(&key) {
+            return i;
+        }
+        let i = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.map.insert(key, i);
+        i
+    }
+
+    /// The index of `s` if already seen.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        self.map.get(&crate::text::fold(s)).copied()
+    }
+
+    /// The display string of index `i`.
+    pub fn get(&self, i: u32) -> &str {
+        &self.values[i as usize]
+    }
+
+    /// Number of distinct values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether no value was seen.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Identifiers (users, courses, participants): compared exactly after
+/// trimming and upper-casing, shown as first written.
+#[derive(Debug, Default, Clone)]
+pub struct Ids {
+    map: HashMap<String, u32>,
+    values: Vec<String>,
+}
+
+impl Ids {
+    /// The index of id `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let key = s.trim().to_uppercase();
+        if let Some(&i) = self.map.get(&key) {
+            return i;
+        }
+        let i = self.values.len() as u32;
+        self.values.push(s.trim().to_string());
+        self.map.insert(key, i);
+        i
+    }
+
+    /// The index of id `s` if known.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        self.map.get(&s.trim().to_uppercase()).copied()
+    }
+
+    /// The id as first written.
+    pub fn get(&self, i: u32) -> &str {
+        &self.values[i as usize]
+    }
+}
+
+/// `accessi`, one entry per access, as columns.
+#[derive(Debug, Default, Clone)]
+pub struct Accessi {
+    /// Physical line of each row.
+    pub line: Vec<u32>,
+    /// Date, days since epoch.
+    pub date: Vec<i32>,
+    /// Country id.
+    pub country: Vec<CountryId>,
+    /// Request type: index into `centro.tipo_richiesta` or into `extra_types`.
+    pub kind: Vec<u16>,
+    /// User id index into [`Registers::user_ids`](super::Registers), or [`NONE`].
+    pub user: Vec<u32>,
+    /// Gender, if given.
+    pub gender: Vec<Option<Gender>>,
+    /// Referral source index into `referrals`, or [`NONE`].
+    pub referral: Vec<u32>,
+    /// Referral sources as written.
+    pub referrals: Interner,
+}
+
+/// `utenti`, one entry per user, as columns.
+#[derive(Debug, Default, Clone)]
+pub struct Utenti {
+    /// Physical line of each row.
+    pub line: Vec<u32>,
+    /// Id index.
+    pub id: Vec<u32>,
+    /// Taken in charge, days since epoch.
+    pub taken: Vec<i32>,
+    /// Closed, days since epoch, or `i32::MAX` when open.
+    pub closed: Vec<i32>,
+    /// Gender.
+    pub gender: Vec<Gender>,
+    /// Country of citizenship.
+    pub country: Vec<CountryId>,
+    /// Comune of residence, or `ComuneId::MAX`.
+    pub comune: Vec<ComuneId>,
+    /// No fixed abode / no registered residence.
+    pub homeless: Vec<bool>,
+}
+
+/// One course.
+#[derive(Debug, Clone)]
+pub struct Corso {
+    /// Line in the file.
+    pub line: usize,
+    /// Short code.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `lingua`, `scuola_guida`, `altro`.
+    pub kind: Option<String>,
+    /// Partners.
+    pub partner: Option<String>,
+    /// Planned first day.
+    pub start: NaiveDate,
+    /// Planned last day.
+    pub end: NaiveDate,
+    /// Usual hours a meeting.
+    pub hours: Option<f64>,
+}
+
+/// One meeting held.
+#[derive(Debug, Clone)]
+pub struct Incontro {
+    /// Line in the file.
+    pub line: usize,
+    /// Course code as written.
+    pub course: String,
+    /// Day held.
+    pub date: NaiveDate,
+    /// Hours, when not the course's usual.
+    pub hours: Option<f64>,
+}
+
+/// One enrolment.
+#[derive(Debug, Clone)]
+pub struct Iscrizione {
+    /// Line in the file.
+    pub line: usize,
+    /// Course code as written.
+    pub course: String,
+    /// Participant's pseudonymous code.
+    pub participant: String,
+    /// Who sent the participant (SAI, Centro…).
+    pub origin: Option<String>,
+    /// Country of citizenship.
+    pub country: Option<CountryId>,
+    /// Day enrolled.
+    pub date: Option<NaiveDate>,
+}
+
+/// One application filled in with the centre's help.
+#[derive(Debug, Clone)]
+pub struct Domanda {
+    /// Line in the file.
+    pub line: usize,
+    /// Day filled in.
+    pub date: NaiveDate,
+    /// The call's name.
+    pub call: String,
+    /// User id as written.
+    pub user: Option<String>,
+    /// Outcome.
+    pub outcome: Option<String>,
+}
+
+/// One event.
+#[derive(Debug, Clone)]
+pub struct Evento {
+    /// Line in the file.
+    pub line: usize,
+    /// Day.
+    pub date: NaiveDate,
+    /// Title.
+    pub title: String,
+    /// Partners.
+    pub partner: Option<String>,
+    /// One paragraph.
+    pub description: Option<String>,
+}
+
+/// Totals declared for one year before the registers.
+#[derive(Debug, Clone)]
+pub struct Storico {
+    /// Line in the file.
+    pub line: usize,
+    /// Year.
+    pub year: i32,
+    /// Users in charge that year.
+    pub total: u32,
+    /// Of which Italian.
+    pub italian: u32,
+    /// Of which EU citizens.
+    pub eu: u32,
+    /// Of which non-EU citizens.
+    pub non_eu: u32,
+    /// New that year, if declared.
+    pub new: Option<u32>,
+}

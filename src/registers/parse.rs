@@ -1,0 +1,342 @@
+//! One parser per register: each row's cells read into the typed model,
+//! with the checks that concern a single row (closure before start, access
+//! on a closed day, identical rows, duplicate ids).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::dates::to_days;
+use crate::diag::{Diagnostics, Severity};
+use crate::read::Row;
+
+use super::cells::Cells;
+use super::model::*;
+
+/// The days a row concerns, for `--period`: diagnostics of rows wholly
+/// outside the period are dropped.
+pub type Span = Option<(NaiveDate, NaiveDate)>;
+
+fn day(d: NaiveDate) -> Span {
+    Some((d, d))
+}
+
+/// Remembers each row's fingerprint to report identical rows.
+#[derive(Default)]
+pub struct Duplicates(HashMap<u64, usize>);
+
+impl Duplicates {
+    /// Reports `row` if an identical row came earlier.
+    pub fn check(&mut self, c: &Cells, d: &mut Diagnostics, row: &Row) {
+        if let Some(first) = self.0.insert(row.fingerprint(), row.line) {
+            self.0.insert(row.fingerprint(), first);
+            d.push(
+                c.src
+                    .diag(Severity::Warning, "row-duplicate", format!("la riga è identica alla riga {first}"))
+                    .line(row.line)
+                    .hint("se è un doppio inserimento, cancella una delle due righe"),
+            );
+        }
+    }
+}
+
+/// Reads one `accessi` row.
+pub fn access(
+    c: &mut Cells,
+    d: &mut Diagnostics,
+    row: &Row,
+    out: &mut Accessi,
+    ids: &mut Ids,
+    types: &mut Interner,
+    dups: &mut Duplicates,
+) -> Span {
+    let s = c.spec;
+    let date = c.date(d, row, s.idx("data"));
+    let country = c.country(d, row, s.idx("paese"));
+    let kind = c.request_type(d, row, s.idx("tipo_richiesta"), types);
+    let user = c.id(d, row, s.idx("utente")).map(|u| ids.intern(u));
+    let gender = if row.get(s.idx("genere")).is_empty() { None } else { c.gender(d, row, s.idx("genere")) };
+    let referral = Some(row.get(s.idx("inviato_da"))).filter(|r| !r.is_empty());
+    if user.is_some() {
+        dups.check(c, d, row);
+    }
+    let (Some(date), Some(country), Some(kind)) = (date, country, kind) else {
+        return date.and_then(day);
+    };
+    if !c.centro.is_open(date) {
+        let why = if c.centro.chiusure.binary_search(&date).is_ok() {
+            "il centro era chiuso (chiusura indicata in centro.toml)"
+        } else {
+            "in quel giorno della settimana il centro non ha orari di apertura"
+        };
+        d.push(
+            c.src
+                .diag(
+                    Severity::Warning,
+                    "access-on-closed-day",
+                    format!("accesso del {}: {why}", crate::dates::long_date_weekday(date)),
+                )
+                .line(row.line)
+                .column("data")
+                .value(row.get(s.idx("data")))
+                .hint("controlla la data; se il centro era aperto, correggi chiusure o orari in centro.toml"),
+        );
+    }
+    out.line.push(row.line as u32);
+    out.date.push(to_days(date));
+    out.country.push(country);
+    out.kind.push(kind);
+    out.user.push(user.unwrap_or(NONE));
+    out.gender.push(gender);
+    out.referral.push(referral.map_or(NONE, |r| out.referrals.intern(r)));
+    day(date)
+}
+
+/// Reads one `utenti` row. `seen` maps id index → first line.
+pub fn user(
+    c: &mut Cells,
+    d: &mut Diagnostics,
+    row: &Row,
+    out: &mut Utenti,
+    ids: &mut Ids,
+    seen: &mut HashMap<u32, usize>,
+) -> Span {
+    let s = c.spec;
+    let id = c.id(d, row, s.idx("id")).map(|v| ids.intern(v));
+    let taken = c.date(d, row, s.idx("data_presa_in_carico"));
+    let closed = if row.get(s.idx("data_chiusura")).is_empty() { None } else { c.date(d, row, s.idx("data_chiusura")) };
+    let gender = c.gender(d, row, s.idx("genere"));
+    let country = c.country(d, row, s.idx("paese"));
+    let comune =
+        if row.get(s.idx("comune_residenza")).is_empty() { None } else { c.comune(d, row, s.idx("comune_residenza")) };
+    let homeless = c.boolean(d, row, s.idx("senza_dimora")).unwrap_or(false);
+    if let Some(id) = id {
+        if let Some(first) = seen.get(&id) {
+            d.push(
+                c.src
+                    .diag(
+                        Severity::Error,
+                        "id-duplicate",
+                        format!("il codice utente «{}» è già usato alla riga {first}", ids.get(id)),
+                    )
+                    .line(row.line)
+                    .column("id")
+                    .value(row.get(s.idx("id")))
+                    .hint("ogni utente ha un solo codice e una sola riga: unisci le due righe o cambia codice"),
+            );
+        } else {
+            seen.insert(id, row.line);
+        }
+    }
+    if let (Some(t), Some(cl)) = (taken, closed) {
+        if cl < t {
+            d.push(
+                c.src
+                    .diag(
+                        Severity::Error,
+                        "closure-before-start",
+                        format!(
+                            "la chiusura ({}) è precedente alla presa in carico ({})",
+                            crate::dates::short_date(cl),
+                            crate::dates::short_date(t)
+                        ),
+                    )
+                    .line(row.line)
+                    .column("data_chiusura")
+                    .value(row.get(s.idx("data_chiusura")))
+                    .hint("controlla le due date: forse sono invertite"),
+            );
+            return Some((t, t));
+        }
+    }
+    let span = taken.map(|t| (t, closed.unwrap_or(NaiveDate::MAX)));
+    if let (Some(id), Some(taken), Some(gender), Some(country)) = (id, taken, gender, country) {
+        out.line.push(row.line as u32);
+        out.id.push(id);
+        out.taken.push(to_days(taken));
+        out.closed.push(closed.map_or(i32::MAX, to_days));
+        out.gender.push(gender);
+        out.country.push(country);
+        out.comune.push(comune.unwrap_or(crate::reference::ComuneId::MAX));
+        out.homeless.push(homeless);
+    }
+    span
+}
+
+/// Reads one `corsi` row.
+pub fn course(
+    c: &mut Cells,
+    d: &mut Diagnostics,
+    row: &Row,
+    out: &mut Vec<Corso>,
+    seen: &mut HashMap<String, usize>,
+) -> Span {
+    let s = c.spec;
+    let id = c.id(d, row, s.idx("id")).map(str::to_string);
+    let title = c.text(d, row, s.idx("titolo")).map(str::to_string);
+    let start = c.date(d, row, s.idx("data_inizio"));
+    let end = c.date(d, row, s.idx("data_fine"));
+    let hours = if row.get(s.idx("ore_incontro")).is_empty() { None } else { c.number(d, row, s.idx("ore_incontro")) };
+    if let Some(id) = &id {
+        let key = id.to_uppercase();
+        if let Some(first) = seen.get(&key) {
+            d.push(
+                c.src
+                    .diag(
+                        Severity::Error,
+                        "id-duplicate",
+                        format!("il codice corso «{id}» è già usato alla riga {first}"),
+                    )
+                    .line(row.line)
+                    .column("id")
+                    .value(id.clone())
+                    .hint("dai a ogni corso un codice diverso (es. ALF1, ALF2)"),
+            );
+            return None;
+        }
+        seen.insert(key, row.line);
+    }
+    let (Some(id), Some(title), Some(start), Some(end)) = (id, title, start, end) else {
+        return None;
+    };
+    if end < start {
+        d.push(
+            c.src
+                .diag(
+                    Severity::Error,
+                    "course-dates-inverted",
+                    format!(
+                        "la fine del corso ({}) è precedente all'inizio ({})",
+                        crate::dates::short_date(end),
+                        crate::dates::short_date(start)
+                    ),
+                )
+                .line(row.line)
+                .column("data_fine")
+                .value(row.get(s.idx("data_fine")))
+                .hint("controlla le due date: forse sono invertite"),
+        );
+        return Some((end, start));
+    }
+    let opt = |name: &str| Some(row.get(s.idx(name)).to_string()).filter(|v| !v.is_empty());
+    out.push(Corso { line: row.line, id, title, kind: opt("tipo"), partner: opt("partner"), start, end, hours });
+    Some((start, end))
+}
+
+/// Reads one `incontri` row.
+pub fn meeting(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Incontro>, dups: &mut Duplicates) -> Span {
+    let s = c.spec;
+    let course = c.id(d, row, s.idx("corso")).map(str::to_string);
+    let date = c.date(d, row, s.idx("data"));
+    let hours = if row.get(s.idx("ore")).is_empty() { None } else { c.number(d, row, s.idx("ore")) };
+    dups.check(c, d, row);
+    if let (Some(course), Some(date)) = (course, date) {
+        out.push(Incontro { line: row.line, course, date, hours });
+    }
+    date.and_then(day)
+}
+
+/// Reads one `iscrizioni` row.
+pub fn enrolment(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Iscrizione>) -> Span {
+    let s = c.spec;
+    let course = c.id(d, row, s.idx("corso")).map(str::to_string);
+    let participant = c.id(d, row, s.idx("partecipante")).map(str::to_string);
+    let country = if row.get(s.idx("paese")).is_empty() { None } else { c.country(d, row, s.idx("paese")) };
+    let date =
+        if row.get(s.idx("data_iscrizione")).is_empty() { None } else { c.date(d, row, s.idx("data_iscrizione")) };
+    let origin = Some(row.get(s.idx("provenienza")).to_string()).filter(|v| !v.is_empty());
+    if let (Some(course), Some(participant)) = (course, participant) {
+        out.push(Iscrizione { line: row.line, course, participant, origin, country, date });
+    }
+    None
+}
+
+/// Reads one `domande` row.
+pub fn application(
+    c: &mut Cells,
+    d: &mut Diagnostics,
+    row: &Row,
+    out: &mut Vec<Domanda>,
+    dups: &mut Duplicates,
+) -> Span {
+    let s = c.spec;
+    let date = c.date(d, row, s.idx("data"));
+    let call = c.text(d, row, s.idx("bando")).map(str::to_string);
+    let user = c.id(d, row, s.idx("utente")).map(str::to_string);
+    let outcome = Some(row.get(s.idx("esito")).to_string()).filter(|v| !v.is_empty());
+    if user.is_some() {
+        dups.check(c, d, row);
+    }
+    if let (Some(date), Some(call)) = (date, call) {
+        out.push(Domanda { line: row.line, date, call, user, outcome });
+    }
+    date.and_then(day)
+}
+
+/// Reads one `eventi` row.
+pub fn event(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Evento>, dups: &mut Duplicates) -> Span {
+    let s = c.spec;
+    let date = c.date(d, row, s.idx("data"));
+    let title = c.text(d, row, s.idx("titolo")).map(str::to_string);
+    dups.check(c, d, row);
+    let opt = |name: &str| Some(row.get(s.idx(name)).to_string()).filter(|v| !v.is_empty());
+    if let (Some(date), Some(title)) = (date, title) {
+        out.push(Evento { line: row.line, date, title, partner: opt("partner"), description: opt("descrizione") });
+    }
+    date.and_then(day)
+}
+
+/// Reads one `storico` row.
+pub fn history(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Storico>) -> Span {
+    let s = c.spec;
+    let year = c.count(d, row, s.idx("anno"));
+    let total = c.count(d, row, s.idx("totale"));
+    let italian = c.count(d, row, s.idx("italiani"));
+    let eu = c.count(d, row, s.idx("comunitari"));
+    let non_eu = c.count(d, row, s.idx("extracomunitari"));
+    let new = if row.get(s.idx("nuovi")).is_empty() { None } else { c.count(d, row, s.idx("nuovi")) };
+    let (Some(year), Some(total), Some(italian), Some(eu), Some(non_eu)) = (year, total, italian, eu, non_eu) else {
+        return None;
+    };
+    if !(1900..=2999).contains(&year) {
+        d.push(
+            c.src
+                .diag(Severity::Error, "number-invalid", format!("«{year}» non è un anno valido"))
+                .line(row.line)
+                .column("anno")
+                .value(year.to_string())
+                .hint("scrivi l'anno con quattro cifre (es. 2024)"),
+        );
+        return None;
+    }
+    if let Some(first) = out.iter().find(|h| h.year == year as i32) {
+        d.push(
+            c.src
+                .diag(
+                    Severity::Error,
+                    "history-year-duplicate",
+                    format!("l'anno {year} compare già alla riga {}", first.line),
+                )
+                .line(row.line)
+                .column("anno")
+                .value(year.to_string())
+                .hint("tieni una sola riga per anno"),
+        );
+        return None;
+    }
+    let sum = italian + eu + non_eu;
+    if sum != total {
+        d.push(
+            c.src
+                .diag(Severity::Warning, "history-sum-mismatch", format!(
+                    "per il {year} il totale dichiarato ({total}) non coincide con la somma delle parti ({italian} + {eu} + {non_eu} = {sum})"
+                ))
+                .line(row.line)
+                .column("totale")
+                .value(total.to_string())
+                .hint("i numeri sono riportati come dichiarati; verifica sull'archivio quale dei due è giusto"),
+        );
+    }
+    out.push(Storico { line: row.line, year: year as i32, total, italian, eu, non_eu, new });
+    None
+}

@@ -1,0 +1,120 @@
+//! Printing diagnostics: compiler-style text grouped by file (colours only
+//! on a terminal and never with `NO_COLOR`), or the JSON object of CLI.md.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+
+/// After this many diagnostics of one code in one file, text output says
+/// "… e altri N" (JSON keeps them all).
+pub const RUN_LIMIT: usize = 20;
+
+/// Whether to colour text output.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// ANSI colours on.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    }
+}
+
+fn location(d: &Diagnostic) -> String {
+    let mut s = d.file.clone();
+    if let Some(sheet) = &d.sheet {
+        s.push_str(&format!("[{sheet}]"));
+    }
+    if let Some(l) = d.line {
+        s.push_str(&format!(":{l}"));
+    }
+    s
+}
+
+/// One diagnostic as text (two lines when there is a hint).
+pub fn line(d: &Diagnostic, style: Style) -> String {
+    let sev = match d.severity {
+        Severity::Error => style.paint("1;31", "errore"),
+        Severity::Warning => style.paint("1;33", "avviso"),
+        Severity::Info => style.paint("1;36", "nota"),
+    };
+    let mut s = format!("{}: {sev} [{}]", location(d), d.code);
+    if let Some(c) = &d.column {
+        s.push_str(&format!(" colonna {c}"));
+    }
+    s.push_str(": ");
+    s.push_str(&d.message);
+    if let Some(h) = &d.hint {
+        s.push_str(&format!("\n  {}: {h}", style.paint("1;32", "suggerimento")));
+    }
+    s
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary line: `2 errori, 1 avviso, 3 note`.
+pub fn summary(diags: &Diagnostics) -> String {
+    format!(
+        "{}, {}, {}",
+        plural(diags.count(Severity::Error), "errore", "errori"),
+        plural(diags.count(Severity::Warning), "avviso", "avvisi"),
+        plural(diags.count(Severity::Info), "nota", "note"),
+    )
+}
+
+/// All diagnostics as text, sorted by file and line, long runs of one code
+/// cut after [`RUN_LIMIT`].
+pub fn text(diags: &Diagnostics, style: Style) -> String {
+    let mut out = String::new();
+    let sorted = diags.sorted();
+    let mut per_code: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for d in &sorted {
+        *per_code.entry((d.file.as_str(), d.code)).or_default() += 1;
+    }
+    let mut shown: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for d in &sorted {
+        let key = (d.file.as_str(), d.code);
+        let n = shown.entry(key).or_default();
+        *n += 1;
+        if *n <= RUN_LIMIT {
+            out.push_str(&line(d, style));
+            out.push('\n');
+        }
+        if *n == RUN_LIMIT && per_code[&key] > RUN_LIMIT {
+            out.push_str(&format!(
+                "{}: … e altri {} [{}] (l'elenco completo con --format json)\n",
+                d.file,
+                per_code[&key] - RUN_LIMIT,
+                d.code
+            ));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    diagnostics: Vec<&'a Diagnostic>,
+}
+
+/// The JSON object of CLI.md.
+pub fn json(diags: &Diagnostics) -> String {
+    let out = JsonOut {
+        errors: diags.count(Severity::Error),
+        warnings: diags.count(Severity::Warning),
+        infos: diags.count(Severity::Info),
+        diagnostics: diags.sorted(),
+    };
+    let mut s = serde_json::to_string_pretty(&out).expect("diagnostics always serialise");
+    s.push('\n');
+    s
+}

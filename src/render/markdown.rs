@@ -1,0 +1,144 @@
+//! The period's notes (`note/<PERIOD>.md`) from Markdown to Typst markup:
+//! headings, paragraphs, lists, emphasis, links, quotes. Every character
+//! Typst would read as syntax is escaped, so notes can never inject code.
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// Escapes text for Typst markup.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '#' | '*' | '_' | '`' | '$' | '<' | '>' | '@' | '[' | ']' | '~' | '/' | '=' | '-' | '+' | '"' | '\''
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escapes text for a Typst string literal.
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn level(l: HeadingLevel) -> usize {
+    l as usize
+}
+
+/// Converts Markdown to Typst markup. The highest heading level used in the
+/// notes becomes a level-2 heading (level 1 is the report's section).
+pub fn to_typst(md: &str) -> String {
+    let events: Vec<Event> = Parser::new(md).collect();
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level: l, .. }) => Some(level(*l)),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    let mut out = String::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
+    for e in events {
+        match e {
+            Event::Start(Tag::Heading { level: l, .. }) => {
+                out.push_str(&"=".repeat(level(l) + 1 - top + 1));
+                out.push(' ');
+            }
+            Event::End(TagEnd::Heading(_)) => out.push_str("\n\n"),
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => out.push_str(if lists.is_empty() { "\n\n" } else { "\n" }),
+            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
+            Event::Start(Tag::Strong) => out.push_str("#strong["),
+            Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => out.push(']'),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                links.push(dest_url.to_string());
+                out.push_str(&format!("#link({})[", string_literal(&dest_url)));
+            }
+            Event::End(TagEnd::Link) => {
+                links.pop();
+                out.push(']');
+            }
+            Event::Start(Tag::List(start)) => {
+                if !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                if lists.is_empty() {
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::Item) => {
+                if !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                out.push_str(if matches!(lists.last(), Some(Some(_))) { "+ " } else { "- " });
+            }
+            Event::End(TagEnd::Item) => {
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) => out.push_str("#quote(block: true)["),
+            Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n\n"),
+            Event::Start(Tag::CodeBlock(_)) => out.push_str("#raw(block: true, "),
+            Event::End(TagEnd::CodeBlock) => out.push_str(")\n\n"),
+            Event::Code(t) => out.push_str(&format!("#raw({})", string_literal(&t))),
+            Event::Text(t) => {
+                if out.ends_with("#raw(block: true, ") {
+                    out.push_str(&string_literal(&t));
+                } else {
+                    out.push_str(&escape(&t));
+                }
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str(" \\\n"),
+            Event::Rule => out.push_str("#line(length: 100%)\n\n"),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_paragraphs_lists_emphasis_links() {
+        let md =
+            "## Corsi L2\n\nRichieste *molte* e **urgenti**.\n\n- uno\n- due\n\n[sito](https://comune.jesi.an.it)\n";
+        let t = to_typst(md);
+        assert!(t.starts_with("== Corsi L2\n\n"), "{t}");
+        assert!(t.contains("Richieste #emph[molte] e #strong[urgenti]."), "{t}");
+        assert!(t.contains("- uno\n- due\n"), "{t}");
+        assert!(t.contains("#link(\"https://comune.jesi.an.it\")[sito]"), "{t}");
+    }
+
+    #[test]
+    fn typst_syntax_in_notes_is_escaped() {
+        let t = to_typst("Costo #read(\"/etc/passwd\") e $x$ // commento\n");
+        assert!(t.contains("\\#read"), "{t}");
+        assert!(t.contains("\\$x\\$"), "{t}");
+        assert!(t.contains("\\/\\/"), "{t}");
+    }
+}

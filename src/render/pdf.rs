@@ -1,0 +1,69 @@
+//! Compiling the template with embedded Typst and exporting PDF/A-2b.
+//! Same data and template give the same bytes: the date, the document id and
+//! the creator are fixed.
+
+use chrono::NaiveDate;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::DiagSpanKind;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use super::world::{ReportWorld, TemplateSource};
+
+/// A template that does not compile, or a PDF that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// Typst's errors, located in the template.
+    #[error("il modello del report non si compila:\n{0}")]
+    Template(String),
+}
+
+fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
+    let mut out = Vec::new();
+    for d in diags {
+        let kind = if d.severity == TypstSeverity::Error { "errore" } else { "avviso" };
+        let location = match d.span.get() {
+            DiagSpanKind::Detached => None,
+            DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => {
+                let range = typst::WorldExt::range(world, d.span);
+                let line = range.and_then(|r| world.lookup(id).and_then(|s| s.lines().byte_to_line_column(r.start)));
+                Some(match line {
+                    Some((l, c)) => format!("{}:{}:{}", world.display_path(id), l + 1, c + 1),
+                    None => world.display_path(id),
+                })
+            }
+        };
+        let mut s = match location {
+            Some(loc) => format!("{loc}: {kind}: {}", d.message),
+            None => format!("{kind}: {}", d.message),
+        };
+        for h in &d.hints {
+            s.push_str(&format!("\n  suggerimento: {}", h.v));
+        }
+        out.push(s);
+    }
+    out.join("\n")
+}
+
+/// Compiles the template over `data` (the report JSON) and returns the PDF.
+pub fn render(template: TemplateSource, data: Vec<u8>, date: NaiveDate, ident: &str) -> Result<Vec<u8>, PdfError> {
+    use chrono::Datelike;
+    let world = ReportWorld::new(template, data, date);
+    let result = typst::compile::<PagedDocument>(&world);
+    let doc = result.output.map_err(|errs| PdfError::Template(describe(&world, &errs)))?;
+    let timestamp =
+        Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0).map(Timestamp::new_utc);
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some(format!("integra {}", env!("CARGO_PKG_VERSION")))),
+        timestamp,
+        page_ranges: None,
+        standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError::Template(e.message().to_string()))?,
+        tagged: true,
+        pretty: false,
+    };
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errs| PdfError::Template(describe(&world, &errs)))?;
+    typst::comemo::evict(0);
+    Ok(pdf)
+}

@@ -1,0 +1,77 @@
+//! The Typst source of the report, for users who want to edit and compile
+//! it with the stock `typst` CLI: either one self-contained file (modules
+//! inlined, data embedded) or the template folder with its `data.json`.
+
+use std::collections::HashSet;
+
+use super::markdown::string_literal;
+use super::world::{DEFAULT_TEMPLATE, TemplateSource};
+
+/// Reads a template file by its path inside the template.
+pub fn template_file(template: &TemplateSource, rel: &str) -> Option<Vec<u8>> {
+    match template {
+        TemplateSource::Embedded => DEFAULT_TEMPLATE.iter().find(|(p, _)| *p == rel).map(|(_, b)| b.to_vec()),
+        TemplateSource::Folder(dir) => {
+            let real = dir.join(rel).canonicalize().ok()?;
+            real.starts_with(dir).then(|| std::fs::read(real).ok()).flatten()
+        }
+    }
+}
+
+/// Every file of the template: (relative path, bytes).
+pub fn template_files(template: &TemplateSource) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    match template {
+        TemplateSource::Embedded => Ok(DEFAULT_TEMPLATE.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect()),
+        TemplateSource::Folder(dir) => {
+            let mut out = Vec::new();
+            let mut stack = vec![dir.clone()];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d)? {
+                    let p = e?.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if let Ok(rel) = p.strip_prefix(dir) {
+                        out.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&p)?));
+                    }
+                }
+            }
+            out.sort();
+            Ok(out)
+        }
+    }
+}
+
+/// One self-contained Typst file: every `#import "x.typ"` of a local module
+/// replaced by that module's text (once), and `json("/data.json")` by the
+/// data itself.
+pub fn flatten(template: &TemplateSource, data_json: &str) -> Result<String, String> {
+    let mut seen = HashSet::new();
+    let mut out = String::from(
+        "// Report di Gestione generato da integra: file unico, dati inclusi.\n// Compila con: typst compile --font-path <cartella dei font> report.typ\n\n",
+    );
+    inline(template, "main.typ", &mut seen, &mut out)?;
+    let literal = format!("json(bytes({}))", string_literal(data_json));
+    Ok(out.replace("json(\"/data.json\")", &literal).replace("json(\"data.json\")", &literal))
+}
+
+fn inline(template: &TemplateSource, rel: &str, seen: &mut HashSet<String>, out: &mut String) -> Result<(), String> {
+    if !seen.insert(rel.to_string()) {
+        return Ok(());
+    }
+    let bytes = template_file(template, rel).ok_or_else(|| format!("il modello non contiene «{rel}»"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("«{rel}» non è testo UTF-8"))?;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("#import \"") {
+            if let Some((module, _)) = rest.split_once('"') {
+                if module.ends_with(".typ") && !module.starts_with('@') {
+                    inline(template, module.trim_start_matches('/'), seen, out)?;
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(())
+}

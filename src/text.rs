@@ -1,0 +1,104 @@
+//! Text normalisation shared by every lookup: header names, countries, comuni
+//! and vocabularies are compared by a *folded key* so that case, accents,
+//! spaces and punctuation never decide whether a value is recognised.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folds `s` to a lookup key: lower case, accents removed, only letters and
+/// digits kept (`"Serra de' Conti "` → `"serradeconti"`, `"Perù"` → `"peru"`).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                out.push(b.to_ascii_lowercase() as char);
+            }
+        }
+        return out;
+    }
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Trims the spaces (including non-breaking ones, frequent in spreadsheets)
+/// around a cell.
+pub fn trim_cell(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
+}
+
+/// The names in `candidates` closest to `input`, best first, for a
+/// "forse «…»?" hint. Only reasonably close names are returned.
+pub fn nearest<'a, I>(input: &str, candidates: I, max: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let key = fold(input);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, &'a str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let ck = fold(c);
+            let mut score = strsim::jaro_winkler(&key, &ck);
+            // A name that contains what was typed (or the reverse) is a strong hint.
+            if key.len() >= 4 && (ck.contains(&key) || key.contains(&ck)) {
+                score = score.max(0.9);
+            }
+            (score, c)
+        })
+        .filter(|(s, _)| *s >= 0.82)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut out: Vec<&str> = Vec::new();
+    for (_, c) in scored {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+        if out.len() == max {
+            break;
+        }
+    }
+    out
+}
+
+/// Formats a hint naming the nearest candidates: `forse «Nigeria»?`.
+pub fn maybe_hint(names: &[&str]) -> Option<String> {
+    match names {
+        [] => None,
+        [one] => Some(format!("forse «{one}»?")),
+        many => {
+            let list: Vec<String> = many.iter().map(|n| format!("«{n}»")).collect();
+            Some(format!("forse uno di: {}?", list.join(", ")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_ignores_case_accents_and_punctuation() {
+        assert_eq!(fold("Data presa in carico"), "datapresaincarico");
+        assert_eq!(fold("data_presa-in.carico"), "datapresaincarico");
+        assert_eq!(fold("Perù"), "peru");
+        assert_eq!(fold("  Serra de' Conti "), "serradeconti");
+        assert_eq!(fold("CÔTE D’IVOIRE"), "cotedivoire");
+    }
+
+    #[test]
+    fn nearest_finds_a_typo() {
+        let names = ["Nigeria", "Niger", "Marocco", "Italia"];
+        assert_eq!(nearest("Nigerai", names, 1), vec!["Nigeria"]);
+        assert!(nearest("zzzz", names, 3).is_empty());
+    }
+}

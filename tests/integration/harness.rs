@@ -1,0 +1,135 @@
+//! A small harness: `Integra::new().args([..]).run()` and assertions on the
+//! outcome; fixture folders built from `tests/fixtures/_base` plus the
+//! fixture's own files.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// The finished run of the binary.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.output.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout(), self.stderr()))
+    }
+
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn code_is(self, code: i32) -> Self {
+        assert_eq!(self.code(), code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        self
+    }
+}
+
+/// A command line of the binary being built.
+pub struct Integra {
+    cmd: std::process::Command,
+}
+
+impl Integra {
+    pub fn new() -> Self {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_integra"));
+        cmd.env_remove("NO_COLOR")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("INTEGRA_DATA")
+            .env_remove("INTEGRA_TEMPLATE")
+            .env("INTEGRA_TODAY", "2025-11-26");
+        Integra { cmd }
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn arg_path(mut self, p: &Path) -> Self {
+        self.cmd.arg(p);
+        self
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        Run { output: self.cmd.output().expect("the integra binary runs") }
+    }
+}
+
+/// Copies `tests/fixtures/_base` and then the fixture's files into a fresh
+/// temporary folder (the fixture's files win; `expect.txt` is left out).
+pub fn materialise(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixture("_base"), dir.path());
+    copy_dir(&fixture(name), dir.path());
+    let _ = std::fs::remove_file(dir.path().join("expect.txt"));
+    // A fixture removes a base file by shipping "<name>.absent".
+    for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "absent") {
+            let _ = std::fs::remove_file(p.with_extension(""));
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+    dir
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let target = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+/// Text of a PDF, via `pdftotext` (poppler-utils).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1,0 +1,10 @@
+//! The integration tests: the `integra` binary run on fixture folders and on
+//! `data-samples/`, checked for what a person would see (diagnostics, JSON,
+//! the text inside the PDF).
+
+mod harness;
+
+mod fixtures;
+mod init;
+mod report;
+mod validate;

@@ -1,0 +1,116 @@
+//! `integra validate` on the sample registers and on Italian-Excel exports.
+
+use crate::harness::{Integra, copy_dir, fixture, root};
+
+fn samples() -> std::path::PathBuf {
+    root().join("data-samples")
+}
+
+#[test]
+fn samples_validate_with_the_2022_warning() {
+    let run = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(&samples()).run().code_is(0);
+    let json = run.json();
+    assert_eq!(json["errors"], 0, "{json:#}");
+    let diags = json["diagnostics"].as_array().unwrap();
+    let w2022 = diags.iter().find(|d| d["code"] == "history-sum-mismatch").expect("the 2022 history warning");
+    let msg = w2022["message"].as_str().unwrap();
+    assert!(msg.contains("149") && msg.contains("140") && msg.contains("2022"), "{msg}");
+    assert_eq!(w2022["file"], "storico.csv");
+    assert_eq!(w2022["severity"], "warning");
+    // The variants are accepted with a note naming the standard form.
+    assert!(
+        diags.iter().any(|d| d["code"] == "country-variant" && d["message"].as_str().unwrap().contains("Thailandia"))
+    );
+}
+
+#[test]
+fn samples_text_output_reads_like_a_compiler() {
+    let run = Integra::new().args(["validate", "--data"]).arg_path(&samples()).run().code_is(0);
+    let out = run.stdout();
+    assert!(out.contains("storico.csv:"), "{out}");
+    assert!(out.contains("avviso [history-sum-mismatch] colonna totale"), "{out}");
+    assert!(out.contains("0 errori"), "{out}");
+    assert!(!out.contains('\x1b'), "no colours when not on a terminal");
+}
+
+#[test]
+fn strict_turns_warnings_into_exit_1() {
+    Integra::new().args(["validate", "--strict", "--data"]).arg_path(&samples()).run().code_is(1);
+}
+
+#[test]
+fn italian_excel_export_validates_without_errors() {
+    let run = Integra::new()
+        .args(["validate", "--format", "json", "--data"])
+        .arg_path(&fixture("_excel-it"))
+        .run()
+        .code_is(0);
+    let json = run.json();
+    assert_eq!(json["errors"], 0, "{json:#}");
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().any(|d| d["code"] == "encoding-fallback"), "{json:#}");
+}
+
+#[test]
+fn validation_never_modifies_the_registers() {
+    fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> =
+            walk(dir).into_iter().map(|p| (p.display().to_string(), std::fs::read(&p).unwrap())).collect();
+        v.sort();
+        v
+    }
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            if e.path().is_dir() { out.extend(walk(&e.path())) } else { out.push(e.path()) }
+        }
+        out
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&samples(), &tmp.path().join("s"));
+    copy_dir(&fixture("_excel-it"), &tmp.path().join("x"));
+    let before = snapshot(tmp.path());
+    for d in ["s", "x"] {
+        Integra::new().args(["validate", "--data"]).arg_path(&tmp.path().join(d)).run();
+        Integra::new()
+            .args(["report", "--period", "2025H1", "--format", "json", "--data"])
+            .arg_path(&tmp.path().join(d))
+            .run();
+    }
+    assert_eq!(before, snapshot(tmp.path()));
+}
+
+#[test]
+fn period_limits_the_checks_to_its_rows() {
+    let dir = crate::harness::materialise("date-invalid-31-feb");
+    // The bad date is in February 2025: a March check does not see it…
+    Integra::new().args(["validate", "--period", "2025-03", "--data"]).arg_path(dir.path()).run().code_is(0);
+    // …the semester does.
+    Integra::new().args(["validate", "--period", "2025H1", "--data"]).arg_path(dir.path()).run().code_is(1);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = Integra::new().args(["validate", "--period", "2025H3", "--data"]).arg_path(&samples()).run().code_is(2);
+    assert!(run.stderr().contains("2025H1"), "the accepted forms are shown: {}", run.stderr());
+    let empty = tempfile::tempdir().unwrap();
+    let run = Integra::new().args(["validate", "--data"]).arg_path(empty.path()).run().code_is(2);
+    assert!(run.stderr().contains("centro.toml"), "{}", run.stderr());
+    Integra::new().args(["validate", "--data", "/non/esiste"]).run().code_is(2);
+}
+
+#[test]
+fn long_runs_of_one_code_are_cut_in_text_but_not_in_json() {
+    let dir = crate::harness::materialise("_base");
+    let mut rows = String::from("data;paese;tipo_richiesta\n");
+    for i in 0..30 {
+        rows.push_str(&format!("0{}/01/2025;Atlantide;scuola guida\n", 1 + i % 9));
+    }
+    std::fs::write(dir.path().join("accessi.csv"), rows).unwrap();
+    let text = Integra::new().args(["validate", "--data"]).arg_path(dir.path()).run().code_is(1).stdout();
+    assert_eq!(text.matches("[country-unknown]").count(), 21, "{text}");
+    assert!(text.contains("… e altri 10 [country-unknown]"), "{text}");
+    let json = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir.path()).run().json();
+    let n = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "country-unknown").count();
+    assert_eq!(n, 30);
+}
