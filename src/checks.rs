@@ -1,7 +1,7 @@
 //! Checks across registers: ids that must exist elsewhere, meetings inside
 //! their course, enrolments, and declared history against the registers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -34,7 +34,7 @@ fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     if !regs.files.iter().any(|f| f.src.register == "utenti") {
         return;
     }
-    let known: HashSet<u32> = regs.utenti.id.iter().copied().collect();
+    let known = &regs.declared_users;
     let s = src(regs, "accessi");
     let p = &opts.period;
     for i in 0..regs.accessi.user.len() {
@@ -112,7 +112,7 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
                     .value(crate::dates::short_date(m.date))
                     .hint("correggi la data dell'incontro, oppure le date del corso nel registro corsi"),
                 ),
-                Some(_) => {}
+                _ => {}
             }
         }
     }
@@ -120,7 +120,7 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         let s = src(regs, "iscrizioni");
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for e in enrolments {
-            if !courses.contains_key(&e.course.to_uppercase()) {
+            if !regs.declared_courses.contains(&e.course.to_uppercase()) {
                 d.push(
                     s.diag(
                         Severity::Error,

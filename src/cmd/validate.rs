@@ -11,7 +11,17 @@ use crate::render::diagnostics;
 
 /// Runs the command.
 pub fn run(cfg: ValidateConfig) -> Result<()> {
-    let (regs, diags) = crate::registers::load(&cfg.load)?;
+    let (regs, diags) = match crate::registers::load(&cfg.load) {
+        Ok(loaded) => loaded,
+        Err(crate::registers::LoadError::Config(d)) => {
+            // Scripts asking for JSON get JSON even for configuration errors.
+            if cfg.format == ValidateFormat::Json {
+                crate::write_stdout(&mut std::io::stdout().lock(), diagnostics::json(&d).as_bytes())?;
+            }
+            return Err(Error::Config(d));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut out = std::io::stdout().lock();
     let text = match cfg.format {
         ValidateFormat::Json => diagnostics::json(&diags),

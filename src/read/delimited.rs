@@ -64,6 +64,9 @@ pub fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
 /// Reads records with the physical line each starts on.
 pub struct DelimitedRows<'a> {
     reader: csv::Reader<&'a [u8]>,
+    bytes: &'a [u8],
+    /// Byte offset and line (1-based) of the last record start seen.
+    cursor: (usize, usize),
     /// Records starting on or after this line are not read (an unclosed quote).
     stop_line: Option<usize>,
 }
@@ -76,7 +79,7 @@ impl<'a> DelimitedRows<'a> {
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
-        DelimitedRows { reader, stop_line }
+        DelimitedRows { reader, bytes: text.as_bytes(), cursor: (0, 1), stop_line }
     }
 
     /// Fills `rec` with the next record and returns its first line, or
@@ -84,7 +87,16 @@ impl<'a> DelimitedRows<'a> {
     pub fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
         match self.reader.read_record(rec) {
             Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line() as usize);
+                // The reader's own line count starts a record before the line
+                // break that precedes it (with CRLF), so count lines here: from
+                // the last record start to this one, skipping line breaks.
+                let mut start = rec.position().map_or(self.cursor.0, |p| p.byte() as usize).max(self.cursor.0);
+                while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                let newlines = self.bytes[self.cursor.0..start].iter().filter(|&&b| b == b'\n').count();
+                self.cursor = (start, self.cursor.1 + newlines);
+                let line = self.cursor.1;
                 match self.stop_line {
                     Some(stop) if line >= stop => None,
                     _ => Some(line),

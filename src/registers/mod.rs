@@ -46,6 +46,11 @@ pub struct Registers {
     pub storico: Option<Vec<Storico>>,
     /// Each file read, in register order.
     pub files: Vec<FileInfo>,
+    /// Every user id written in `utenti`, even on rows with other errors
+    /// (so that one bad cell does not also make its accesses "unknown").
+    pub declared_users: std::collections::HashSet<u32>,
+    /// Every course id written in `corsi` (upper case), likewise.
+    pub declared_courses: std::collections::HashSet<String>,
 }
 
 impl Registers {
@@ -104,7 +109,23 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
         return Err(LoadError::Config(cdiags));
     }
     diags.extend(cdiags);
-    let found = read::discover(dir)?;
+    let found = match read::discover(dir) {
+        Ok(found) => found,
+        Err(read::DiscoverError::Ambiguous { register, first, second }) => {
+            let mut d = Diagnostics::default();
+            d.push(
+                Source::new(register, &second)
+                    .diag(
+                        Severity::Error,
+                        "register-ambiguous",
+                        format!("il registro «{register}» è presente due volte: «{first}» e «{second}»"),
+                    )
+                    .hint("tieni un solo file per registro: sposta o rinomina l'altro"),
+            );
+            return Err(LoadError::Config(d));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut regs = Registers { centro, ..Registers::default() };
     for spec in REGISTERS.iter().filter(|s| s.required) {
         if !found.iter().any(|l| l.spec.name == spec.name) {
@@ -167,6 +188,8 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
         }
     });
     cells.finish(diags);
+    regs.declared_users.extend(user_seen.into_keys());
+    regs.declared_courses.extend(course_seen.into_keys());
     let Some(info) = info else { return };
     regs.files.push(info);
     match name {

@@ -16,12 +16,12 @@ pub fn neutralise(cell: &str) -> String {
 /// Renders the report.
 pub fn render(r: &Report) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(["periodo", "sezione", "voce", "dettaglio", "valore"]).expect("writing to memory");
     let p = r.period.code.as_str();
     let mut row = |section: &str, item: &str, detail: &str, value: String| {
         let cells = [p, section, item, detail, value.as_str()].map(neutralise);
         w.write_record(&cells).expect("writing to memory");
     };
-    row("sezione", "voce", "dettaglio", "valore".into());
     let a = &r.accesses;
     row("accessi", "totale", "", a.total.to_string());
     for c in &a.by_country {

@@ -6,6 +6,11 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use crate::aggregate::Report;
 
+/// `17,1`: percentages with the Italian decimal comma.
+fn pct(v: f64) -> String {
+    format!("{v:.1}").replace('.', ",")
+}
+
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -38,16 +43,16 @@ pub fn render(r: &Report) -> String {
     let a = &r.accesses;
     let mut t = table(&["Paese di provenienza", "Accessi", "%"]);
     for c in &a.main_countries {
-        t.add_row(vec![c.country.clone(), c.count.to_string(), format!("{:.1}", c.share.unwrap_or(0.0))]);
+        t.add_row(vec![c.country.clone(), c.count.to_string(), pct(c.share.unwrap_or(0.0))]);
     }
     if a.other.count > 0 {
         t.add_row(vec![
             format!("altro ({} paesi)", a.other.countries.len()),
             a.other.count.to_string(),
-            format!("{:.1}", a.other.share),
+            pct(a.other.share),
         ]);
     }
-    t.add_row(vec!["Totale".to_string(), a.total.to_string(), "100.0".into()]);
+    t.add_row(vec!["Totale".to_string(), a.total.to_string(), pct(100.0)]);
     right(&mut t, 1);
     section(&format!("Accessi ({})", r.period.label), t);
 
@@ -62,7 +67,7 @@ pub fn render(r: &Report) -> String {
 
     let mut t = table(&["Tipo di richiesta", "Accessi", "%"]);
     for k in &a.by_request_type {
-        t.add_row(vec![k.kind.clone(), k.count.to_string(), format!("{:.1}", k.share)]);
+        t.add_row(vec![k.kind.clone(), k.count.to_string(), pct(k.share)]);
     }
     right(&mut t, 1);
     section("Tipologie di richieste", t);
@@ -78,13 +83,9 @@ pub fn render(r: &Report) -> String {
     let mut t = table(&["Utenti presi in carico", "N.", "%"]);
     t.add_row(vec!["Totale".into(), u.total.to_string(), String::new()]);
     t.add_row(vec!["di cui nuovi".into(), u.new.to_string(), String::new()]);
-    t.add_row(vec!["Italiani".into(), u.by_category.italian.to_string(), format!("{:.1}", u.by_category_pct.italian)]);
-    t.add_row(vec!["Comunitari".into(), u.by_category.eu.to_string(), format!("{:.1}", u.by_category_pct.eu)]);
-    t.add_row(vec![
-        "Extracomunitari".into(),
-        u.by_category.non_eu.to_string(),
-        format!("{:.1}", u.by_category_pct.non_eu),
-    ]);
+    t.add_row(vec!["Italiani".into(), u.by_category.italian.to_string(), pct(u.by_category_pct.italian)]);
+    t.add_row(vec!["Comunitari".into(), u.by_category.eu.to_string(), pct(u.by_category_pct.eu)]);
+    t.add_row(vec!["Extracomunitari".into(), u.by_category.non_eu.to_string(), pct(u.by_category_pct.non_eu)]);
     for (g, n) in &u.by_gender {
         t.add_row(vec![format!("Genere {g}"), n.to_string(), String::new()]);
     }

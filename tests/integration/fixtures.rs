@@ -30,6 +30,13 @@ fn parse(name: &str) -> Expect {
                     (*col != "-").then(|| col.to_string()),
                 ));
             }
+            [sev, code, file, l, col] => e.present.push((
+                sev.to_string(),
+                code.to_string(),
+                file.to_string(),
+                l.parse().ok(),
+                (*col != "-").then(|| col.to_string()),
+            )),
             _ => panic!("{name}/expect.txt: cannot read «{line}»"),
         }
     }

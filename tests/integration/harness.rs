@@ -75,6 +75,7 @@ impl Integra {
         self
     }
 
+    #[allow(dead_code)]
     pub fn env(mut self, k: &str, v: &str) -> Self {
         self.cmd.env(k, v);
         self
