@@ -29,7 +29,7 @@ impl Slot {
     /// `9 - 12`, `15 - 18:30`: the seed report's style.
     pub fn label(&self) -> String {
         fn hm(m: u16) -> String {
-            if m % 60 == 0 { format!("{}", m / 60) } else { format!("{}:{:02}", m / 60, m % 60) }
+            if m.is_multiple_of(60) { format!("{}", m / 60) } else { format!("{}:{:02}", m / 60, m % 60) }
         }
         format!("{} - {}", hm(self.from), hm(self.to))
     }
@@ -144,12 +144,11 @@ fn line_of_key(text: &str, section: &str, key: &str) -> Option<usize> {
             }
             continue;
         }
-        if current == section {
-            if let Some((k, _)) = line.split_once('=') {
-                if k.trim().trim_matches('"') == key {
-                    return Some(i + 1);
-                }
-            }
+        if current == section
+            && let Some((k, _)) = line.split_once('=')
+            && k.trim().trim_matches('"') == key
+        {
+            return Some(i + 1);
         }
     }
     None

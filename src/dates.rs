@@ -169,6 +169,25 @@ pub fn to_days(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
 }
 
+/// The month (or, with an impossible month, the year) a date that does not
+/// exist still names: `31/02/2025` is somewhere in February 2025. Used to
+/// place a row with a wrong date inside or outside a period.
+pub fn approx_span(s: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let parts: Vec<&str> = s.trim().split(['/', '-', '.']).collect();
+    let [a, b, c] = parts.as_slice() else { return None };
+    let num = |x: &str| x.trim().parse::<i32>().ok();
+    let (y, m) = if a.trim().len() == 4 { (num(a)?, num(b)?) } else { (num(c)?, num(b)?) };
+    let y = if (0..100).contains(&y) { 2000 + y } else { y };
+    if (1..=12).contains(&m) {
+        let first = NaiveDate::from_ymd_opt(y, m as u32, 1)?;
+        let next =
+            if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m as u32 + 1, 1)? };
+        Some((first, next.pred_opt()?))
+    } else {
+        Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
+    }
+}
+
 /// The date `days` after 1970-01-01.
 pub fn from_days(days: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or(NaiveDate::MIN)
@@ -206,6 +225,13 @@ mod tests {
         assert_eq!(parse_date("04/04/025"), Err(DateError::Unreadable));
         assert_eq!(parse_date(""), Err(DateError::Unreadable));
         assert_eq!(parse_date("12345/1/1"), Err(DateError::Unreadable));
+    }
+
+    #[test]
+    fn impossible_dates_still_name_their_month() {
+        assert_eq!(approx_span("31/02/2025"), Some((d(2025, 2, 1), d(2025, 2, 28))));
+        assert_eq!(approx_span("2025-13-45"), Some((d(2025, 1, 1), d(2025, 12, 31))));
+        assert_eq!(approx_span("ieri"), None);
     }
 
     #[test]

@@ -118,10 +118,11 @@ impl Countries {
     /// Looks up a cell: Italian or English name, variant, or ISO code.
     pub fn lookup(&self, input: &str) -> CountryMatch {
         let t = input.trim();
-        if (t.len() == 2 || t.len() == 3) && t.bytes().all(|b| b.is_ascii_alphabetic()) {
-            if let Some(&id) = self.codes.get(&t.to_ascii_uppercase()) {
-                return CountryMatch::Exact(id);
-            }
+        if (t.len() == 2 || t.len() == 3)
+            && t.bytes().all(|b| b.is_ascii_alphabetic())
+            && let Some(&id) = self.codes.get(&t.to_ascii_uppercase())
+        {
+            return CountryMatch::Exact(id);
         }
         match self.names.get(&fold(t)) {
             Some(&(id, false)) => CountryMatch::Exact(id),

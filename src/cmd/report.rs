@@ -48,11 +48,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     let (regs, diags) = crate::registers::load(&cfg.load)?;
     print_problems(&diags, &cfg);
     if diags.has_errors() {
-        eprintln!(
-            "{}: nessun report scritto; correggi gli errori e riprova ({})",
-            "integra",
-            diagnostics::summary(&diags)
-        );
+        eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(&diags));
         return Err(Error::Registers);
     }
     let notes = crate::registers::period_notes(&cfg.load.data_dir, &cfg.period);

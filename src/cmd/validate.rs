@@ -38,12 +38,7 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
             } else {
                 "tutto in ordine"
             };
-            t.push_str(&format!(
-                "{} in {} {}: {verdict}\n",
-                diagnostics::summary(&diags),
-                files,
-                if files == 1 { "file" } else { "file" }
-            ));
+            t.push_str(&format!("{} in {files} file: {verdict}\n", diagnostics::summary(&diags)));
             t
         }
     };

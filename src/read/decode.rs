@@ -57,7 +57,7 @@ fn utf8_or_fallback(bytes: &[u8]) -> Decoded<'_> {
 /// they mean the file is binary or in an encoding we do not read.
 fn first_bad_line(text: &str) -> Option<usize> {
     let pos = text.find(|c: char| (c.is_control() && !matches!(c, '\t' | '\r' | '\n')) || c == '\u{fffd}')?;
-    Some(text[..pos].matches('\n').count() + 1)
+    Some(super::delimited::count_breaks(&text.as_bytes()[..pos]) + 1)
 }
 
 #[cfg(test)]

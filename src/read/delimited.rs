@@ -30,6 +30,17 @@ pub fn detect_delimiter(text: &str, extension: &str) -> u8 {
     }
 }
 
+/// Line breaks in `bytes`: LF, CRLF, and a lone CR (old Mac exports).
+pub fn count_breaks(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// The line where a quoted field opens and never closes, if any.
 pub fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     let b = text.as_bytes();
@@ -40,7 +51,7 @@ pub fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if c == b'\n' {
+        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
             line += 1;
         }
         if in_quote {
@@ -94,7 +105,7 @@ impl<'a> DelimitedRows<'a> {
                 while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
                     start += 1;
                 }
-                let newlines = self.bytes[self.cursor.0..start].iter().filter(|&&b| b == b'\n').count();
+                let newlines = count_breaks(&self.bytes[self.cursor.0..start]);
                 self.cursor = (start, self.cursor.1 + newlines);
                 let line = self.cursor.1;
                 match self.stop_line {
@@ -133,6 +144,17 @@ mod tests {
         assert_eq!(lines[0].0, 1);
         assert_eq!(lines[1], (2, vec!["1".to_string(), "due\r\nrighe".to_string()]));
         assert_eq!(lines.last().unwrap().0, 5);
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        let mut rows = DelimitedRows::new("a;b\r1;2\r\r3;4\r", b';', None);
+        let mut rec = StringRecord::new();
+        let mut lines = Vec::new();
+        while let Some(l) = rows.next_record(&mut rec) {
+            lines.push(l);
+        }
+        assert_eq!(lines, vec![1, 2, 4]);
     }
 
     #[test]

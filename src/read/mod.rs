@@ -206,6 +206,10 @@ pub fn read_register(
         }
     }
     if pending.is_empty() {
+        if stop.is_some() {
+            // The quote opened in the header: already reported.
+            return None;
+        }
         diags.push(
             src.diag(Severity::Error, "file-empty", "il file è vuoto: manca la riga di intestazione")
                 .hint(format!("la prima riga deve contenere i nomi delle colonne: {}", column_names(loc.spec))),
@@ -242,12 +246,9 @@ pub fn read_register(
                     Severity::Error,
                     "row-too-long",
                     format!(
-                        "la riga ha {} celle piene ma l'intestazione ha {} colonne",
-                        header.width
-                            + pos
-                            + 1
-                            + rec.iter().skip(header.width + pos + 1).filter(|c| !trim_cell(c).is_empty()).count(),
-                        header.width
+                        "la riga ha valori oltre le {} colonne dell'intestazione (colonna {})",
+                        header.width,
+                        header.width + pos + 1
                     ),
                 )
                 .line(line)

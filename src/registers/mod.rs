@@ -161,6 +161,12 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     let (mut corsi, mut incontri, mut iscrizioni, mut domande, mut eventi, mut storico) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let name = loc.spec.name;
+    let primary_date = match name {
+        "accessi" | "incontri" | "domande" | "eventi" => Some(loc.spec.idx("data")),
+        "utenti" => Some(loc.spec.idx("data_presa_in_carico")),
+        _ => None,
+    };
+    let mut outside = 0usize;
     let info = read::read_register(loc, aliases, diags, |row, d| {
         let mark = d.items().len();
         let span = match name {
@@ -181,12 +187,30 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
             "eventi" => parse::event(&mut cells, d, row, &mut eventi, &mut dups),
             _ => parse::history(&mut cells, d, row, &mut storico),
         };
-        if let (Some(p), Some((from, to))) = (&period, span) {
-            if to < p.start || from > p.end {
-                d.truncate(mark);
-            }
+        // A row whose date is wrong is still placed by the month it names.
+        let span = span.or_else(|| {
+            let (from, to) = crate::dates::approx_span(row.get(primary_date?))?;
+            // A user's case stays open after the day it was taken in charge.
+            Some((from, if name == "utenti" { NaiveDate::MAX } else { to }))
+        });
+        if let (Some(p), Some((from, to))) = (&period, span)
+            && (to < p.start || from > p.end)
+        {
+            d.truncate(mark);
+            outside += 1;
         }
     });
+    if let Some(p) = opts.period.as_ref().filter(|_| outside > 0) {
+        diags.push(
+            Source::new(name, &loc.rel)
+                .diag(
+                    Severity::Info,
+                    "date-outside-period",
+                    format!("{outside} righe fuori dal periodo {} ({}) non sono state controllate", p.code, p.label()),
+                )
+                .hint("senza --period si controllano tutte le righe"),
+        );
+    }
     cells.finish(diags);
     regs.declared_users.extend(user_seen.into_keys());
     regs.declared_courses.extend(course_seen.into_keys());

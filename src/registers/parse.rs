@@ -128,26 +128,26 @@ pub fn user(
             seen.insert(id, row.line);
         }
     }
-    if let (Some(t), Some(cl)) = (taken, closed) {
-        if cl < t {
-            d.push(
-                c.src
-                    .diag(
-                        Severity::Error,
-                        "closure-before-start",
-                        format!(
-                            "la chiusura ({}) è precedente alla presa in carico ({})",
-                            crate::dates::short_date(cl),
-                            crate::dates::short_date(t)
-                        ),
-                    )
-                    .line(row.line)
-                    .column("data_chiusura")
-                    .value(row.get(s.idx("data_chiusura")))
-                    .hint("controlla le due date: forse sono invertite"),
-            );
-            return Some((t, t));
-        }
+    if let (Some(t), Some(cl)) = (taken, closed)
+        && cl < t
+    {
+        d.push(
+            c.src
+                .diag(
+                    Severity::Error,
+                    "closure-before-start",
+                    format!(
+                        "la chiusura ({}) è precedente alla presa in carico ({})",
+                        crate::dates::short_date(cl),
+                        crate::dates::short_date(t)
+                    ),
+                )
+                .line(row.line)
+                .column("data_chiusura")
+                .value(row.get(s.idx("data_chiusura")))
+                .hint("controlla le due date: forse sono invertite"),
+        );
+        return Some((t, t));
     }
     let span = taken.map(|t| (t, closed.unwrap_or(NaiveDate::MAX)));
     if let (Some(id), Some(taken), Some(gender), Some(country)) = (id, taken, gender, country) {

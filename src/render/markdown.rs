@@ -93,10 +93,8 @@ pub fn to_typst(md: &str) -> String {
                 out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
                 out.push_str(if matches!(lists.last(), Some(Some(_))) { "+ " } else { "- " });
             }
-            Event::End(TagEnd::Item) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => {
+                out.push('\n');
             }
             Event::Start(Tag::BlockQuote(_)) => out.push_str("#quote(block: true)["),
             Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n\n"),

@@ -96,7 +96,8 @@ pub fn render(r: &Report) -> String {
     header.extend(r.history.iter().map(|h| h.label.clone()));
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
-    let rows: [(&str, fn(&crate::aggregate::HistoryRow) -> u64); 4] = [
+    type Pick = fn(&crate::aggregate::HistoryRow) -> u64;
+    let rows: [(&str, Pick); 4] = [
         ("Totale", |h| h.total),
         ("Italiani", |h| h.italian),
         ("Comunitari", |h| h.eu),

@@ -62,13 +62,13 @@ fn inline(template: &TemplateSource, rel: &str, seen: &mut HashSet<String>, out:
     let text = String::from_utf8(bytes).map_err(|_| format!("«{rel}» non è testo UTF-8"))?;
     for line in text.lines() {
         let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix("#import \"") {
-            if let Some((module, _)) = rest.split_once('"') {
-                if module.ends_with(".typ") && !module.starts_with('@') {
-                    inline(template, module.trim_start_matches('/'), seen, out)?;
-                    continue;
-                }
-            }
+        if let Some(rest) = t.strip_prefix("#import \"")
+            && let Some((module, _)) = rest.split_once('"')
+            && module.ends_with(".typ")
+            && !module.starts_with('@')
+        {
+            inline(template, module.trim_start_matches('/'), seen, out)?;
+            continue;
         }
         out.push_str(line);
         out.push('\n');

@@ -5,9 +5,12 @@
 
 use crate::harness::{Integra, fixture, materialise};
 
+/// severity, code, file, line, column.
+type Expected = (String, String, String, Option<u64>, Option<String>);
+
 struct Expect {
     exit: i32,
-    present: Vec<(String, String, String, Option<u64>, Option<String>)>,
+    present: Vec<Expected>,
     absent: Vec<String>,
 }
 
