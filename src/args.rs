@@ -120,6 +120,9 @@ pub struct InitArgs {
     /// La cartella da preparare (viene creata se non esiste).
     #[arg(value_name = "CARTELLA")]
     pub dir: PathBuf,
+    /// Invece dei file CSV, un'unica cartella di lavoro registri.xlsx con un foglio per registro e menu a tendina.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {

@@ -11,12 +11,10 @@ use crate::period::Period;
 use crate::registers::{LoadOptions, NONE, Registers};
 
 fn src(regs: &Registers, register: &str) -> Source {
-    let file = regs
-        .files
+    regs.files
         .iter()
         .find(|f| f.src.register == register)
-        .map_or_else(|| format!("{register}.csv"), |f| f.src.file.clone());
-    Source::new(register, &file)
+        .map_or_else(|| Source::new(register, &format!("{register}.csv")), |f| f.src.clone())
 }
 
 fn in_period(p: &Option<Period>, d: NaiveDate) -> bool {

@@ -188,6 +188,17 @@ pub fn approx_span(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     }
 }
 
+/// An Excel serial date (days since 1899-12-30 in the 1900 system; the
+/// fraction is the time of day), as spreadsheets store dates in cells not
+/// formatted as dates.
+pub fn from_excel_serial(s: &str) -> Option<NaiveDate> {
+    let v: f64 = s.trim().parse().ok()?;
+    if !(1.0..2_958_466.0).contains(&v) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(v.floor() as u64))
+}
+
 /// The date `days` after 1970-01-01.
 pub fn from_days(days: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or(NaiveDate::MIN)
@@ -225,6 +236,13 @@ mod tests {
         assert_eq!(parse_date("04/04/025"), Err(DateError::Unreadable));
         assert_eq!(parse_date(""), Err(DateError::Unreadable));
         assert_eq!(parse_date("12345/1/1"), Err(DateError::Unreadable));
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(from_excel_serial("45658"), Some(d(2025, 1, 1)));
+        assert_eq!(from_excel_serial("45658.75"), Some(d(2025, 1, 1)));
+        assert_eq!(from_excel_serial("abc"), None);
     }
 
     #[test]

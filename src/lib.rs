@@ -33,7 +33,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color)?),
         Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color)?),
-        Command::Init(a) => cmd::init::run(&a.dir),
+        Command::Init(a) => cmd::init::run(&a.dir, a.xlsx),
     }
 }
 

@@ -200,6 +200,22 @@ impl Comuni {
         &self.all[id as usize]
     }
 
+    /// Every comune's name for a drop-down list, sorted; homonyms carry their
+    /// province (`Castro (BG)`, `Castro (LE)`), which [`Comuni::lookup`] reads back.
+    pub fn names(&self) -> Vec<String> {
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for c in &self.all {
+            *count.entry(fold(&c.name)).or_default() += 1;
+        }
+        let mut v: Vec<String> = self
+            .all
+            .iter()
+            .map(|c| if count[&fold(&c.name)] > 1 { format!("{} ({})", c.name, c.province) } else { c.name.clone() })
+            .collect();
+        v.sort_by_key(|n| fold(n));
+        v
+    }
+
     /// Looks up a name (`Serra de' Conti`, `serra de conti`, `Jesi (AN)`).
     pub fn lookup(&self, input: &str) -> Result<ComuneId, Vec<String>> {
         self.names.get(&fold(input)).copied().ok_or_else(|| {

@@ -10,24 +10,34 @@ use crate::schema::REGISTERS;
 /// The commented `centro.toml` written by `init`.
 pub const CENTRO_TEMPLATE: &str = include_str!("init_centro.toml");
 
-/// The files `init` writes: (path inside the folder, contents).
-pub fn files() -> Vec<(String, String)> {
-    let mut out = vec![("centro.toml".to_string(), CENTRO_TEMPLATE.to_string())];
-    for r in &REGISTERS {
-        let header: Vec<&str> = r.columns.iter().map(|c| c.name).collect();
-        // A BOM so that Excel opens the UTF-8 file with the accents right.
-        out.push((format!("{}.csv", r.name), format!("\u{feff}{}\r\n", header.join(";"))));
+/// The files `init` writes: (path inside the folder, contents). With
+/// `xlsx`, one workbook `registri.xlsx` takes the place of the CSV files.
+pub fn files(xlsx: bool) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = vec![("centro.toml".to_string(), CENTRO_TEMPLATE.as_bytes().to_vec())];
+    if xlsx {
+        let (centro, _) = crate::centro::parse(CENTRO_TEMPLATE);
+        let bytes = super::workbook::build(&centro.tipo_richiesta).map_err(|e| Error::Io {
+            context: "non riesco a preparare registri.xlsx".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        out.push(("registri.xlsx".to_string(), bytes));
+    } else {
+        for r in &REGISTERS {
+            let header: Vec<&str> = r.columns.iter().map(|c| c.name).collect();
+            // A BOM so that Excel opens the UTF-8 file with the accents right.
+            out.push((format!("{}.csv", r.name), format!("\u{feff}{}\r\n", header.join(";")).into_bytes()));
+        }
     }
     out.push((
         "note/LEGGIMI.md".to_string(),
-        "# Note del periodo\n\nScrivi qui, in un file per periodo (per esempio `2025H1.md` per gennaio - giugno 2025),\nle osservazioni che il report riporta nella sezione «Bisogni rilevati».\nSi usa il formato Markdown: `## Titolo`, paragrafi separati da una riga vuota, elenchi con `- `.\n".to_string(),
+        "# Note del periodo\n\nScrivi qui, in un file per periodo (per esempio `2025H1.md` per gennaio - giugno 2025),\nle osservazioni che il report riporta nella sezione «Bisogni rilevati».\nSi usa il formato Markdown: `## Titolo`, paragrafi separati da una riga vuota, elenchi con `- `.\n".as_bytes().to_vec(),
     ));
-    out
+    Ok(out)
 }
 
 /// Runs the command.
-pub fn run(dir: &Path) -> Result<()> {
-    let files = files();
+pub fn run(dir: &Path, xlsx: bool) -> Result<()> {
+    let files = files(xlsx)?;
     let existing: Vec<String> = files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| p.clone()).collect();
     if !existing.is_empty() {
         return Err(Error::Usage {
@@ -46,7 +56,7 @@ pub fn run(dir: &Path) -> Result<()> {
             .create_new(true)
             .open(&path)
             .map_err(|e| Error::io(format!("non riesco a creare «{}»", path.display()), e))?;
-        std::io::Write::write_all(&mut f, text.as_bytes())
+        std::io::Write::write_all(&mut f, text)
             .map_err(|e| Error::io(format!("non riesco a scrivere «{}»", path.display()), e))?;
     }
     eprintln!(

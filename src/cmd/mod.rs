@@ -3,3 +3,4 @@
 pub mod init;
 pub mod report;
 pub mod validate;
+pub mod workbook;

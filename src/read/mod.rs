@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod delimited;
+pub mod workbook;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,25 @@ pub struct Located {
     pub path: PathBuf,
     /// Path relative to the data folder, as shown to users.
     pub rel: String,
+    /// The sheet, for a register read from a workbook.
+    pub sheet: Option<String>,
+}
+
+impl Located {
+    /// Where diagnostics about this register point.
+    pub fn source(&self) -> Source {
+        let mut src = Source::new(self.spec.name, &self.rel);
+        src.sheet = self.sheet.clone();
+        src
+    }
+
+    /// `accessi.csv` or `registri.xlsx[accessi]`, for messages.
+    pub fn display(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}[{s}]", self.rel),
+            None => self.rel.clone(),
+        }
+    }
 }
 
 /// A configuration problem found while looking for registers (exit code 2).
@@ -53,31 +73,58 @@ pub enum DiscoverError {
     },
 }
 
-/// Finds each register's file in `dir` (file names compared ignoring case).
+/// Workbook names holding one sheet per register.
+pub const WORKBOOK_STEM: &str = "registri";
+
+/// Finds each register in `dir`: a file named after it (`.csv`, `.tsv`,
+/// `.txt`, `.xlsx`, `.xls`, `.ods`; names compared ignoring case), or a sheet
+/// named after it in `registri.xlsx` / `registri.ods`. One register found in
+/// two places is an error naming both.
 pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
     let entries =
         std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false) || e.path().is_file())
+        .filter(|e| e.path().is_file())
         .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with("~$") && !n.starts_with(".~lock"))
         .collect();
     names.sort();
+    let is_ext = |ext: &str, list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
+    let mut candidates: Vec<Located> = Vec::new();
+    for name in &names {
+        let Some((stem, ext)) = name.rsplit_once('.') else { continue };
+        if fold(stem) == WORKBOOK_STEM && is_ext(ext, &workbook::EXTENSIONS) {
+            // A workbook that cannot be opened is reported when read as a whole.
+            let sheets = workbook::sheet_names(&dir.join(name)).unwrap_or_default();
+            for sheet in sheets {
+                if let Some(spec) = crate::schema::register(&sheet) {
+                    candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet: Some(sheet) });
+                }
+            }
+            continue;
+        }
+        let Some(spec) = crate::schema::register(stem) else { continue };
+        if is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) {
+            let sheet = if is_ext(ext, &workbook::EXTENSIONS) {
+                workbook::sheet_names(&dir.join(name)).ok().and_then(|s| s.into_iter().next())
+            } else {
+                None
+            };
+            candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet });
+        }
+    }
     let mut found: Vec<Located> = Vec::new();
     for spec in &REGISTERS {
-        for name in &names {
-            let Some((stem, ext)) = name.rsplit_once('.') else { continue };
-            if fold(stem) != fold(spec.name) || !TEXT_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
-                continue;
-            }
+        for c in candidates.iter().filter(|c| c.spec.name == spec.name) {
             if let Some(prev) = found.iter().find(|l| l.spec.name == spec.name) {
                 return Err(DiscoverError::Ambiguous {
                     register: spec.name,
-                    first: prev.rel.clone(),
-                    second: name.clone(),
+                    first: prev.display(),
+                    second: c.display(),
                 });
             }
-            found.push(Located { spec, path: dir.join(name), rel: name.clone() });
+            found.push(c.clone());
         }
     }
     Ok(found)
@@ -144,9 +191,9 @@ pub fn read_register(
     loc: &Located,
     aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
     diags: &mut Diagnostics,
-    mut each: impl FnMut(&Row, &mut Diagnostics),
+    each: impl FnMut(&Row, &mut Diagnostics),
 ) -> Option<FileInfo> {
-    let src = Source::new(loc.spec.name, &loc.rel);
+    let src = loc.source();
     let bytes = match std::fs::read(&loc.path) {
         Ok(b) => b,
         Err(e) => {
@@ -158,6 +205,23 @@ pub fn read_register(
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
+    if let Some(sheet) = &loc.sheet {
+        let records = match workbook::SheetRows::open(&loc.path, sheet) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(
+                    src.diag(
+                        Severity::Error,
+                        "file-unreadable",
+                        format!("non riesco a leggere il foglio «{sheet}»: {e}"),
+                    )
+                    .hint("controlla che il file si apra nel foglio di calcolo e salvalo di nuovo"),
+                );
+                return None;
+            }
+        };
+        return read_records(loc, aliases, diags, src, sha256, Records::Sheet(records), None, each);
+    }
     let decoded = decode::decode(&bytes);
     if decoded.encoding == decode::Encoding::Windows1252 {
         diags.push(
@@ -192,15 +256,56 @@ pub fn read_register(
             .hint("chiudi le virgolette (\") della cella oppure toglile"),
         );
     }
-    let mut rows = delimited::DelimitedRows::new(text, delimiter, stop);
+    let rows = delimited::DelimitedRows::new(text, delimiter, stop);
+    read_records(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop, each)
+}
+
+/// Rows from a delimited file or a sheet.
+enum Records<'a> {
+    Delimited(delimited::DelimitedRows<'a>),
+    Sheet(workbook::SheetRows),
+}
+
+impl Records<'_> {
+    fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
+        match self {
+            Records::Delimited(r) => r.next_record(rec),
+            Records::Sheet(r) => r.next_record(rec),
+        }
+    }
+
+    /// Error cells of the last record (sheets only).
+    fn errors(&self) -> Vec<(usize, String)> {
+        match self {
+            Records::Delimited(_) => Vec::new(),
+            Records::Sheet(r) => r.errors().to_vec(),
+        }
+    }
+}
+
+/// Finds the header, maps it, then hands every data row to `each`.
+#[allow(clippy::too_many_arguments)]
+fn read_records(
+    loc: &Located,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    diags: &mut Diagnostics,
+    src: Source,
+    sha256: String,
+    mut rows: Records,
+    stop: Option<usize>,
+    mut each: impl FnMut(&Row, &mut Diagnostics),
+) -> Option<FileInfo> {
     let mut rec = StringRecord::new();
 
     // The header is the first non-blank record, unless one of the next few
     // matches the register's columns better (a title row above the header).
-    let mut pending: Vec<(usize, StringRecord)> = Vec::new();
+    type Pending = (usize, StringRecord, Vec<(usize, String)>);
+    let mut pending: Vec<Pending> = Vec::new();
     while pending.len() < 5 {
         match rows.next_record(&mut rec) {
-            Some(line) if !is_blank(&rec) => pending.push((line, rec.clone())),
+            Some(line) if !is_blank(&rec) || !rows.errors().is_empty() => {
+                pending.push((line, rec.clone(), rows.errors()))
+            }
             Some(_) => {}
             None => break,
         }
@@ -211,12 +316,12 @@ pub fn read_register(
             return None;
         }
         diags.push(
-            src.diag(Severity::Error, "file-empty", "il file è vuoto: manca la riga di intestazione")
+            src.diag(Severity::Error, "file-empty", "il registro è vuoto: manca la riga di intestazione")
                 .hint(format!("la prima riga deve contenere i nomi delle colonne: {}", column_names(loc.spec))),
         );
         return None;
     }
-    let scores: Vec<usize> = pending.iter().map(|(_, r)| header_score(loc.spec, aliases, r)).collect();
+    let scores: Vec<usize> = pending.iter().map(|(_, r, _)| header_score(loc.spec, aliases, r)).collect();
     let best = (0..pending.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i))).unwrap_or(0);
     let header_at = if scores[best] > scores[0] { best } else { 0 };
     if header_at > 0 {
@@ -229,16 +334,37 @@ pub fn read_register(
             .line(pending[header_at].0),
         );
     }
-    let (header_line, header_rec) = pending[header_at].clone();
+    let (header_line, header_rec, _) = pending[header_at].clone();
     let header = map_header(loc.spec, aliases, &header_rec, header_line, &src, diags)?;
 
     let mut info = FileInfo { src: src.clone(), sha256, rows: 0 };
     let mut blank_reported: HashSet<usize> = HashSet::new();
-    let mut handle = |line: usize, rec: &StringRecord, diags: &mut Diagnostics| {
-        if is_blank(rec) {
+    let mut handle = |line: usize, rec: &StringRecord, errors: &[(usize, String)], diags: &mut Diagnostics| {
+        if is_blank(rec) && errors.is_empty() {
             return;
         }
         info.rows += 1;
+        // Error cells of a formula: report those in columns integra reads,
+        // and do not parse the row further (its values are unknown).
+        let mut broken = false;
+        for (field, shown) in errors {
+            let Some(col) = header.map.iter().position(|m| *m == Some(*field)) else { continue };
+            broken = true;
+            diags.push(
+                src.diag(
+                    Severity::Error,
+                    "cell-error",
+                    format!("la cella contiene l'errore «{shown}» (di una formula o di un collegamento)"),
+                )
+                .line(line)
+                .column(loc.spec.columns[col].name)
+                .value(shown.clone())
+                .hint("correggi la formula nel foglio di calcolo, oppure scrivi il valore al suo posto"),
+            );
+        }
+        if broken {
+            return;
+        }
         let extra = rec.iter().skip(header.width).position(|c| !trim_cell(c).is_empty());
         if let Some(pos) = extra {
             diags.push(
@@ -288,11 +414,12 @@ pub fn read_register(
         }
         each(&Row { rec, header: &header, line }, diags);
     };
-    for (line, r) in pending.iter().skip(header_at + 1) {
-        handle(*line, r, diags);
+    for (line, r, errors) in pending.iter().skip(header_at + 1) {
+        handle(*line, r, errors, diags);
     }
     while let Some(line) = rows.next_record(&mut rec) {
-        handle(line, &rec, diags);
+        let errors = rows.errors();
+        handle(line, &rec, &errors, diags);
     }
     Some(info)
 }

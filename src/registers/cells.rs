@@ -98,7 +98,12 @@ impl<'a> Cells<'a> {
     /// A date; impossible, unreadable, future and too-early dates reported.
     pub fn date(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<NaiveDate> {
         let v = self.text(d, row, col)?;
-        match parse_date(v) {
+        let parsed = match parse_date(v) {
+            // A spreadsheet cell not formatted as a date holds its serial number.
+            Err(_) if self.src.sheet.is_some() => crate::dates::from_excel_serial(v).ok_or(DateError::Unreadable),
+            other => other,
+        };
+        match parsed {
             Ok(date) => {
                 if date > self.today {
                     self.diag(
@@ -150,7 +155,11 @@ impl<'a> Cells<'a> {
                     col,
                     v,
                     format!("«{v}» non si legge come data"),
-                    Some("scrivi la data come gg/mm/aaaa, ad esempio 04/04/2025".into()),
+                    Some(if crate::dates::from_excel_serial(v).is_some() && v.bytes().all(|b| b.is_ascii_digit()) {
+                        "sembra un numero di serie di Excel: nel foglio formatta la colonna come data (gg/mm/aaaa) ed esporta di nuovo".into()
+                    } else {
+                        "scrivi la data come gg/mm/aaaa, ad esempio 04/04/2025".into()
+                    }),
                 );
                 None
             }

@@ -153,7 +153,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
 fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
     let centro = regs.centro.clone();
     let aliases = centro.colonne.get(loc.spec.name);
-    let mut cells = cells::Cells::new(loc.spec, Source::new(loc.spec.name, &loc.rel), &centro, opts.today);
+    let mut cells = cells::Cells::new(loc.spec, loc.source(), &centro, opts.today);
     let period = opts.period.clone();
     let mut dups = parse::Duplicates::default();
     let mut user_seen: HashMap<u32, usize> = HashMap::new();
@@ -202,7 +202,7 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     });
     if let Some(p) = opts.period.as_ref().filter(|_| outside > 0) {
         diags.push(
-            Source::new(name, &loc.rel)
+            loc.source()
                 .diag(
                     Severity::Info,
                     "date-outside-period",

@@ -8,3 +8,4 @@ mod fixtures;
 mod init;
 mod report;
 mod validate;
+mod workbook;
