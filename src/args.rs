@@ -40,6 +40,32 @@ pub enum Command {
     Report(ReportArgs),
     /// Prepara una nuova cartella dei registri (centro.toml e registri vuoti).
     Init(InitArgs),
+    /// Registri sintetici per i benchmark (deterministici dal seme).
+    #[command(hide = true)]
+    Synth(SynthArgs),
+}
+
+/// `integra synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// La cartella da scrivere.
+    #[arg(value_name = "CARTELLA")]
+    pub dir: PathBuf,
+    /// Righe di accessi.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub accessi: u64,
+    /// Righe di utenti.
+    #[arg(long, default_value_t = 100_000)]
+    pub utenti: u64,
+    /// Anni coperti.
+    #[arg(long, default_value_t = 3)]
+    pub anni: i32,
+    /// Ultimo anno coperto.
+    #[arg(long, default_value_t = 2025)]
+    pub fino_al: i32,
+    /// Seme del generatore.
+    #[arg(long, default_value_t = 42)]
+    pub seme: u64,
 }
 
 /// Options shared by the commands that read registers.

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::dates::to_days;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
-use crate::registers::{LoadOptions, NONE, Registers};
+use crate::registers::{LoadOptions, Registers};
 
 fn src(regs: &Registers, register: &str) -> Source {
     regs.files
@@ -32,26 +32,9 @@ fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     if !regs.files.iter().any(|f| f.src.register == "utenti") {
         return;
     }
+    // Accesses were checked as they were read (registers::parse::access).
     let known = &regs.declared_users;
-    let s = src(regs, "accessi");
     let p = &opts.period;
-    for i in 0..regs.accessi.user.len() {
-        let u = regs.accessi.user[i];
-        if u == NONE || known.contains(&u) {
-            continue;
-        }
-        let date = crate::dates::from_days(regs.accessi.date[i]);
-        if !in_period(p, date) {
-            continue;
-        }
-        d.push(
-            s.diag(Severity::Error, "user-unknown", format!("l'utente «{}» non è nel registro utenti", regs.user_ids.get(u)))
-                .line(regs.accessi.line[i] as usize)
-                .column("utente")
-                .value(regs.user_ids.get(u))
-                .hint("controlla il codice, oppure aggiungi l'utente al registro utenti (o lascia vuota la cella se non è preso in carico)"),
-        );
-    }
     if let Some(domande) = &regs.domande {
         let s = src(regs, "domande");
         for a in domande.iter().filter(|a| in_period(p, a.date)) {

@@ -34,6 +34,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color)?),
         Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color)?),
         Command::Init(a) => cmd::init::run(&a.dir, a.xlsx),
+        Command::Synth(a) => cmd::synth::run(
+            &a.dir,
+            &cmd::synth::SynthOptions {
+                accesses: a.accessi,
+                users: a.utenti,
+                years: a.anni.clamp(1, 50),
+                last_year: a.fino_al,
+                seed: a.seme,
+            },
+        ),
     }
 }
 

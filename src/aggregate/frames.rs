@@ -1,11 +1,13 @@
-//! The polars side of aggregation: the two large registers handed over as
-//! columns (no copy of the vectors), filtered to the period and grouped.
-//! Results come back per distinct key (a few dozen countries, seven request
-//! types), and only those are mapped to names in Rust.
+//! The polars side of aggregation: users handed over as columns, accesses as
+//! per-day counts, filtered to the period and grouped. Results come back per
+//! distinct key (a few dozen countries, seven request types), and only those
+//! are mapped to names in Rust.
 
 use polars::prelude::*;
 
-use crate::registers::{Accessi, NONE, Utenti};
+use chrono::Datelike;
+
+use crate::registers::{Accessi, DayCounts, NONE, Utenti};
 
 /// Counts by key, in no particular order.
 pub type Counts = Vec<(u32, u64)>;
@@ -20,18 +22,14 @@ fn i32_col(name: &str, v: Vec<i32>) -> Column {
 
 fn counts(lf: LazyFrame, key: &str) -> PolarsResult<Counts> {
     let df = lf.group_by([col(key)]).agg([len().alias("n")]).collect()?;
+    collect_counts(&df, key)
+}
+
+fn collect_counts(df: &DataFrame, key: &str) -> PolarsResult<Counts> {
     let keys = df.column(key)?.u32()?;
     let n = df.column("n")?.cast(&DataType::UInt64)?;
     let n = n.u64()?;
-    Ok(keys.iter().zip(n.iter()).filter_map(|(k, n)| Some((k?, n?))).collect())
-}
-
-fn counts_i32(lf: LazyFrame, key: &str) -> PolarsResult<Vec<(i32, u64)>> {
-    let df = lf.group_by([col(key)]).agg([len().alias("n")]).collect()?;
-    let keys = df.column(key)?.i32()?;
-    let n = df.column("n")?.cast(&DataType::UInt64)?;
-    let n = n.u64()?;
-    Ok(keys.iter().zip(n.iter()).filter_map(|(k, n)| Some((k?, n?))).collect())
+    Ok(keys.iter().zip(n.iter()).filter_map(|(k, n)| Some((k?, n?))).filter(|(_, n)| *n > 0).collect())
 }
 
 /// The accesses of a period, grouped every way the report needs.
@@ -43,54 +41,82 @@ pub struct AccessCounts {
     pub country: Counts,
     /// By request type index.
     pub kind: Counts,
-    /// By day (days since epoch); months are derived per distinct day.
-    pub day: Vec<(i32, u64)>,
-    /// By referral index ([`NONE`] = not given).
+    /// By month, as `year * 12 + month - 1`.
+    pub month: Counts,
+    /// By referral slot (0 = not given, `i + 1` = referral `i`).
     pub referral: Counts,
     /// By gender code (0 unknown, 1 F, 2 M, 3 X).
     pub gender: Counts,
 }
 
-/// Builds the accesses frame once; it can then be queried for any period.
-pub struct AccessFrame(DataFrame);
+/// The accesses as four long tables `(day, month, key, n)`, one per
+/// dimension, built from the per-day counts: their size depends on the days
+/// and distinct values, not on the rows.
+pub struct AccessFrame {
+    dims: Vec<(&'static str, DataFrame)>,
+}
 
 impl AccessFrame {
-    /// Hands the columns to polars.
+    /// Hands the per-day counts to polars.
     pub fn new(a: &Accessi) -> PolarsResult<AccessFrame> {
-        let gender: Vec<u32> = a
-            .gender
-            .iter()
-            .map(|g| match g {
-                None => 0,
-                Some(crate::registers::Gender::F) => 1,
-                Some(crate::registers::Gender::M) => 2,
-                Some(crate::registers::Gender::X) => 3,
-            })
-            .collect();
-        let df = DataFrame::new(
-            a.date.len(),
-            vec![
-                i32_col("day", a.date.clone()),
-                u32_col("country", a.country.iter().map(|&c| u32::from(c)).collect()),
-                u32_col("kind", a.kind.iter().map(|&k| u32::from(k)).collect()),
-                u32_col("referral", a.referral.clone()),
-                u32_col("gender", gender),
-            ],
-        )?;
-        Ok(AccessFrame(df))
+        let mut days: Vec<(&i32, &DayCounts)> = a.days.iter().collect();
+        days.sort_by_key(|(d, _)| **d);
+        let mut dims = Vec::new();
+        let pick: [(&'static str, fn(&DayCounts) -> &[u32]); 4] = [
+            ("country", |d| &d.country),
+            ("kind", |d| &d.kind),
+            ("referral", |d| &d.referral),
+            ("gender", |d| &d.gender),
+        ];
+        for (name, get) in pick {
+            let (mut day, mut month, mut key, mut n) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for &(&d, counts) in &days {
+                let date = crate::dates::from_days(d);
+                let m = date.year() as u32 * 12 + date.month0();
+                for (k, &c) in get(counts).iter().enumerate().filter(|(_, c)| **c > 0) {
+                    day.push(d);
+                    month.push(m);
+                    key.push(k as u32);
+                    n.push(u64::from(c));
+                }
+            }
+            let height = day.len();
+            let df = DataFrame::new(
+                height,
+                vec![
+                    i32_col("day", day),
+                    u32_col("month", month),
+                    u32_col(name, key),
+                    UInt64Chunked::from_vec("n".into(), n).into_series().into_column(),
+                ],
+            )?;
+            dims.push((name, df));
+        }
+        Ok(AccessFrame { dims })
+    }
+
+    fn sum_by(&self, dim: &str, key: &str, start: i32, end: i32) -> PolarsResult<Counts> {
+        let df = &self.dims.iter().find(|(n, _)| *n == dim).expect("a known dimension").1;
+        let out = df
+            .clone()
+            .lazy()
+            .filter(col("day").gt_eq(lit(start)).and(col("day").lt_eq(lit(end))))
+            .group_by([col(key)])
+            .agg([col("n").sum().alias("n")])
+            .collect()?;
+        collect_counts(&out, key)
     }
 
     /// Everything about the accesses between days `start` and `end` inclusive.
     pub fn counts(&self, start: i32, end: i32) -> PolarsResult<AccessCounts> {
-        let lf = self.0.clone().lazy().filter(col("day").gt_eq(lit(start)).and(col("day").lt_eq(lit(end))));
-        let country = counts(lf.clone(), "country")?;
+        let country = self.sum_by("country", "country", start, end)?;
         Ok(AccessCounts {
             total: country.iter().map(|(_, n)| n).sum(),
             country,
-            kind: counts(lf.clone(), "kind")?,
-            day: counts_i32(lf.clone(), "day")?,
-            referral: counts(lf.clone(), "referral")?,
-            gender: counts(lf, "gender")?,
+            kind: self.sum_by("kind", "kind", start, end)?,
+            month: self.sum_by("country", "month", start, end)?,
+            referral: self.sum_by("referral", "referral", start, end)?,
+            gender: self.sum_by("gender", "gender", start, end)?,
         })
     }
 }

@@ -6,9 +6,7 @@ pub mod frames;
 pub mod model;
 mod sections;
 
-use chrono::Datelike;
-
-use crate::dates::{from_days, month_name, to_days};
+use crate::dates::{month_name, to_days};
 use crate::diag::{Diagnostics, Severity};
 use crate::period::Period;
 use crate::reference::{Category, Countries, CountryId};
@@ -130,32 +128,22 @@ fn accesses(regs: &Registers, ac: &frames::AccessCounts, p: &Period) -> Accesses
         .collect();
 
     let months = p.months();
-    let mut per_month = vec![0u64; months.len()];
-    for &(day, n) in &ac.day {
-        let d = from_days(day);
-        if let Some(i) = months.iter().position(|&(y, m)| y == d.year() && m == d.month()) {
-            per_month[i] += n;
-        }
-    }
     let by_month = months
         .iter()
-        .zip(per_month)
-        .map(|(&(y, m), n)| MonthCount {
-            month: format!("{y}-{m:02}"),
-            label: format!("{} {y}", month_name(m)),
-            count: n,
+        .map(|&(y, m)| {
+            let key = y as u32 * 12 + m - 1;
+            let count = ac.month.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
+            MonthCount { month: format!("{y}-{m:02}"), label: format!("{} {y}", month_name(m)), count }
         })
         .collect();
 
-    let has_referral = regs.accessi.referral.iter().any(|&r| r != crate::registers::NONE);
-    let mut by_referral: Vec<ReferralCount> = if has_referral {
+    let mut by_referral: Vec<ReferralCount> = if regs.accessi.has_referral {
         ac.referral
             .iter()
-            .map(|&(r, n)| ReferralCount {
-                source: if r == crate::registers::NONE {
-                    "non indicato".into()
-                } else {
-                    regs.accessi.referrals.get(r).to_string()
+            .map(|&(slot, n)| ReferralCount {
+                source: match slot {
+                    0 => "non indicato".into(),
+                    s => regs.accessi.referrals.get(s - 1).to_string(),
                 },
                 count: n,
             })

@@ -2,5 +2,6 @@
 
 pub mod init;
 pub mod report;
+pub mod synth;
 pub mod validate;
 pub mod workbook;

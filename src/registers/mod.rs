@@ -143,9 +143,13 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
             );
         }
     }
-    for loc in &found {
+    // Users first: reading accesses checks their user ids as it goes.
+    let mut order: Vec<&read::Located> = found.iter().collect();
+    order.sort_by_key(|l| (l.spec.name != "utenti", REGISTERS.iter().position(|r| r.name == l.spec.name)));
+    for loc in order {
         load_one(loc, opts, &mut regs, &mut diags);
     }
+    regs.files.sort_by_key(|f| REGISTERS.iter().position(|r| r.name == f.src.register));
     crate::checks::run(&mut regs, opts, &mut diags);
     Ok((regs, diags))
 }
@@ -161,6 +165,7 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     let (mut corsi, mut incontri, mut iscrizioni, mut domande, mut eventi, mut storico) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let name = loc.spec.name;
+    let users_read = regs.files.iter().any(|f| f.src.register == "utenti");
     let primary_date = match name {
         "accessi" | "incontri" | "domande" | "eventi" => Some(loc.spec.idx("data")),
         "utenti" => Some(loc.spec.idx("data_presa_in_carico")),
@@ -174,10 +179,13 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
                 &mut cells,
                 d,
                 row,
-                &mut regs.accessi,
-                &mut regs.user_ids,
-                &mut regs.extra_types,
-                &mut dups,
+                &mut parse::AccessCtx {
+                    out: &mut regs.accessi,
+                    ids: &mut regs.user_ids,
+                    types: &mut regs.extra_types,
+                    dups: &mut dups,
+                    users: users_read.then_some(&regs.declared_users),
+                },
             ),
             "utenti" => parse::user(&mut cells, d, row, &mut regs.utenti, &mut regs.user_ids, &mut user_seen),
             "corsi" => parse::course(&mut cells, d, row, &mut corsi, &mut course_seen),

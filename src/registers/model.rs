@@ -39,12 +39,23 @@ impl Gender {
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
     map: HashMap<String, u32>,
+    /// Spellings already seen, to skip folding on the hot path.
+    exact: HashMap<String, u32>,
     values: Vec<String>,
 }
 
 impl Interner {
     /// The index of `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.exact.get(s) {
+            return i;
+        }
+        let i = self.intern_folded(s);
+        self.exact.insert(s.to_string(), i);
+        i
+    }
+
+    fn intern_folded(&mut self, s: &str) -> u32 {
         let key = crate::text::fold(s);
         if let Some(&i) = self.map.get(&key) {
             return i;
@@ -81,12 +92,23 @@ impl Interner {
 #[derive(Debug, Default, Clone)]
 pub struct Ids {
     map: HashMap<String, u32>,
+    /// Spellings already seen, to skip upper-casing on the hot path.
+    exact: HashMap<String, u32>,
     values: Vec<String>,
 }
 
 impl Ids {
     /// The index of id `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.exact.get(s) {
+            return i;
+        }
+        let i = self.intern_upper(s);
+        self.exact.insert(s.to_string(), i);
+        i
+    }
+
+    fn intern_upper(&mut self, s: &str) -> u32 {
         let key = s.trim().to_uppercase();
         if let Some(&i) = self.map.get(&key) {
             return i;
@@ -108,25 +130,58 @@ impl Ids {
     }
 }
 
-/// `accessi`, one entry per access, as columns.
+/// One day's accesses, counted by every dimension the report groups by.
+#[derive(Debug, Clone, Default)]
+pub struct DayCounts {
+    /// By country id.
+    pub country: Vec<u32>,
+    /// By request type index.
+    pub kind: Vec<u32>,
+    /// By referral: slot 0 "not given", slot `i + 1` for referral index `i`.
+    pub referral: Vec<u32>,
+    /// By gender: unknown, F, M, X.
+    pub gender: [u32; 4],
+}
+
+fn bump(v: &mut Vec<u32>, i: usize) {
+    if v.len() <= i {
+        v.resize(i + 1, 0);
+    }
+    v[i] += 1;
+}
+
+/// `accessi`, counted per day as it is read: the report groups accesses by
+/// country, type, month, referral and gender inside a period, so nothing
+/// per row has to be kept. Memory grows with the days covered, not the rows.
 #[derive(Debug, Default, Clone)]
 pub struct Accessi {
-    /// Physical line of each row.
-    pub line: Vec<u32>,
-    /// Date, days since epoch.
-    pub date: Vec<i32>,
-    /// Country id.
-    pub country: Vec<CountryId>,
-    /// Request type: index into `centro.tipo_richiesta` or into `extra_types`.
-    pub kind: Vec<u16>,
-    /// User id index into [`Registers::user_ids`](super::Registers), or [`NONE`].
-    pub user: Vec<u32>,
-    /// Gender, if given.
-    pub gender: Vec<Option<Gender>>,
-    /// Referral source index into `referrals`, or [`NONE`].
-    pub referral: Vec<u32>,
+    /// Valid rows counted.
+    pub rows: u64,
+    /// Counts per day (days since 1970-01-01).
+    pub days: HashMap<i32, DayCounts>,
     /// Referral sources as written.
     pub referrals: Interner,
+    /// Whether any row names a referral source.
+    pub has_referral: bool,
+}
+
+impl Accessi {
+    /// Counts one valid access.
+    pub fn add(&mut self, day: i32, country: CountryId, kind: u16, referral: Option<u32>, gender: Option<Gender>) {
+        self.rows += 1;
+        let d = self.days.entry(day).or_default();
+        bump(&mut d.country, usize::from(country));
+        bump(&mut d.kind, usize::from(kind));
+        // Referral slots: index + 1, and 0 for "not given".
+        bump(&mut d.referral, referral.map_or(0, |r| r as usize + 1));
+        self.has_referral |= referral.is_some();
+        d.gender[match gender {
+            None => 0,
+            Some(Gender::F) => 1,
+            Some(Gender::M) => 2,
+            Some(Gender::X) => 3,
+        }] += 1;
+    }
 }
 
 /// `utenti`, one entry per user, as columns.

@@ -40,25 +40,42 @@ impl Duplicates {
     }
 }
 
+/// What reading `accessi` needs besides the row.
+pub struct AccessCtx<'a> {
+    /// Where accesses are counted.
+    pub out: &'a mut Accessi,
+    /// User ids.
+    pub ids: &'a mut Ids,
+    /// Request types seen without a vocabulary.
+    pub types: &'a mut Interner,
+    /// Identical rows.
+    pub dups: &'a mut Duplicates,
+    /// The users of `utenti`, when that register was read.
+    pub users: Option<&'a std::collections::HashSet<u32>>,
+}
+
 /// Reads one `accessi` row.
-pub fn access(
-    c: &mut Cells,
-    d: &mut Diagnostics,
-    row: &Row,
-    out: &mut Accessi,
-    ids: &mut Ids,
-    types: &mut Interner,
-    dups: &mut Duplicates,
-) -> Span {
+pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) -> Span {
     let s = c.spec;
     let date = c.date(d, row, s.idx("data"));
     let country = c.country(d, row, s.idx("paese"));
-    let kind = c.request_type(d, row, s.idx("tipo_richiesta"), types);
-    let user = c.id(d, row, s.idx("utente")).map(|u| ids.intern(u));
+    let kind = c.request_type(d, row, s.idx("tipo_richiesta"), x.types);
+    let user_text = c.id(d, row, s.idx("utente"));
+    let user = user_text.map(|u| x.ids.intern(u));
     let gender = if row.get(s.idx("genere")).is_empty() { None } else { c.gender(d, row, s.idx("genere")) };
     let referral = Some(row.get(s.idx("inviato_da"))).filter(|r| !r.is_empty());
-    if user.is_some() {
-        dups.check(c, d, row);
+    if let (Some(u), Some(known)) = (user, x.users) {
+        if !known.contains(&u) {
+            d.push(
+                c.src
+                    .diag(Severity::Error, "user-unknown", format!("l'utente «{}» non è nel registro utenti", x.ids.get(u)))
+                    .line(row.line)
+                    .column("utente")
+                    .value(user_text.unwrap_or_default())
+                    .hint("controlla il codice, oppure aggiungi l'utente al registro utenti (o lascia vuota la cella se non è preso in carico)"),
+            );
+        }
+        x.dups.check(c, d, row);
     }
     let (Some(date), Some(country), Some(kind)) = (date, country, kind) else {
         return date.and_then(day);
@@ -82,13 +99,8 @@ pub fn access(
                 .hint("controlla la data; se il centro era aperto, correggi chiusure o orari in centro.toml"),
         );
     }
-    out.line.push(row.line as u32);
-    out.date.push(to_days(date));
-    out.country.push(country);
-    out.kind.push(kind);
-    out.user.push(user.unwrap_or(NONE));
-    out.gender.push(gender);
-    out.referral.push(referral.map_or(NONE, |r| out.referrals.intern(r)));
+    let referral = referral.map(|r| x.out.referrals.intern(r));
+    x.out.add(to_days(date), country, kind, referral, gender);
     day(date)
 }
 
