@@ -62,7 +62,8 @@ impl AccessFrame {
         let mut days: Vec<(&i32, &DayCounts)> = a.days.iter().collect();
         days.sort_by_key(|(d, _)| **d);
         let mut dims = Vec::new();
-        let pick: [(&'static str, fn(&DayCounts) -> &[u32]); 4] = [
+        type Dimension = (&'static str, fn(&DayCounts) -> &[u32]);
+        let pick: [Dimension; 4] = [
             ("country", |d| &d.country),
             ("kind", |d| &d.kind),
             ("referral", |d| &d.referral),
