@@ -194,18 +194,19 @@ pub fn read_register(
     each: impl FnMut(&Row, &mut Diagnostics),
 ) -> Option<FileInfo> {
     let src = loc.source();
-    let bytes = match std::fs::read(&loc.path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags
-                .push(src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(
-                "controlla che il file esista, non sia aperto in modo esclusivo da un altro programma e sia leggibile",
-            ));
-            return None;
-        }
+    let unreadable = |e: std::io::Error| {
+        src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(
+            "controlla che il file esista, non sia aperto in modo esclusivo da un altro programma e sia leggibile",
+        )
     };
-    let sha256 = hex(&Sha256::digest(&bytes));
     if let Some(sheet) = &loc.sheet {
+        let bytes = match std::fs::read(&loc.path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(unreadable(e));
+                return None;
+            }
+        };
         let records = match workbook::SheetRows::open(&loc.path, sheet) {
             Ok(r) => r,
             Err(e) => {
@@ -220,10 +221,33 @@ pub fn read_register(
                 return None;
             }
         };
+        let sha256 = hex(&Sha256::digest(&bytes));
         return read_records(loc, aliases, diags, src, sha256, Records::Sheet(records), None, each);
     }
-    let decoded = decode::decode(&bytes);
-    if decoded.encoding == decode::Encoding::Windows1252 {
+    let ext = loc.rel.rsplit('.').next().unwrap_or("").to_string();
+    let mut head = [0u8; 3];
+    let head_len = match std::fs::File::open(&loc.path).and_then(|mut f| read_up_to(&mut f, &mut head)) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(unreadable(e));
+            return None;
+        }
+    };
+    let head = &head[..head_len];
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return read_utf16(loc, aliases, diags, src, &ext, each);
+    }
+    let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let opened = std::fs::File::open(&loc.path)
+        .and_then(|f| Ok((delimited::scan(std::io::BufReader::new(f), skip, &ext)?, std::fs::File::open(&loc.path)?)));
+    let (scan, file) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            diags.push(unreadable(e));
+            return None;
+        }
+    };
+    if !scan.utf8 {
         diags.push(
             src.diag(
                 Severity::Info,
@@ -233,43 +257,91 @@ pub fn read_register(
             .hint("va bene così; per evitare dubbi sugli accenti salva come «CSV UTF-8»"),
         );
     }
+    if let Some(line) = scan.bad_line {
+        diags.push(bad_bytes(&src, line));
+        return None;
+    }
+    if let Some(line) = scan.unclosed_quote {
+        diags.push(unclosed(&src, line));
+    }
+    let stop = scan.unclosed_quote;
+    let sha256 = scan.sha256.clone();
+    let rows = delimited::ChunkedRows::new(file, &scan);
+    read_records(loc, aliases, diags, src, sha256, Records::Chunked(rows), stop, each)
+}
+
+fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn bad_bytes(src: &Source, line: usize) -> crate::diag::Diagnostic {
+    src.diag(Severity::Error, "encoding-invalid", "il file contiene byte che non sono testo (né UTF-8 né Windows-1252)")
+        .line(line)
+        .hint("riesporta il registro dal foglio di calcolo come «CSV UTF-8» oppure «CSV (separato da punto e virgola)»")
+}
+
+fn unclosed(src: &Source, line: usize) -> crate::diag::Diagnostic {
+    src.diag(
+        Severity::Error,
+        "quote-unclosed",
+        "le virgolette aperte in questa riga non vengono mai chiuse: il resto del file non si può leggere",
+    )
+    .line(line)
+    .hint("chiudi le virgolette (\") della cella oppure toglile")
+}
+
+/// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole.
+fn read_utf16(
+    loc: &Located,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    diags: &mut Diagnostics,
+    src: Source,
+    ext: &str,
+    each: impl FnMut(&Row, &mut Diagnostics),
+) -> Option<FileInfo> {
+    let bytes = match std::fs::read(&loc.path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")));
+            return None;
+        }
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let decoded = decode::decode(&bytes);
     if let Some(line) = decoded.bad_line {
-        diags.push(
-            src.diag(Severity::Error, "encoding-invalid", "il file contiene byte che non sono testo (né UTF-8 né Windows-1252)")
-                .line(line)
-                .hint("riesporta il registro dal foglio di calcolo come «CSV UTF-8» oppure «CSV (separato da punto e virgola)»"),
-        );
+        diags.push(bad_bytes(&src, line));
         return None;
     }
     let text = decoded.text.as_ref();
-    let ext = loc.rel.rsplit('.').next().unwrap_or("");
     let delimiter = delimited::detect_delimiter(text, ext);
     let stop = delimited::unclosed_quote(text, delimiter);
     if let Some(line) = stop {
-        diags.push(
-            src.diag(
-                Severity::Error,
-                "quote-unclosed",
-                "le virgolette aperte in questa riga non vengono mai chiuse: il resto del file non si può leggere",
-            )
-            .line(line)
-            .hint("chiudi le virgolette (\") della cella oppure toglile"),
-        );
+        diags.push(unclosed(&src, line));
     }
-    let rows = delimited::DelimitedRows::new(text, delimiter, stop);
+    let rows = delimited::DelimitedRows::new(text.as_bytes().to_vec(), delimiter, 1, stop);
     read_records(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop, each)
 }
 
 /// Rows from a delimited file or a sheet.
-enum Records<'a> {
-    Delimited(delimited::DelimitedRows<'a>),
+enum Records {
+    Delimited(delimited::DelimitedRows),
+    Chunked(delimited::ChunkedRows),
     Sheet(workbook::SheetRows),
 }
 
-impl Records<'_> {
+impl Records {
     fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
         match self {
             Records::Delimited(r) => r.next_record(rec),
+            Records::Chunked(r) => r.next_record(rec),
             Records::Sheet(r) => r.next_record(rec),
         }
     }
@@ -277,7 +349,7 @@ impl Records<'_> {
     /// Error cells of the last record (sheets only).
     fn errors(&self) -> Vec<(usize, String)> {
         match self {
-            Records::Delimited(_) => Vec::new(),
+            Records::Delimited(_) | Records::Chunked(_) => Vec::new(),
             Records::Sheet(r) => r.errors().to_vec(),
         }
     }
