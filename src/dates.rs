@@ -103,6 +103,11 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     if t.is_empty() {
         return Some(false);
     }
+    match t {
+        "sì" | "si" | "x" | "1" => return Some(true),
+        "no" | "0" => return Some(false),
+        _ => {}
+    }
     match crate::text::fold(t).as_str() {
         "si" | "s" | "x" | "true" | "vero" | "1" | "yes" => Some(true),
         "no" | "n" | "false" | "falso" | "0" => Some(false),

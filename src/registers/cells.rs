@@ -232,6 +232,15 @@ impl<'a> Cells<'a> {
     /// `F`, `M` or `X` (also femmina/maschio, donna/uomo).
     pub fn gender(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<Gender> {
         let v = self.text(d, row, col)?;
+        let quick = match v.as_bytes() {
+            [b'F' | b'f'] => Some(Gender::F),
+            [b'M' | b'm'] => Some(Gender::M),
+            [b'X' | b'x'] => Some(Gender::X),
+            _ => None,
+        };
+        if quick.is_some() {
+            return quick;
+        }
         match fold(v).as_str() {
             "f" | "femmina" | "donna" | "femminile" => Some(Gender::F),
             "m" | "maschio" | "uomo" | "maschile" => Some(Gender::M),
@@ -256,12 +265,16 @@ impl<'a> Cells<'a> {
     pub fn country(&mut self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<CountryId> {
         let v = self.text(d, row, col)?;
         let countries = Countries::get();
-        let m = self.countries.entry(v.to_string()).or_insert_with(|| countries.lookup(v)).clone();
+        let m = cached(&mut self.countries, v, || countries.lookup(v));
         match m {
             CountryMatch::Exact(id) => Some(id),
             CountryMatch::Variant(id) => {
-                let e = self.variants.entry(v.to_string()).or_insert((countries.country(id).name.clone(), row.line, 0));
-                e.2 += 1;
+                match self.variants.get_mut(v) {
+                    Some(e) => e.2 += 1,
+                    None => {
+                        self.variants.insert(v.to_string(), (countries.country(id).name.clone(), row.line, 1));
+                    }
+                }
                 Some(id)
             }
             CountryMatch::Unknown(near) => {
@@ -297,17 +310,13 @@ impl<'a> Cells<'a> {
         if vocab.is_empty() {
             return Some(extra.intern(v) as u16);
         }
-        let r = self
-            .types
-            .entry(v.to_string())
-            .or_insert_with(|| {
-                let key = fold(v);
-                match vocab.iter().position(|t| fold(t) == key) {
-                    Some(i) => Ok(i as u16),
-                    None => Err(maybe_hint(&nearest(v, vocab.iter().map(String::as_str), 2))),
-                }
-            })
-            .clone();
+        let r = cached(&mut self.types, v, || {
+            let key = fold(v);
+            match vocab.iter().position(|t| fold(t) == key) {
+                Some(i) => Ok(i as u16),
+                None => Err(maybe_hint(&nearest(v, vocab.iter().map(String::as_str), 2))),
+            }
+        });
         match r {
             Ok(i) => Some(i),
             Err(hint) => {
@@ -330,13 +339,9 @@ impl<'a> Cells<'a> {
     /// A comune of the ISTAT list.
     pub fn comune(&mut self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<ComuneId> {
         let v = self.text(d, row, col)?;
-        let r = self
-            .comuni
-            .entry(v.to_string())
-            .or_insert_with(|| {
-                Comuni::get().lookup(v).map_err(|near| maybe_hint(&near.iter().map(String::as_str).collect::<Vec<_>>()))
-            })
-            .clone();
+        let r = cached(&mut self.comuni, v, || {
+            Comuni::get().lookup(v).map_err(|near| maybe_hint(&near.iter().map(String::as_str).collect::<Vec<_>>()))
+        });
         match r {
             Ok(id) => Some(id),
             Err(hint) => {
@@ -402,6 +407,17 @@ impl<'a> Cells<'a> {
             );
         }
     }
+}
+
+/// The cached answer for `key`, computed once per distinct value (the hot
+/// path allocates nothing for a value already seen).
+fn cached<T: Clone>(map: &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
+    if let Some(v) = map.get(key) {
+        return v.clone();
+    }
+    let v = compute();
+    map.insert(key.to_string(), v.clone());
+    v
 }
 
 /// What personal data `id` looks like, if any: a codice fiscale or a name.
