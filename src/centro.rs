@@ -309,6 +309,25 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
         d.column = Some("centro.comune".into());
         d.line = line_of_key(text, "centro", "");
         w.diags.push(d);
+    } else if let Err(near) = crate::reference::Comuni::get().lookup(&c.comune) {
+        // The centre's comune decides who counts as resident "here": a typo
+        // would silently move every resident to "other comuni".
+        let names: Vec<&str> = near.iter().map(String::as_str).collect();
+        let mut d = w
+            .src
+            .diag(
+                Severity::Error,
+                "config-invalid",
+                format!("il comune del centro «{}» non è nell'elenco ISTAT dei comuni", c.comune),
+            )
+            .value(c.comune.clone())
+            .hint(
+                crate::text::maybe_hint(&names)
+                    .unwrap_or_else(|| "scrivi il nome del comune come nell'elenco ISTAT (es. Jesi)".into()),
+            );
+        d.column = Some("centro.comune".into());
+        d.line = line_of_key(text, "centro", "comune");
+        w.diags.push(d);
     }
     c.chiusure.sort();
     c.chiusure.dedup();

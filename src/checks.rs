@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::dates::to_days;
 use crate::diag::{Diagnostics, Severity, Source};
@@ -64,8 +64,9 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     if let Some(meetings) = &regs.incontri {
         let s = src(regs, "incontri");
         for m in meetings.iter().filter(|m| in_period(&opts.period, m.date)) {
-            match courses.get(&m.course.to_uppercase()) {
-                None => d.push(
+            let key = m.course.to_uppercase();
+            match courses.get(&key) {
+                None if !regs.declared_courses.contains(&key) => d.push(
                     s.diag(
                         Severity::Error,
                         "course-unknown",
@@ -76,6 +77,8 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
                     .value(m.course.clone())
                     .hint(hint_unknown),
                 ),
+                // A course whose own row has an error: that error is enough.
+                None => {}
                 Some(&(start, end)) if m.date < start || m.date > end => d.push(
                     s.diag(
                         Severity::Error,
@@ -93,7 +96,7 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
                     .value(crate::dates::short_date(m.date))
                     .hint("correggi la data dell'incontro, oppure le date del corso nel registro corsi"),
                 ),
-                _ => {}
+                Some(_) => {}
             }
         }
     }
@@ -166,8 +169,8 @@ fn history_matches(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
                 .column("totale")
                 .value(h.total.to_string())
                 .hint(format!(
-                    "il report usa i numeri dichiarati per gli anni prima del {}; verifica quale dei due è giusto",
-                    from.year()
+                    "nello storico del report resta il numero dichiarato ({}); verifica quale dei due è giusto e correggi storico.csv o i registri",
+                    h.total
                 )),
             );
         }

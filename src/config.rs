@@ -14,13 +14,27 @@ use crate::registers::LoadOptions;
 use crate::render::diagnostics::Style;
 use crate::render::world::TemplateSource;
 
-/// Decides colours: `always`, `never`, or on a terminal without `NO_COLOR`.
-pub fn style(choice: ColorChoice) -> Style {
+/// The stream a text goes to, which decides whether it may be coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// Decides colours for `stream`: `always`, `never`, or when that stream is a
+/// terminal and `NO_COLOR` is not set.
+pub fn style(choice: ColorChoice, stream: Stream) -> Style {
     let color = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && match stream {
+                    Stream::Stdout => std::io::stdout().is_terminal(),
+                    Stream::Stderr => std::io::stderr().is_terminal(),
+                }
         }
     };
     Style { color }
@@ -60,7 +74,7 @@ impl ValidateConfig {
             load: load_options(&a.data, a.period)?,
             format: a.format,
             strict: a.strict,
-            style: style(color),
+            style: style(color, Stream::Stdout),
         })
     }
 }
@@ -146,7 +160,7 @@ impl ReportConfig {
             dest,
             template,
             document_date,
-            style: style(color),
+            style: style(color, Stream::Stderr),
         })
     }
 }

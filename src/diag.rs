@@ -1,7 +1,7 @@
 //! Diagnostics: what is wrong in the registers, where, and what to do.
 //!
 //! Every check produces [`Diagnostic`]s into a [`Diagnostics`] list; the
-//! renderers (`output::diagnostics`) print them as text or JSON. Codes are
+//! renderers (`render::diagnostics`) print them as text or JSON. Codes are
 //! stable (docs/DIAGNOSTICS.md lists them) so scripts may rely on them.
 
 use serde::Serialize;
@@ -141,6 +141,15 @@ impl Diagnostics {
     /// Drops every diagnostic added after the first `len`.
     pub fn truncate(&mut self, len: usize) {
         self.items.truncate(len);
+    }
+
+    /// Keeps, from index `from` on, only the diagnostics `keep` accepts.
+    pub fn retain_from(&mut self, from: usize, mut keep: impl FnMut(&Diagnostic) -> bool) {
+        let mut i = 0;
+        self.items.retain(|d| {
+            i += 1;
+            i <= from || keep(d)
+        });
     }
 
     /// How many have severity `s`.

@@ -20,6 +20,9 @@ pub enum Error {
     /// `centro.toml` problems, to be printed as diagnostics.
     #[error("configurazione non valida")]
     Config(Diagnostics),
+    /// Configuration problems already printed (by `validate`, on stdout).
+    #[error("configurazione non valida")]
+    ConfigShown,
     /// Reading or writing a file failed.
     #[error("{context}: {source}")]
     Io {
@@ -41,7 +44,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Registers => 1,
-            Error::Usage { .. } | Error::Config(_) => 2,
+            Error::Usage { .. } | Error::Config(_) | Error::ConfigShown => 2,
             Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) => 3,
         }
     }

@@ -60,7 +60,7 @@ pub fn write_stdout(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
 /// Prints a failure the way a user can act on it; returns the exit code.
 pub fn report_error(e: &Error, style: render::diagnostics::Style) -> i32 {
     match e {
-        Error::Registers => {}
+        Error::Registers | Error::ConfigShown => {}
         Error::Config(diags) => {
             eprint!("{}", render::diagnostics::text(diags, style));
         }

@@ -5,7 +5,7 @@ use clap::Parser;
 
 fn main() {
     let cli = integra::args::Cli::parse();
-    let style = integra::config::style(cli.color);
+    let style = integra::config::style(cli.color, integra::config::Stream::Stderr);
     if let Err(e) = integra::run(cli) {
         std::process::exit(integra::report_error(&e, style));
     }

@@ -61,8 +61,15 @@ impl Period {
         let s = input.trim().to_ascii_uppercase();
         let bad = || format!("periodo «{}» non riconosciuto; forme accettate: {PERIOD_FORMS}", input.trim());
         if let Some((a, b)) = s.split_once("..") {
-            let start = NaiveDate::parse_from_str(a, "%Y-%m-%d").map_err(|_| bad())?;
-            let end = NaiveDate::parse_from_str(b, "%Y-%m-%d").map_err(|_| bad())?;
+            let day = |x: &str| {
+                NaiveDate::parse_from_str(x, "%Y-%m-%d").map_err(|_| match crate::dates::parse_date(x) {
+                    Err(crate::dates::DateError::Invalid) => {
+                        format!("periodo «{}»: il giorno {x} non esiste", input.trim())
+                    }
+                    _ => bad(),
+                })
+            };
+            let (start, end) = (day(a)?, day(b)?);
             if end < start {
                 return Err(format!("periodo «{}»: la data finale precede quella iniziale", input.trim()));
             }
@@ -76,7 +83,7 @@ impl Period {
                 kind: PeriodKind::Year,
             });
         }
-        if s.len() == 6 {
+        if s.len() == 6 && s.as_bytes()[4] != b'-' {
             let y = parse_year(&s[..4]).ok_or_else(bad)?;
             let (kind, first_month, months) = match &s[4..] {
                 "H1" => (PeriodKind::Semester, 1, 6),
@@ -94,25 +101,20 @@ impl Period {
                 kind,
             });
         }
-        if s.len() == 7 && s.as_bytes()[4] == b'-' {
+        if (s.len() == 6 || s.len() == 7) && s.as_bytes()[4] == b'-' {
             let y = parse_year(&s[..4]).ok_or_else(bad)?;
             let m: u32 = s[5..].parse().map_err(|_| bad())?;
             if !(1..=12).contains(&m) || !s[5..].bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             return Ok(Period {
-                code: s,
+                code: format!("{y}-{m:02}"),
                 start: ymd(y, m, 1).ok_or_else(bad)?,
                 end: last_of_month(y, m).ok_or_else(bad)?,
                 kind: PeriodKind::Month,
             });
         }
         Err(bad())
-    }
-
-    /// The calendar year `y` as a period.
-    pub fn year(y: i32) -> Period {
-        Period::parse(&y.to_string()).expect("a four-digit year is a period")
     }
 
     /// Whether `d` falls inside the period.
@@ -188,7 +190,9 @@ mod tests {
 
     #[test]
     fn bad_periods_show_the_forms() {
-        for bad in ["2025H3", "2025-13", "25H1", "2025-06-30..2025-01-01", "semestre", "2025-1", ""] {
+        assert_eq!(Period::parse("2025-3").unwrap().code, "2025-03");
+        assert!(Period::parse("2025-02-29..2025-03-01").unwrap_err().contains("non esiste"));
+        for bad in ["2025H3", "2025-13", "25H1", "2025-06-30..2025-01-01", "semestre", "2025-0", ""] {
             let e = Period::parse(bad).unwrap_err();
             assert!(e.contains("2025H1") || e.contains("precede"), "{bad}: {e}");
         }

@@ -102,7 +102,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
                 "paese",
                 true,
                 Country,
-                &["nazionalità", "cittadinanza", "paese di provenienza", "paese di origine", "stato"],
+                &["nazionalità", "cittadinanza", "paese di provenienza", "paese di origine"],
                 "paese di provenienza: nome italiano o inglese, o codice ISO",
             ),
             col(

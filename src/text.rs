@@ -70,6 +70,11 @@ where
     out
 }
 
+/// `1 accesso`, `3 accessi`: a count with the right Italian form.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Formats a hint naming the nearest candidates: `forse «Nigeria»?`.
 pub fn maybe_hint(names: &[&str]) -> Option<String> {
     match names {

@@ -34,6 +34,8 @@ pub struct Inputs<'a> {
     pub period: &'a Period,
     /// The period's notes: path and Markdown text.
     pub notes: Option<(String, String)>,
+    /// Today: years after it are never computed for the history.
+    pub today: chrono::NaiveDate,
 }
 
 /// Computes the report.
@@ -46,7 +48,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     let ac = access_frame.counts(s, e)?;
     let uc = user_frame.counts(s, e)?;
     let users = sections::users(regs, &uc, p);
-    let history = sections::history(regs, &user_frame, p, &users.by_category, users.total)?;
+    let history = sections::history(regs, &user_frame, p, inp.today, &users.by_category, users.total)?;
     let applications = sections::applications(regs, p);
     Ok(Report {
         schema: 1,
@@ -183,16 +185,22 @@ pub fn categories(counts: &[(u32, u64)], at: chrono::NaiveDate) -> ByCategory {
     out
 }
 
+/// Warnings listed in the report's data at most (all are counted).
+pub const WARNINGS_LISTED: usize = 100;
+
 fn quality(diags: &Diagnostics) -> DataQuality {
+    // Rows left out by the period are bookkeeping, not a quality problem.
+    let infos =
+        diags.items().iter().filter(|d| d.severity == Severity::Info && d.code != "date-outside-period").count();
     DataQuality {
         errors: diags.count(Severity::Error),
         warnings: diags.count(Severity::Warning),
-        infos: diags.count(Severity::Info),
+        infos,
         warnings_list: diags
             .sorted()
             .into_iter()
             .filter(|d| d.severity == Severity::Warning)
-            .take(50)
+            .take(WARNINGS_LISTED)
             .map(|d| QualityItem {
                 code: d.code.to_string(),
                 register: d.register.clone(),

@@ -322,6 +322,8 @@ pub struct Course {
     pub continues_after_period: bool,
     /// `1 agosto`, when it goes on.
     pub continues_until_label: Option<String>,
+    /// `fino all'1 agosto`, with the article elided as Italian wants.
+    pub continues_until_phrase: Option<String>,
     /// Participants enrolled.
     pub enrolled: u64,
     /// Enrolled by who sent them.
@@ -378,7 +380,7 @@ pub struct DataQuality {
     pub warnings: usize,
     /// Info notes.
     pub infos: usize,
-    /// The warnings themselves (at most 50).
+    /// The warnings themselves (at most [`WARNINGS_LISTED`](super::WARNINGS_LISTED)).
     pub warnings_list: Vec<QualityItem>,
 }
 

@@ -101,6 +101,7 @@ pub(super) fn history(
     regs: &Registers,
     frame: &UserFrame,
     p: &Period,
+    today: NaiveDate,
     current: &ByCategory,
     current_total: u64,
 ) -> Result<Vec<HistoryRow>, AggregateError> {
@@ -125,7 +126,8 @@ pub(super) fn history(
         else {
             continue;
         };
-        if jan1 < from {
+        // Only whole years the registers cover and that are over.
+        if jan1 < from || dec31 > today {
             continue;
         }
         let uc = frame.counts(to_days(jan1), to_days(dec31))?;
@@ -152,14 +154,30 @@ pub(super) fn history(
     Ok(rows)
 }
 
-/// `dal 10 gennaio all'11 aprile`, with the Italian elision before 8 and 11.
+/// The article and preposition before a day number, elided before the
+/// numbers read with a vowel (1 "uno", 8 "otto", 11 "undici"): `dall'8`,
+/// `all'11`, `l'1`.
+fn with_article(plain: &str, elided: &str, day: u32) -> String {
+    if matches!(day, 1 | 8 | 11) { format!("{elided}{day}") } else { format!("{plain}{day}") }
+}
+
+/// `dal 10 gennaio all'11 aprile`, `dal 4 al 28 marzo`, `l'8 gennaio`.
 fn from_to(a: NaiveDate, b: NaiveDate) -> String {
-    let day = |plain: &str, elided: &str, d: NaiveDate| {
-        let head = if matches!(d.day(), 8 | 11) { elided } else { plain };
-        let tail = if a.year() == b.year() { format!("{} {}", d.day(), month_name(d.month())) } else { long_date(d) };
-        format!("{head}{tail}")
+    let month = |d: NaiveDate| {
+        if a.year() == b.year() {
+            month_name(d.month()).to_string()
+        } else {
+            format!("{} {}", month_name(d.month()), d.year())
+        }
     };
-    format!("{} {}", day("dal ", "dall'", a), day("al ", "all'", b))
+    if a == b {
+        return format!("{} {}", with_article("il ", "l'", a.day()), month(a));
+    }
+    let to = format!("{} {}", with_article("al ", "all'", b.day()), month(b));
+    if (a.year(), a.month()) == (b.year(), b.month()) {
+        return format!("{} {to}", with_article("dal ", "dall'", a.day()));
+    }
+    format!("{} {} {to}", with_article("dal ", "dall'", a.day()), month(a))
 }
 
 pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
@@ -175,7 +193,8 @@ pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
         }
         let first = meetings.iter().map(|m| m.date).min();
         let last = meetings.iter().map(|m| m.date).max();
-        let hours: f64 = meetings.iter().map(|m| m.hours.or(c.hours).unwrap_or(0.0)).sum();
+        // Folded from +0.0: an empty sum of floats is -0.0.
+        let hours: f64 = meetings.iter().fold(0.0, |acc, m| acc + m.hours.or(c.hours).unwrap_or(0.0));
         let enrolled: Vec<_> = regs
             .iscrizioni
             .iter()
@@ -211,6 +230,10 @@ pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
             last_meeting: last.map(|d| d.to_string()),
             dates_label: first.zip(last).map(|(a, b)| from_to(a, b)),
             continues_after_period: continues,
+            continues_until_phrase: continues.then(|| {
+                let year = if c.end.year() == p.end.year() { String::new() } else { format!(" {}", c.end.year()) };
+                format!("{} {}{year}", with_article("fino al ", "fino all'", c.end.day()), month_name(c.end.month()))
+            }),
             continues_until_label: continues.then(|| {
                 if c.end.year() == p.end.year() {
                     format!("{} {}", c.end.day(), month_name(c.end.month()))
@@ -274,5 +297,8 @@ mod tests {
         assert_eq!(from_to(d(1, 10), d(4, 11)), "dal 10 gennaio all'11 aprile");
         assert_eq!(from_to(d(1, 8), d(4, 30)), "dall'8 gennaio al 30 aprile");
         assert_eq!(from_to(d(4, 14), d(6, 30)), "dal 14 aprile al 30 giugno");
+        assert_eq!(from_to(d(3, 4), d(3, 28)), "dal 4 al 28 marzo");
+        assert_eq!(from_to(d(1, 8), d(1, 8)), "l'8 gennaio");
+        assert_eq!(from_to(d(4, 1), d(8, 1)), "dall'1 aprile all'1 agosto");
     }
 }

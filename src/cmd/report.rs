@@ -12,24 +12,74 @@ use crate::error::{Error, Result};
 use crate::render::{self, diagnostics};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder,
-/// renamed into place only when complete.
+/// renamed into place only when complete, so a failed run never leaves a
+/// half-written report nor spoils a good one. A symbolic link is followed (the
+/// file it points to is replaced, the link stays); a path that is not a
+/// regular file (`/dev/stdout`, a pipe) is written directly.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e| Error::io(format!("non riesco a scrivere «{}»", path.display()), e);
+    let target = match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(fail);
+        }
+        Ok(_) => path.canonicalize().map_err(fail)?,
+        Err(_) => path.to_path_buf(),
+    };
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("non riesco a creare la cartella «{}»", dir.display()), e))?;
-    let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let name = target.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| {
             f.write_all(bytes)?;
             f.sync_all()
         })
-        .and_then(|()| std::fs::rename(&tmp, path));
+        .and_then(|()| std::fs::rename(&tmp, &target));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(format!("non riesco a scrivere «{}»", path.display()), e));
+        return Err(fail(e));
     }
     Ok(())
+}
+
+/// Warnings about the period itself: before the registers are complete, or
+/// not over yet. They go into the report's data-quality appendix too.
+fn coverage(regs: &crate::registers::Registers, cfg: &ReportConfig) -> Vec<crate::diag::Diagnostic> {
+    let p = &cfg.period;
+    let src = crate::diag::Source::new("periodo", "--period");
+    let mut out = Vec::new();
+    if let Some(from) = regs.centro.registri_dal.filter(|f| p.start < *f) {
+        out.push(
+            src.diag(
+                Severity::Warning,
+                "period-before-registers",
+                format!(
+                    "il periodo {} inizia prima del {}, da quando i registri sono completi: i numeri di quei giorni possono essere incompleti",
+                    p.code,
+                    crate::dates::long_date(from)
+                ),
+            )
+            .value(p.code.clone())
+            .hint("per gli anni precedenti fanno fede i totali dichiarati in storico; scegli un periodo dal registri_dal di centro.toml in poi"),
+        );
+    }
+    if p.end > cfg.load.today {
+        out.push(
+            src.diag(
+                Severity::Warning,
+                "period-not-over",
+                format!("il periodo {} non è ancora finito: i numeri sono parziali", p.code),
+            )
+            .value(p.code.clone())
+            .hint("rifai il report dopo la fine del periodo per avere i numeri definitivi"),
+        );
+    }
+    out
 }
 
 fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
@@ -51,8 +101,14 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(&diags));
         return Err(Error::Registers);
     }
+    let mut diags = diags;
+    for d in coverage(&regs, &cfg) {
+        eprintln!("{}", diagnostics::line(&d, cfg.style));
+        diags.push(d);
+    }
     let notes = crate::registers::period_notes(&cfg.load.data_dir, &cfg.period);
-    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, notes })?;
+    let today = cfg.load.today;
+    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, notes, today })?;
     let bytes: Vec<u8> = match cfg.format {
         ReportFormat::Json => render::json(&report).into_bytes(),
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
@@ -79,12 +135,12 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         Destination::File(path) | Destination::Folder(path) => {
             write_atomic(path, &bytes)?;
             eprintln!(
-                "report {} ({}) scritto in {}: {} accessi, {} utenti; {}",
+                "report {} ({}) scritto in {}: {}, {}; {}",
                 report.period.code,
                 report.period.label,
                 path.display(),
-                report.accesses.total,
-                report.users.total,
+                crate::text::plural(report.accesses.total, "accesso", "accessi"),
+                crate::text::plural(report.users.total, "utente", "utenti"),
                 diagnostics::summary(&diags)
             );
             Ok(())

@@ -14,11 +14,18 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     let (regs, diags) = match crate::registers::load(&cfg.load) {
         Ok(loaded) => loaded,
         Err(crate::registers::LoadError::Config(d)) => {
-            // Scripts asking for JSON get JSON even for configuration errors.
-            if cfg.format == ValidateFormat::Json {
-                crate::write_stdout(&mut std::io::stdout().lock(), diagnostics::json(&d).as_bytes())?;
-            }
-            return Err(Error::Config(d));
+            // Configuration problems go where the register diagnostics go:
+            // standard output, as text or JSON.
+            let out = match cfg.format {
+                ValidateFormat::Json => diagnostics::json(&d),
+                ValidateFormat::Text => format!(
+                    "{}\n{}: correggi centro.toml prima di controllare i registri\n",
+                    diagnostics::text(&d, cfg.style),
+                    diagnostics::summary(&d)
+                ),
+            };
+            crate::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
+            return Err(Error::ConfigShown);
         }
         Err(e) => return Err(e.into()),
     };
@@ -33,6 +40,8 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
             let files = regs.files.len();
             let verdict = if diags.has_errors() {
                 "i registri vanno corretti prima del report"
+            } else if cfg.strict && diags.count(Severity::Warning) > 0 {
+                "con --strict anche gli avvisi vanno corretti"
             } else if diags.count(Severity::Warning) > 0 {
                 "il report si può fare; gli avvisi saranno riportati nell'appendice"
             } else {

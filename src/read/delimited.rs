@@ -3,22 +3,25 @@
 
 use csv::StringRecord;
 
-/// Picks the delimiter from the first non-blank line: the most frequent of
-/// `;`, `,` and tab outside quotes (`;` on a tie, as Italian Excel writes).
+/// Picks the delimiter: the most frequent of `;`, `,` and tab outside quotes
+/// over the first few non-blank lines (so a title row such as "Registro
+/// degli accessi, anno 2025" above the header does not decide), `;` on a
+/// tie, as Italian Excel writes.
 pub fn detect_delimiter(text: &str, extension: &str) -> u8 {
     if extension.eq_ignore_ascii_case("tsv") {
         return b'\t';
     }
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let (mut semi, mut comma, mut tab) = (0, 0, 0);
-    let mut in_quote = false;
-    for c in first.chars() {
-        match c {
-            '"' => in_quote = !in_quote,
-            ';' if !in_quote => semi += 1,
-            ',' if !in_quote => comma += 1,
-            '\t' if !in_quote => tab += 1,
-            _ => {}
+    for line in text.lines().filter(|l| !l.trim().is_empty()).take(6) {
+        let mut in_quote = false;
+        for c in line.chars() {
+            match c {
+                '"' => in_quote = !in_quote,
+                ';' if !in_quote => semi += 1,
+                ',' if !in_quote => comma += 1,
+                '\t' if !in_quote => tab += 1,
+                _ => {}
+            }
         }
     }
     if tab > semi && tab > comma {
@@ -318,6 +321,7 @@ mod tests {
         assert_eq!(detect_delimiter("data,paese,tipo\n", "csv"), b',');
         assert_eq!(detect_delimiter("data\tpaese\ttipo\n", "txt"), b'\t');
         assert_eq!(detect_delimiter("\n\"a;b\",c,d\n", "csv"), b',');
+        assert_eq!(detect_delimiter("Registro degli accessi, anno 2025\ndata;paese;tipo\n1;2;3\n", "csv"), b';');
     }
 
     #[test]

@@ -168,11 +168,6 @@ impl Row<'_> {
         self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
     }
 
-    /// Whether the register has canonical column `idx`.
-    pub fn has(&self, idx: usize) -> bool {
-        self.header.map[idx].is_some()
-    }
-
     /// A hash of all the row's cells, for spotting identical rows.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -601,7 +596,7 @@ fn map_header(
                     "forse «{n}»? Rinomina l'intestazione in «{}» o aggiungi l'alias in centro.toml, [colonne.{}]",
                     col.name, spec.name
                 ),
-                None => format!("aggiungi la colonna «{}» ({})", col.name, col.help),
+                None => format!("aggiungi la colonna «{}»: {}", col.name, col.help),
             };
             diags.push(
                 src.diag(Severity::Error, "column-missing", format!("manca la colonna obbligatoria «{}»", col.name))

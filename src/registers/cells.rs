@@ -31,7 +31,8 @@ pub struct Cells<'a> {
     variants: HashMap<String, (String, usize, usize)>,
     types: HashMap<String, Result<u16, Option<String>>>,
     comuni: HashMap<String, Result<ComuneId, Option<String>>>,
-    flagged_ids: HashMap<String, ()>,
+    /// Whether each id looks like personal data (asked once per distinct id).
+    personal: HashMap<String, Option<&'static str>>,
 }
 
 impl<'a> Cells<'a> {
@@ -46,7 +47,7 @@ impl<'a> Cells<'a> {
             variants: HashMap::new(),
             types: HashMap::new(),
             comuni: HashMap::new(),
-            flagged_ids: HashMap::new(),
+            personal: HashMap::new(),
         }
     }
 
@@ -87,7 +88,7 @@ impl<'a> Cells<'a> {
                     col,
                     "",
                     format!("la colonna «{}» è obbligatoria ma qui è vuota", c.name),
-                    Some(format!("scrivi {}", c.help)),
+                    Some(format!("compila la cella: {}", c.help)),
                 );
             }
             return None;
@@ -141,7 +142,7 @@ impl<'a> Cells<'a> {
                     row,
                     col,
                     v,
-                    format!("«{v}» non è una data valida: quel giorno non esiste"),
+                    format!("«{v}» non è una data valida: quel giorno (o quel mese) non esiste"),
                     Some("controlla giorno e mese (gg/mm/aaaa)".into()),
                 );
                 None
@@ -190,7 +191,10 @@ impl<'a> Cells<'a> {
     /// A whole non-negative number.
     pub fn count(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<u32> {
         let v = self.text(d, row, col)?;
-        match v.replace('.', "").parse::<u32>() {
+        // A point is read only as a thousands separator ("1.234"), never as decimals.
+        let thousands = v.split('.').skip(1).all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        let digits = if thousands { v.replace('.', "") } else { v.to_string() };
+        match digits.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
                 self.diag(
@@ -364,9 +368,9 @@ impl<'a> Cells<'a> {
     /// A pseudonymous id; one that looks like personal data is reported once.
     pub fn id<'r>(&mut self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
         let v = self.text(d, row, col)?;
-        if let Some(what) = personal_data(v)
-            && self.flagged_ids.insert(v.to_string(), ()).is_none()
-        {
+        // Reported on every row here; `registers::load_one` keeps the first
+        // per id among the rows that stay (with --period some are dropped).
+        if let Some(what) = cached(&mut self.personal, v, || personal_data(v)) {
             self.diag(
                 d,
                 Severity::Warning,

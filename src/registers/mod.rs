@@ -97,7 +97,8 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     let mut diags = Diagnostics::default();
     let centro_path = dir.join(centro::FILE);
     let text = match std::fs::read(&centro_path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        // Saved by Notepad or an old editor, it may well be Windows-1252.
+        Ok(bytes) => read::decode::decode(&bytes).text.into_owned(),
         Err(_) => {
             let mut d = Diagnostics::default();
             d.push(centro::diag_missing(&dir.display().to_string()));
@@ -172,6 +173,7 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
         _ => None,
     };
     let mut outside = 0usize;
+    let first_diag = diags.items().len();
     let info = read::read_register(loc, aliases, diags, |row, d| {
         let mark = d.items().len();
         let span = match name {
@@ -214,12 +216,21 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
                 .diag(
                     Severity::Info,
                     "date-outside-period",
-                    format!("{outside} righe fuori dal periodo {} ({}) non sono state controllate", p.code, p.label()),
+                    format!(
+                        "{} fuori dal periodo {} ({}): {}",
+                        crate::text::plural(outside as u64, "riga", "righe"),
+                        p.code,
+                        p.label(),
+                        if outside == 1 { "non è stata controllata" } else { "non sono state controllate" }
+                    ),
                 )
                 .hint("senza --period si controllano tutte le righe"),
         );
     }
     cells.finish(diags);
+    // One privacy warning per id: the first row that stayed.
+    let mut seen_ids = std::collections::HashSet::new();
+    diags.retain_from(first_diag, |d| d.code != "id-personal-data" || seen_ids.insert(d.value.clone()));
     regs.declared_users.extend(user_seen.into_keys());
     regs.declared_courses.extend(course_seen.into_keys());
     let Some(info) = info else { return };

@@ -91,7 +91,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
                 .diag(
                     Severity::Warning,
                     "access-on-closed-day",
-                    format!("accesso del {}: {why}", crate::dates::long_date_weekday(date)),
+                    format!("accesso di {}: {why}", crate::dates::long_date_weekday(date)),
                 )
                 .line(row.line)
                 .column("data")

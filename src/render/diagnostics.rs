@@ -54,17 +54,13 @@ pub fn line(d: &Diagnostic, style: Style) -> String {
     s
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The summary line: `2 errori, 1 avviso, 3 note`.
 pub fn summary(diags: &Diagnostics) -> String {
     format!(
         "{}, {}, {}",
-        plural(diags.count(Severity::Error), "errore", "errori"),
-        plural(diags.count(Severity::Warning), "avviso", "avvisi"),
-        plural(diags.count(Severity::Info), "nota", "note"),
+        crate::text::plural(diags.count(Severity::Error) as u64, "errore", "errori"),
+        crate::text::plural(diags.count(Severity::Warning) as u64, "avviso", "avvisi"),
+        crate::text::plural(diags.count(Severity::Info) as u64, "nota", "note"),
     )
 }
 

@@ -1,6 +1,7 @@
 //! The period's notes (`note/<PERIOD>.md`) from Markdown to Typst markup:
-//! headings, paragraphs, lists, emphasis, links, quotes. Every character
-//! Typst would read as syntax is escaped, so notes can never inject code.
+//! headings, paragraphs, lists, emphasis, links, quotes, code. Text is
+//! escaped character by character and code goes into string literals, so
+//! what staff write is always shown as written, never run as Typst.
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
@@ -53,6 +54,8 @@ pub fn to_typst(md: &str) -> String {
     let mut out = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut links: Vec<String> = Vec::new();
+    // The text of a code block, collected whole before it is emitted.
+    let mut code: Option<String> = None;
     for e in events {
         match e {
             Event::Start(Tag::Heading { level: l, .. }) => {
@@ -98,16 +101,16 @@ pub fn to_typst(md: &str) -> String {
             }
             Event::Start(Tag::BlockQuote(_)) => out.push_str("#quote(block: true)["),
             Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n\n"),
-            Event::Start(Tag::CodeBlock(_)) => out.push_str("#raw(block: true, "),
-            Event::End(TagEnd::CodeBlock) => out.push_str(")\n\n"),
-            Event::Code(t) => out.push_str(&format!("#raw({})", string_literal(&t))),
-            Event::Text(t) => {
-                if out.ends_with("#raw(block: true, ") {
-                    out.push_str(&string_literal(&t));
-                } else {
-                    out.push_str(&escape(&t));
-                }
+            Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
+            Event::End(TagEnd::CodeBlock) => {
+                let text = code.take().unwrap_or_default();
+                out.push_str(&format!("#raw(block: true, {})\n\n", string_literal(text.trim_end_matches('\n'))));
             }
+            Event::Code(t) => out.push_str(&format!("#raw({})", string_literal(&t))),
+            Event::Text(t) => match &mut code {
+                Some(c) => c.push_str(&t),
+                None => out.push_str(&escape(&t)),
+            },
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push_str(" \\\n"),
             Event::Rule => out.push_str("#line(length: 100%)\n\n"),
@@ -130,6 +133,12 @@ mod tests {
         assert!(t.contains("Richieste #emph[molte] e #strong[urgenti]."), "{t}");
         assert!(t.contains("- uno\n- due\n"), "{t}");
         assert!(t.contains("#link(\"https://comune.jesi.an.it\")[sito]"), "{t}");
+    }
+
+    #[test]
+    fn indented_code_blocks_of_several_lines() {
+        let t = to_typst("Testo.\n\n    riga uno\n    riga \"due\"\n");
+        assert!(t.contains("#raw(block: true, \"riga uno\\nriga \\\"due\\\"\")"), "{t}");
     }
 
     #[test]

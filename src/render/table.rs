@@ -153,5 +153,9 @@ pub fn render(r: &Report) -> String {
         }
         section("Eventi", t);
     }
-    format!("{head}\n{out}Qualità dei dati: {} errori, {} avvisi\n", r.data_quality.errors, r.data_quality.warnings)
+    format!(
+        "{head}\n{out}Qualità dei dati: {}, {}\n",
+        crate::text::plural(r.data_quality.errors as u64, "errore", "errori"),
+        crate::text::plural(r.data_quality.warnings as u64, "avviso", "avvisi")
+    )
 }

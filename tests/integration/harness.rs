@@ -75,7 +75,6 @@ impl Integra {
         self
     }
 
-    #[allow(dead_code)]
     pub fn env(mut self, k: &str, v: &str) -> Self {
         self.cmd.env(k, v);
         self

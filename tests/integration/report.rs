@@ -398,3 +398,43 @@ fn typst_folder_output_has_the_template_and_its_data() {
     let data: Value = serde_json::from_slice(&std::fs::read(dir.join("data.json")).unwrap()).unwrap();
     assert_eq!(data["accesses"]["total"], 181);
 }
+
+#[test]
+fn out_to_a_device_writes_through_it() {
+    // Review finding: /dev/stdout was replaced by a regular file.
+    #[cfg(unix)]
+    {
+        let run = Integra::new()
+            .args(["report", "--period", "2025H1", "--format", "csv", "--out", "/dev/stdout", "--data"])
+            .arg_path(&samples())
+            .run()
+            .code_is(0);
+        assert!(run.stdout().contains("2025H1,accessi,totale,,181"));
+        assert!(!std::fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_file());
+    }
+}
+
+#[test]
+fn a_course_with_no_meetings_has_zero_hours_and_periods_past_the_registers_are_flagged() {
+    let dir = crate::harness::materialise("_base");
+    std::fs::write(
+        dir.path().join("corsi.csv"),
+        "id;titolo;data_inizio;data_fine;ore_incontro\nALF1;Club;08/01/2025;11/04/2025;3\nNUOVO;Corso nuovo;01/06/2025;30/06/2025;2\n",
+    )
+    .unwrap();
+    let j = report_json(dir.path(), "2025H1");
+    let c = j["courses"].as_array().unwrap().iter().find(|c| c["id"] == "NUOVO").unwrap();
+    assert_eq!(c["meetings"], 0);
+    assert!(c["hours"].as_f64().unwrap().is_sign_positive(), "{c:#}");
+    // A period that is not over yet is reported as partial.
+    let run = Integra::new()
+        .args(["report", "--period", "2025", "--format", "json", "--data"])
+        .arg_path(dir.path())
+        .env("INTEGRA_TODAY", "2025-07-15")
+        .run()
+        .code_is(0);
+    assert!(run.stderr().contains("[period-not-over]"), "{}", run.stderr());
+    assert!(
+        run.json()["data_quality"]["warnings_list"].as_array().unwrap().iter().any(|w| w["code"] == "period-not-over")
+    );
+}

@@ -99,8 +99,11 @@ fn usage_errors_exit_2() {
     let run = Integra::new().args(["validate", "--period", "2025H3", "--data"]).arg_path(&samples()).run().code_is(2);
     assert!(run.stderr().contains("2025H1"), "the accepted forms are shown: {}", run.stderr());
     let empty = tempfile::tempdir().unwrap();
+    // Configuration problems are reported where the register diagnostics go.
     let run = Integra::new().args(["validate", "--data"]).arg_path(empty.path()).run().code_is(2);
-    assert!(run.stderr().contains("centro.toml"), "{}", run.stderr());
+    assert!(run.stdout().contains("[config-missing]") && run.stdout().contains("integra init"), "{}", run.stdout());
+    let run = Integra::new().args(["report", "--period", "2025H1", "--data"]).arg_path(empty.path()).run().code_is(2);
+    assert!(run.stderr().contains("[config-missing]"), "{}", run.stderr());
     Integra::new().args(["validate", "--data", "/non/esiste"]).run().code_is(2);
 }
 
@@ -118,4 +121,35 @@ fn long_runs_of_one_code_are_cut_in_text_but_not_in_json() {
     let json = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir.path()).run().json();
     let n = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "country-unknown").count();
     assert_eq!(n, 30);
+}
+
+#[test]
+fn a_codice_fiscale_is_reported_under_period_too() {
+    // Review finding: the id was remembered on a row outside the period whose
+    // warning was then dropped, so the in-period row went unreported.
+    let dir = crate::harness::materialise("_base");
+    std::fs::write(
+        dir.path().join("accessi.csv"),
+        "data;paese;tipo_richiesta;utente\n10/12/2024;Nigeria;scuola guida;RSSMRA80A01E388X\n07/01/2025;Nigeria;scuola guida;RSSMRA80A01E388X\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("utenti.csv"),
+        "id;data_presa_in_carico;genere;paese\nRSSMRA80A01E388X;01/12/2024;M;Nigeria\n",
+    )
+    .unwrap();
+    let json = Integra::new()
+        .args(["validate", "--period", "2025H1", "--format", "json", "--data"])
+        .arg_path(dir.path())
+        .run()
+        .json();
+    let hits: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "id-personal-data")
+        .map(|d| (d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert!(hits.contains(&("accessi.csv".into(), 3)), "{hits:?}");
+    assert!(hits.contains(&("utenti.csv".into(), 2)), "{hits:?}");
 }
