@@ -3,17 +3,40 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::period::Period;
 
+/// The help layout, with Italian headings.
+const HELP: &str = "{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}";
+
 /// integra: dai registri del Centro Servizi per l'Integrazione Sociale al
 /// Report di Gestione.
+
 #[derive(Debug, Parser)]
-#[command(name = "integra", version, about, long_about = None, disable_help_subcommand = true)]
+#[command(
+    name = "integra",
+    version,
+    about,
+    long_about = None,
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    help_template = HELP,
+    subcommand_help_heading = "Comandi",
+    subcommand_value_name = "COMANDO",
+    next_help_heading = "Opzioni"
+)]
 pub struct Cli {
+    /// Mostra questo aiuto.
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Mostra la versione.
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
     /// Colori nell'output: auto (solo su terminale, mai con NO_COLOR), always, never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "INTEGRA_COLOR")]
+    #[arg(long, global = true, value_enum, value_name = "QUANDO", hide_possible_values = true, default_value_t = ColorChoice::Auto, env = "INTEGRA_COLOR")]
     pub color: ColorChoice,
     /// Il comando.
     #[command(subcommand)]
@@ -35,10 +58,13 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Controlla i registri: ogni problema con file, riga, colonna, valore e suggerimento.
+    #[command(help_template = HELP, next_help_heading = "Opzioni")]
     Validate(ValidateArgs),
     /// Produce il Report di Gestione di un periodo (PDF, JSON, CSV, tabella, sorgente Typst).
+    #[command(help_template = HELP, next_help_heading = "Opzioni")]
     Report(ReportArgs),
     /// Prepara una nuova cartella dei registri (centro.toml e registri vuoti).
+    #[command(help_template = HELP, next_help_heading = "Opzioni")]
     Init(InitArgs),
     /// Registri sintetici per i benchmark (deterministici dal seme).
     #[command(hide = true)]
@@ -89,7 +115,7 @@ pub struct ValidateArgs {
     #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
     pub period: Option<Period>,
     /// Formato dell'esito.
-    #[arg(long, short = 'f', value_enum, default_value_t = ValidateFormat::Text)]
+    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
     /// Considera anche gli avvisi come errori (codice di uscita 1).
     #[arg(long)]
@@ -118,7 +144,7 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "PERCORSO")]
     pub out: Option<PathBuf>,
     /// Formato del report.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Pdf)]
+    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ReportFormat::Pdf)]
     pub format: ReportFormat,
     /// Cartella di un modello Typst alternativo (con main.typ).
     #[arg(long, value_name = "CARTELLA", env = "INTEGRA_TEMPLATE")]
@@ -144,7 +170,7 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// La cartella da preparare (viene creata se non esiste).
-    #[arg(value_name = "CARTELLA")]
+    #[arg(value_name = "CARTELLA", help_heading = "Argomenti")]
     pub dir: PathBuf,
     /// Invece dei file CSV, un'unica cartella di lavoro registri.xlsx con un foglio per registro e menu a tendina.
     #[arg(long)]
@@ -153,4 +179,60 @@ pub struct InitArgs {
 
 fn parse_period(s: &str) -> Result<Period, String> {
     Period::parse(s)
+}
+
+fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
+    match e.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) => Some(v.join(", ")),
+        ContextValue::StyledStr(s) => Some(s.to_string()),
+        ContextValue::StyledStrs(v) => Some(v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Prints a command-line error in Italian (help and version as clap shows
+/// them) and returns the exit code: 0 for help and version, 2 otherwise.
+pub fn report_clap_error(e: &clap::Error) -> i32 {
+    match e.kind() {
+        ErrorKind::DisplayHelp => {
+            let _ = e.print();
+            return 0;
+        }
+        ErrorKind::DisplayVersion => {
+            println!("integra {}", env!("CARGO_PKG_VERSION"));
+            return 0;
+        }
+        _ => {}
+    }
+    let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
+    let value = context(e, ContextKind::InvalidValue).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e).map(ToString::to_string);
+            let valid = context(e, ContextKind::ValidValue).map(|v| format!("valori ammessi: {v}"));
+            match reason.or(valid) {
+                Some(r) => format!("valore «{value}» non valido per {arg}: {r}"),
+                None => format!("valore «{value}» non valido per {arg}"),
+            }
+        }
+        ErrorKind::MissingRequiredArgument => format!("manca un'indicazione obbligatoria: {arg}"),
+        ErrorKind::UnknownArgument => format!("opzione sconosciuta «{arg}»"),
+        ErrorKind::InvalidSubcommand => format!(
+            "comando sconosciuto «{}»: i comandi sono validate, report e init",
+            context(e, ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "manca il comando: validate, report o init".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!("opzioni incompatibili: {arg}"),
+        ErrorKind::TooManyValues => format!("opzione ripetuta o di troppo: {arg}"),
+        _ => e.render().to_string().trim().trim_start_matches("error: ").to_string(),
+    };
+    eprintln!("errore: {message}");
+    if let Some(s) = context(e, ContextKind::SuggestedArg).or_else(|| context(e, ContextKind::SuggestedSubcommand)) {
+        eprintln!("suggerimento: forse «{s}»?");
+    }
+    eprintln!("suggerimento: «integra --help» elenca i comandi, «integra COMANDO --help» le opzioni");
+    2
 }

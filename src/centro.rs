@@ -262,9 +262,17 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
             if let Some(span) = e.span() {
                 let (line, col) = line_col(text, span.start);
                 d.line = Some(line);
-                d.hint = Some(format!(
-                    "controlla la riga {line}, colonna {col}: testi tra virgolette, date come 2025-01-02, elenchi tra [ ]"
-                ));
+                let key = text.lines().nth(line - 1).and_then(|l| l.split_once('=')).map(|(k, _)| k.trim());
+                d.hint = Some(match key {
+                    // `giovedì = [...]`: TOML keys without quotes cannot have accents.
+                    Some(k) if !k.is_ascii() && !k.starts_with('"') => format!(
+                        "riga {line}: scrivi la chiave senza accenti ({}) oppure tra virgolette (\"{k}\")",
+                        crate::text::fold(k)
+                    ),
+                    _ => format!(
+                        "controlla la riga {line}, colonna {col}: testi tra virgolette, date come 2025-01-02, elenchi tra [ ]"
+                    ),
+                });
             }
             w.diags.push(d);
             return (c, w.diags);
@@ -519,6 +527,14 @@ data = ["Giorno"]
         let e = &d.items()[0];
         assert_eq!(e.code, "config-syntax");
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn accented_keys_get_a_hint_in_italian() {
+        let (_, d) = parse("[orari]\ngiovedì = [\"15:00-18:00\"]\n");
+        let e = &d.items()[0];
+        assert_eq!((e.code, e.line), ("config-syntax", Some(2)));
+        assert!(e.hint.as_deref().unwrap().contains("giovedi"), "{:?}", e.hint);
     }
 
     #[test]

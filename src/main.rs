@@ -4,7 +4,10 @@
 use clap::Parser;
 
 fn main() {
-    let cli = integra::args::Cli::parse();
+    let cli = match integra::args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(integra::args::report_clap_error(&e)),
+    };
     let style = integra::config::style(cli.color, integra::config::Stream::Stderr);
     if let Err(e) = integra::run(cli) {
         std::process::exit(integra::report_error(&e, style));

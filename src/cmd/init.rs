@@ -16,7 +16,7 @@ pub fn files(xlsx: bool) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = vec![("centro.toml".to_string(), CENTRO_TEMPLATE.as_bytes().to_vec())];
     if xlsx {
         let (centro, _) = crate::centro::parse(CENTRO_TEMPLATE);
-        let bytes = super::workbook::build(&centro.tipo_richiesta).map_err(|e| Error::Io {
+        let bytes = super::init_xlsx::build(&centro.tipo_richiesta).map_err(|e| Error::Io {
             context: "non riesco a preparare registri.xlsx".into(),
             source: std::io::Error::other(e.to_string()),
         })?;
@@ -38,7 +38,18 @@ pub fn files(xlsx: bool) -> Result<Vec<(String, Vec<u8>)>> {
 /// Runs the command.
 pub fn run(dir: &Path, xlsx: bool) -> Result<()> {
     let files = files(xlsx)?;
-    let existing: Vec<String> = files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| p.clone()).collect();
+    let mut existing: Vec<String> =
+        files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| p.clone()).collect();
+    // Registers kept in another form (CSV beside a new workbook, or the
+    // reverse) would make every register ambiguous.
+    if dir.is_dir() {
+        match crate::read::discover(dir) {
+            Ok(found) => existing.extend(found.into_iter().map(|l| l.rel)),
+            Err(e) => existing.push(e.to_string()),
+        }
+        existing.sort();
+        existing.dedup();
+    }
     if !existing.is_empty() {
         return Err(Error::Usage {
             message: format!("in «{}» esistono già: {}; non sovrascrivo nulla", dir.display(), existing.join(", ")),

@@ -155,10 +155,14 @@ fn write_typst_folder(dir: &Path, cfg: &ReportConfig, data: String) -> Result<()
         write_atomic(&dir.join(rel), bytes)?;
     }
     write_atomic(&dir.join("data.json"), data.as_bytes())?;
+    for (name, bytes) in render::world::FONTS {
+        write_atomic(&dir.join("fonts").join(name), bytes)?;
+    }
     eprintln!(
-        "sorgente Typst scritto in {}: compila con «typst compile --root {} --font-path <font> {}»",
+        "sorgente Typst scritto in {}: compila con «typst compile --root {} --font-path {} {}»",
         dir.display(),
         dir.display(),
+        dir.join("fonts").display(),
         dir.join("main.typ").display()
     );
     Ok(())

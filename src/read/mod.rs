@@ -5,143 +5,22 @@
 
 pub mod decode;
 pub mod delimited;
+mod discover;
+mod header;
 pub mod workbook;
 
+pub use discover::{DiscoverError, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover};
+pub use header::Header;
+use header::{column_names, header_score, map_header};
+
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostics, Severity, Source};
-use crate::schema::{REGISTERS, RegisterSpec};
-use crate::text::{fold, trim_cell};
 
-/// Extensions read as delimited text.
-pub const TEXT_EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
-
-/// Where a register was found.
-#[derive(Debug, Clone)]
-pub struct Located {
-    /// The register's contract.
-    pub spec: &'static RegisterSpec,
-    /// Absolute or data-folder-joined path.
-    pub path: PathBuf,
-    /// Path relative to the data folder, as shown to users.
-    pub rel: String,
-    /// The sheet, for a register read from a workbook.
-    pub sheet: Option<String>,
-}
-
-impl Located {
-    /// Where diagnostics about this register point.
-    pub fn source(&self) -> Source {
-        let mut src = Source::new(self.spec.name, &self.rel);
-        src.sheet = self.sheet.clone();
-        src
-    }
-
-    /// `accessi.csv` or `registri.xlsx[accessi]`, for messages.
-    pub fn display(&self) -> String {
-        match &self.sheet {
-            Some(s) => format!("{}[{s}]", self.rel),
-            None => self.rel.clone(),
-        }
-    }
-}
-
-/// A configuration problem found while looking for registers (exit code 2).
-#[derive(Debug, thiserror::Error)]
-pub enum DiscoverError {
-    /// The data folder cannot be listed.
-    #[error("non riesco a leggere la cartella «{dir}»: {source}")]
-    Folder {
-        /// The folder.
-        dir: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// One register in two files.
-    #[error("il registro «{register}» è presente due volte: «{first}» e «{second}»")]
-    Ambiguous {
-        /// Register name.
-        register: &'static str,
-        /// First file.
-        first: String,
-        /// Second file.
-        second: String,
-    },
-}
-
-/// Workbook names holding one sheet per register.
-pub const WORKBOOK_STEM: &str = "registri";
-
-/// Finds each register in `dir`: a file named after it (`.csv`, `.tsv`,
-/// `.txt`, `.xlsx`, `.xls`, `.ods`; names compared ignoring case), or a sheet
-/// named after it in `registri.xlsx` / `registri.ods`. One register found in
-/// two places is an error naming both.
-pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_file())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| !n.starts_with("~$") && !n.starts_with(".~lock"))
-        .collect();
-    names.sort();
-    let is_ext = |ext: &str, list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
-    let mut candidates: Vec<Located> = Vec::new();
-    for name in &names {
-        let Some((stem, ext)) = name.rsplit_once('.') else { continue };
-        if fold(stem) == WORKBOOK_STEM && is_ext(ext, &workbook::EXTENSIONS) {
-            // A workbook that cannot be opened is reported when read as a whole.
-            let sheets = workbook::sheet_names(&dir.join(name)).unwrap_or_default();
-            for sheet in sheets {
-                if let Some(spec) = crate::schema::register(&sheet) {
-                    candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet: Some(sheet) });
-                }
-            }
-            continue;
-        }
-        let Some(spec) = crate::schema::register(stem) else { continue };
-        if is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) {
-            let sheet = if is_ext(ext, &workbook::EXTENSIONS) {
-                workbook::sheet_names(&dir.join(name)).ok().and_then(|s| s.into_iter().next())
-            } else {
-                None
-            };
-            candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet });
-        }
-    }
-    let mut found: Vec<Located> = Vec::new();
-    for spec in &REGISTERS {
-        for c in candidates.iter().filter(|c| c.spec.name == spec.name) {
-            if let Some(prev) = found.iter().find(|l| l.spec.name == spec.name) {
-                return Err(DiscoverError::Ambiguous {
-                    register: spec.name,
-                    first: prev.display(),
-                    second: c.display(),
-                });
-            }
-            found.push(c.clone());
-        }
-    }
-    Ok(found)
-}
-
-/// The header of a table mapped to the register's canonical columns.
-#[derive(Debug, Clone)]
-pub struct Header {
-    /// For each canonical column (spec order), the field index holding it.
-    pub map: Vec<Option<usize>>,
-    /// Field indexes whose header is blank.
-    pub blank: Vec<usize>,
-    /// Number of header fields, blank ones included.
-    pub width: usize,
-    /// Line of the header.
-    pub line: usize,
-}
+use crate::text::trim_cell;
 
 /// What reading a register yields besides its rows.
 #[derive(Debug, Clone)]
@@ -493,120 +372,6 @@ fn read_records(
 
 fn is_blank(rec: &StringRecord) -> bool {
     rec.iter().all(|c| trim_cell(c).is_empty())
-}
-
-/// The canonical column a header cell names, if any.
-fn match_column(
-    spec: &RegisterSpec,
-    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
-    cell: &str,
-) -> Option<usize> {
-    let key = fold(cell);
-    if key.is_empty() {
-        return None;
-    }
-    spec.columns.iter().position(|c| {
-        fold(c.name) == key
-            || c.aliases.iter().any(|a| fold(a) == key)
-            || aliases.and_then(|a| a.get(c.name)).is_some_and(|list| list.iter().any(|a| fold(a) == key))
-    })
-}
-
-fn header_score(
-    spec: &RegisterSpec,
-    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
-    rec: &StringRecord,
-) -> usize {
-    rec.iter().filter(|c| match_column(spec, aliases, c).is_some()).count()
-}
-
-fn column_names(spec: &RegisterSpec) -> String {
-    spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
-}
-
-fn map_header(
-    spec: &'static RegisterSpec,
-    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
-    rec: &StringRecord,
-    line: usize,
-    src: &Source,
-    diags: &mut Diagnostics,
-) -> Option<Header> {
-    let mut map: Vec<Option<usize>> = vec![None; spec.columns.len()];
-    let mut blank = Vec::new();
-    let mut unknown = Vec::new();
-    for (i, cell) in rec.iter().enumerate() {
-        let cell = trim_cell(cell);
-        if cell.is_empty() {
-            blank.push(i);
-            continue;
-        }
-        match match_column(spec, aliases, cell) {
-            Some(c) => {
-                if let Some(first) = map[c] {
-                    diags.push(
-                        src.diag(
-                            Severity::Error,
-                            "column-duplicate",
-                            format!(
-                                "la colonna «{}» compare due volte (colonne {} e {})",
-                                spec.columns[c].name,
-                                first + 1,
-                                i + 1
-                            ),
-                        )
-                        .line(line)
-                        .column(spec.columns[c].name)
-                        .value(cell)
-                        .hint("tieni una sola delle due colonne, o rinomina quella che significa altro"),
-                    );
-                } else {
-                    map[c] = Some(i);
-                }
-            }
-            None => unknown.push(cell.to_string()),
-        }
-    }
-    if !unknown.is_empty() {
-        diags.push(
-            src.diag(
-                Severity::Info,
-                "column-unknown",
-                format!(
-                    "colonne non usate da integra: {}",
-                    unknown.iter().map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .line(line)
-            .value(unknown.join(", "))
-            .hint(format!(
-                "le colonne lette sono: {}; altri nomi si aggiungono in centro.toml, [colonne.{}]",
-                column_names(spec),
-                spec.name
-            )),
-        );
-    }
-    let mut missing = false;
-    for (c, col) in spec.columns.iter().enumerate() {
-        if col.required && map[c].is_none() {
-            missing = true;
-            let near = crate::text::nearest(col.name, unknown.iter().map(String::as_str), 1);
-            let hint = match near.first() {
-                Some(n) => format!(
-                    "forse «{n}»? Rinomina l'intestazione in «{}» o aggiungi l'alias in centro.toml, [colonne.{}]",
-                    col.name, spec.name
-                ),
-                None => format!("aggiungi la colonna «{}»: {}", col.name, col.help),
-            };
-            diags.push(
-                src.diag(Severity::Error, "column-missing", format!("manca la colonna obbligatoria «{}»", col.name))
-                    .line(line)
-                    .column(col.name)
-                    .hint(hint),
-            );
-        }
-    }
-    (!missing).then_some(Header { map, blank, width: rec.len(), line })
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -38,7 +38,7 @@ pub fn render(r: &Report) -> String {
         row("accessi", "inviato_da", &x.source, x.count.to_string());
     }
     for (g, n) in &a.by_gender {
-        row("accessi", "genere", g, n.to_string());
+        row("accessi", "genere", if g == "unknown" { "non indicato" } else { g }, n.to_string());
     }
     let u = &r.users;
     row("utenti", "totale", "", u.total.to_string());
@@ -59,6 +59,7 @@ pub fn render(r: &Report) -> String {
     }
     row("utenti", "residenza_altri_comuni", "totale", res.other_comuni_total.to_string());
     row("utenti", "senza_dimora", "", res.no_fixed_abode.to_string());
+    row("utenti", "residenza_non_indicata", "", res.unknown.to_string());
     for h in &r.history {
         let tag = format!("{} ({})", h.period, if h.source == "declared" { "dichiarato" } else { "registri" });
         row("storico", "totale", &tag, h.total.to_string());
@@ -75,7 +76,7 @@ pub fn render(r: &Report) -> String {
         row("corsi", "ore", &name, format_hours(c.hours));
         row("corsi", "iscritti", &name, c.enrolled.to_string());
         for (o, n) in &c.by_origin {
-            row("corsi", &format!("iscritti_{}", o.to_lowercase()), &name, n.to_string());
+            row("corsi", "iscritti_per_provenienza", &format!("{name} / {o}"), n.to_string());
         }
     }
     for e in &r.events {

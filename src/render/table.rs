@@ -119,6 +119,9 @@ pub fn render(r: &Report) -> String {
     }
     t.add_row(vec!["Totale altri comuni".into(), res.other_comuni_total.to_string()]);
     t.add_row(vec!["Senza fissa dimora / senza residenza".into(), res.no_fixed_abode.to_string()]);
+    if res.unknown > 0 {
+        t.add_row(vec!["Residenza non indicata".into(), res.unknown.to_string()]);
+    }
     right(&mut t, 1);
     section("Residenza", t);
 

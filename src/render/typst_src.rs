@@ -47,7 +47,8 @@ pub fn template_files(template: &TemplateSource) -> std::io::Result<Vec<(String,
 pub fn flatten(template: &TemplateSource, data_json: &str) -> Result<String, String> {
     let mut seen = HashSet::new();
     let mut out = String::from(
-        "// Report di Gestione generato da integra: file unico, dati inclusi.\n// Compila con: typst compile --font-path <cartella dei font> report.typ\n\n",
+        "// Report di Gestione generato da integra: file unico, dati inclusi.\n// Compila con: typst compile --font-path <cartella con Titillium Web> report.typ
+// (i font: «integra report --format typst --out CARTELLA» li copia in CARTELLA/fonts)\n\n",
     );
     inline(template, "main.typ", &mut seen, &mut out)?;
     let literal = format!("json(bytes({}))", string_literal(data_json));

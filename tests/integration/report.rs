@@ -395,6 +395,7 @@ fn typst_folder_output_has_the_template_and_its_data() {
         .run()
         .code_is(0);
     assert!(dir.join("main.typ").is_file());
+    assert!(dir.join("fonts/TitilliumWeb-Regular.ttf").is_file(), "the fonts travel with the source");
     let data: Value = serde_json::from_slice(&std::fs::read(dir.join("data.json")).unwrap()).unwrap();
     assert_eq!(data["accesses"]["total"], 181);
 }

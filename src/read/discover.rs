@@ -1,0 +1,123 @@
+//! Finding each register in the data folder: a file named after it, or a
+//! sheet named after it in one workbook.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Source;
+use crate::schema::{REGISTERS, RegisterSpec};
+use crate::text::fold;
+
+use super::workbook;
+
+/// Extensions read as delimited text.
+pub const TEXT_EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
+
+/// Where a register was found.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The register's contract.
+    pub spec: &'static RegisterSpec,
+    /// Absolute or data-folder-joined path.
+    pub path: PathBuf,
+    /// Path relative to the data folder, as shown to users.
+    pub rel: String,
+    /// The sheet, for a register read from a workbook.
+    pub sheet: Option<String>,
+}
+
+impl Located {
+    /// Where diagnostics about this register point.
+    pub fn source(&self) -> Source {
+        let mut src = Source::new(self.spec.name, &self.rel);
+        src.sheet = self.sheet.clone();
+        src
+    }
+
+    /// `accessi.csv` or `registri.xlsx[accessi]`, for messages.
+    pub fn display(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}[{s}]", self.rel),
+            None => self.rel.clone(),
+        }
+    }
+}
+
+/// A configuration problem found while looking for registers (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    /// The data folder cannot be listed.
+    #[error("non riesco a leggere la cartella «{dir}»: {source}")]
+    Folder {
+        /// The folder.
+        dir: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// One register in two files.
+    #[error("il registro «{register}» è presente due volte: «{first}» e «{second}»")]
+    Ambiguous {
+        /// Register name.
+        register: &'static str,
+        /// First file.
+        first: String,
+        /// Second file.
+        second: String,
+    },
+}
+
+/// Workbook names holding one sheet per register.
+pub const WORKBOOK_STEM: &str = "registri";
+
+/// Finds each register in `dir`: a file named after it (`.csv`, `.tsv`,
+/// `.txt`, `.xlsx`, `.xls`, `.ods`; names compared ignoring case), or a sheet
+/// named after it in `registri.xlsx` / `registri.ods`. One register found in
+/// two places is an error naming both.
+pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with("~$") && !n.starts_with(".~lock"))
+        .collect();
+    names.sort();
+    let is_ext = |ext: &str, list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
+    let mut candidates: Vec<Located> = Vec::new();
+    for name in &names {
+        let Some((stem, ext)) = name.rsplit_once('.') else { continue };
+        if fold(stem) == WORKBOOK_STEM && is_ext(ext, &workbook::EXTENSIONS) {
+            // A workbook that cannot be opened is reported when read as a whole.
+            let sheets = workbook::sheet_names(&dir.join(name)).unwrap_or_default();
+            for sheet in sheets {
+                if let Some(spec) = crate::schema::register(&sheet) {
+                    candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet: Some(sheet) });
+                }
+            }
+            continue;
+        }
+        let Some(spec) = crate::schema::register(stem) else { continue };
+        if is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) {
+            let sheet = if is_ext(ext, &workbook::EXTENSIONS) {
+                workbook::sheet_names(&dir.join(name)).ok().and_then(|s| s.into_iter().next())
+            } else {
+                None
+            };
+            candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet });
+        }
+    }
+    let mut found: Vec<Located> = Vec::new();
+    for spec in &REGISTERS {
+        for c in candidates.iter().filter(|c| c.spec.name == spec.name) {
+            if let Some(prev) = found.iter().find(|l| l.spec.name == spec.name) {
+                return Err(DiscoverError::Ambiguous {
+                    register: spec.name,
+                    first: prev.display(),
+                    second: c.display(),
+                });
+            }
+            found.push(c.clone());
+        }
+    }
+    Ok(found)
+}

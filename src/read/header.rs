@@ -1,0 +1,138 @@
+//! Mapping a header row to the register's canonical columns: names compared
+//! folded (case, accents, spaces, punctuation), built-in and configured
+//! aliases, duplicates, blanks, unknown and missing columns.
+
+use std::collections::BTreeMap;
+
+use csv::StringRecord;
+
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::schema::RegisterSpec;
+use crate::text::{fold, trim_cell};
+
+/// The header of a table mapped to the register's canonical columns.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// For each canonical column (spec order), the field index holding it.
+    pub map: Vec<Option<usize>>,
+    /// Field indexes whose header is blank.
+    pub blank: Vec<usize>,
+    /// Number of header fields, blank ones included.
+    pub width: usize,
+    /// Line of the header.
+    pub line: usize,
+}
+
+/// The canonical column a header cell names, if any.
+pub(super) fn match_column(
+    spec: &RegisterSpec,
+    aliases: Option<&BTreeMap<String, Vec<String>>>,
+    cell: &str,
+) -> Option<usize> {
+    let key = fold(cell);
+    if key.is_empty() {
+        return None;
+    }
+    spec.columns.iter().position(|c| {
+        fold(c.name) == key
+            || c.aliases.iter().any(|a| fold(a) == key)
+            || aliases.and_then(|a| a.get(c.name)).is_some_and(|list| list.iter().any(|a| fold(a) == key))
+    })
+}
+
+pub(super) fn header_score(
+    spec: &RegisterSpec,
+    aliases: Option<&BTreeMap<String, Vec<String>>>,
+    rec: &StringRecord,
+) -> usize {
+    rec.iter().filter(|c| match_column(spec, aliases, c).is_some()).count()
+}
+
+pub(super) fn column_names(spec: &RegisterSpec) -> String {
+    spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+}
+
+pub(super) fn map_header(
+    spec: &'static RegisterSpec,
+    aliases: Option<&BTreeMap<String, Vec<String>>>,
+    rec: &StringRecord,
+    line: usize,
+    src: &Source,
+    diags: &mut Diagnostics,
+) -> Option<Header> {
+    let mut map: Vec<Option<usize>> = vec![None; spec.columns.len()];
+    let mut blank = Vec::new();
+    let mut unknown = Vec::new();
+    for (i, cell) in rec.iter().enumerate() {
+        let cell = trim_cell(cell);
+        if cell.is_empty() {
+            blank.push(i);
+            continue;
+        }
+        match match_column(spec, aliases, cell) {
+            Some(c) => {
+                if let Some(first) = map[c] {
+                    diags.push(
+                        src.diag(
+                            Severity::Error,
+                            "column-duplicate",
+                            format!(
+                                "la colonna «{}» compare due volte (colonne {} e {})",
+                                spec.columns[c].name,
+                                first + 1,
+                                i + 1
+                            ),
+                        )
+                        .line(line)
+                        .column(spec.columns[c].name)
+                        .value(cell)
+                        .hint("tieni una sola delle due colonne, o rinomina quella che significa altro"),
+                    );
+                } else {
+                    map[c] = Some(i);
+                }
+            }
+            None => unknown.push(cell.to_string()),
+        }
+    }
+    if !unknown.is_empty() {
+        diags.push(
+            src.diag(
+                Severity::Info,
+                "column-unknown",
+                format!(
+                    "colonne non usate da integra: {}",
+                    unknown.iter().map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .line(line)
+            .value(unknown.join(", "))
+            .hint(format!(
+                "le colonne lette sono: {}; altri nomi si aggiungono in centro.toml, [colonne.{}]",
+                column_names(spec),
+                spec.name
+            )),
+        );
+    }
+    let mut missing = false;
+    for (c, col) in spec.columns.iter().enumerate() {
+        if col.required && map[c].is_none() {
+            missing = true;
+            let near = crate::text::nearest(col.name, unknown.iter().map(String::as_str), 1);
+            let hint = match near.first() {
+                Some(n) => format!(
+                    "forse «{n}»? Rinomina l'intestazione in «{}» o aggiungi l'alias in centro.toml, [colonne.{}]",
+                    col.name, spec.name
+                ),
+                None => format!("aggiungi la colonna «{}»: {}", col.name, col.help),
+            };
+            diags.push(
+                src.diag(Severity::Error, "column-missing", format!("manca la colonna obbligatoria «{}»", col.name))
+                    .line(line)
+                    .column(col.name)
+                    .hint(hint),
+            );
+        }
+    }
+    (!missing).then_some(Header { map, blank, width: rec.len(), line })
+}
