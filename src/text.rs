@@ -31,6 +31,13 @@ pub fn fold(s: &str) -> String {
 /// Trims the spaces (including non-breaking ones, frequent in spreadsheets)
 /// around a cell.
 pub fn trim_cell(s: &str) -> &str {
+    // Most cells need no trimming: check the ends before walking chars.
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (None, _) => return s,
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => return s,
+        _ => {}
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
 }
 

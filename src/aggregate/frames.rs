@@ -59,8 +59,7 @@ pub struct AccessFrame {
 impl AccessFrame {
     /// Hands the per-day counts to polars.
     pub fn new(a: &Accessi) -> PolarsResult<AccessFrame> {
-        let mut days: Vec<(&i32, &DayCounts)> = a.days.iter().collect();
-        days.sort_by_key(|(d, _)| **d);
+        let days: Vec<(i32, &DayCounts)> = a.each_day().collect();
         let mut dims = Vec::new();
         type Dimension = (&'static str, fn(&DayCounts) -> &[u32]);
         let pick: [Dimension; 4] = [
@@ -71,7 +70,7 @@ impl AccessFrame {
         ];
         for (name, get) in pick {
             let (mut day, mut month, mut key, mut n) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            for &(&d, counts) in &days {
+            for &(d, counts) in &days {
                 let date = crate::dates::from_days(d);
                 let m = date.year() as u32 * 12 + date.month0();
                 for (k, &c) in get(counts).iter().enumerate().filter(|(_, c)| **c > 0) {

@@ -154,18 +154,200 @@ pub fn scan(file: impl std::io::Read, skip: usize, extension: &str) -> std::io::
     scan_in_pieces(file, skip, extension, CHUNK)
 }
 
+/// Line breaks (LF, and CR not followed by LF) in `data`; a CR at the very
+/// end is left to the caller, who knows the next byte.
+fn breaks(data: &[u8]) -> usize {
+    let lf = memchr::memchr_iter(b'\n', data).count();
+    let lone_cr = memchr::memchr_iter(b'\r', data).filter(|&i| i + 1 < data.len() && data[i + 1] != b'\n').count();
+    lf + lone_cr
+}
+
+/// The first byte that is text in no encoding (controls other than tab, CR
+/// and LF), or with `undefined`, also one Windows-1252 leaves undefined.
+fn first_bad(data: &[u8], undefined: bool) -> Option<usize> {
+    // One pass the compiler vectorises; the position only when there is one.
+    let any = data.iter().fold(false, |acc, &b| {
+        acc | ((b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n'))
+            | (undefined & ((b == 0x81) | (b == 0x8D) | (b == 0x8F) | (b == 0x90) | (b == 0x9D)))
+    });
+    if !any {
+        return None;
+    }
+    data.iter()
+        .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || (undefined && UNDEFINED_1252.contains(&b)))
+}
+
+/// Validates the next piece of a UTF-8 stream without copying it: only a
+/// character split across two buffers goes through `carry`.
+fn validate_utf8(mut rest: &[u8], carry: &mut Vec<u8>) -> bool {
+    if let Some(&first) = carry.first() {
+        let width = match first {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        let need = width - carry.len();
+        if rest.len() < need {
+            carry.extend_from_slice(rest);
+            return true;
+        }
+        carry.extend_from_slice(&rest[..need]);
+        if std::str::from_utf8(carry).is_err() {
+            return false;
+        }
+        carry.clear();
+        rest = &rest[need..];
+    }
+    match std::str::from_utf8(rest) {
+        Ok(_) => true,
+        Err(e) if e.error_len().is_none() => {
+            carry.extend_from_slice(&rest[e.valid_up_to()..]);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// State of the streaming pass, byte offsets absolute in the file.
+struct Scanner {
+    delimiter: u8,
+    piece: u64,
+    /// Line (1-based) at `counted`.
+    line: usize,
+    counted: u64,
+    /// The previous buffer ended with a CR whose next byte was unknown.
+    pending_cr: bool,
+    in_quote: bool,
+    /// A quote inside quotes was the last byte of a buffer: `""` or a close.
+    pending_quote: bool,
+    /// Byte just before the current position (for "is this quote at a field start").
+    prev: u8,
+    open_line: usize,
+    chunk_start: u64,
+    chunk_line: usize,
+    chunks: Vec<(u64, u64, usize)>,
+}
+
+impl Scanner {
+    /// The line of absolute offset `at` inside `data` (which starts at
+    /// `base`), at or after what has been counted.
+    fn line_at(&self, data: &[u8], base: u64, at: u64) -> usize {
+        let from = (self.counted.max(base) - base) as usize;
+        let to = ((at - base) as usize).max(from);
+        let slice = &data[from..to];
+        let mut line = self.line + breaks(slice);
+        if self.pending_cr && slice.first().is_some_and(|&b| b != b'\n') {
+            line += 1;
+        }
+        if slice.last() == Some(&b'\r') && data.get(to).is_some_and(|&b| b != b'\n') {
+            line += 1;
+        }
+        line
+    }
+
+    /// Advances the line count to absolute offset `to` inside `data` (which starts at `base`).
+    fn count_to(&mut self, data: &[u8], base: u64, to: u64) {
+        let from = (self.counted - base) as usize;
+        let to_i = (to - base) as usize;
+        if from >= to_i {
+            return;
+        }
+        let slice = &data[from..to_i];
+        if self.pending_cr && slice[0] != b'\n' {
+            self.line += 1;
+        }
+        self.pending_cr = false;
+        self.line += breaks(slice);
+        if slice[slice.len() - 1] == b'\r' {
+            if to_i < data.len() {
+                if data[to_i] != b'\n' {
+                    self.line += 1;
+                }
+            } else {
+                self.pending_cr = true;
+            }
+        }
+        self.counted = to;
+    }
+
+    /// Cuts a piece at the first LF outside quotes in `[from, to)` once the
+    /// piece is large enough.
+    fn maybe_cut(&mut self, data: &[u8], base: u64, from: u64, to: u64) {
+        if self.in_quote || to <= from {
+            return;
+        }
+        let threshold = self.chunk_start + self.piece;
+        let start = from.max(threshold);
+        if start >= to {
+            return;
+        }
+        let s = (start - base) as usize;
+        let e = (to - base) as usize;
+        if let Some(i) = memchr::memchr(b'\n', &data[s..e]) {
+            let cut = start + i as u64 + 1;
+            self.count_to(data, base, cut);
+            self.chunks.push((self.chunk_start, cut, self.chunk_line));
+            self.chunk_start = cut;
+            self.chunk_line = self.line;
+        }
+    }
+
+    /// Processes one buffer `data` starting at absolute offset `base`, from index `from`.
+    fn feed(&mut self, data: &[u8], base: u64, from: usize) {
+        let mut done = base + from as u64;
+        if self.counted < done {
+            self.counted = done;
+        }
+        let mut i = from;
+        if self.pending_quote && i < data.len() {
+            self.pending_quote = false;
+            if data[i] == b'"' {
+                // An escaped quote: still inside.
+                self.prev = b'"';
+                i += 1;
+            } else {
+                self.in_quote = false;
+            }
+        }
+        while let Some(q) = memchr::memchr(b'"', &data[i..]).map(|q| q + i) {
+            let at = base + q as u64;
+            self.maybe_cut(data, base, done, at);
+            let before = if q > 0 { data[q - 1] } else { self.prev };
+            if self.in_quote {
+                match data.get(q + 1) {
+                    Some(b'"') => {
+                        i = q + 2;
+                        done = base + i as u64;
+                        continue;
+                    }
+                    Some(_) => self.in_quote = false,
+                    None => self.pending_quote = true,
+                }
+            } else if at == 0 || before == self.delimiter || before == b'\n' || before == b'\r' {
+                self.in_quote = true;
+                self.open_line = self.line_at(data, base, at);
+            }
+            i = q + 1;
+            done = base + i as u64;
+        }
+        let end = base + data.len() as u64;
+        self.maybe_cut(data, base, done, end);
+        if let Some(&last) = data.last() {
+            self.prev = last;
+        }
+        self.count_to(data, base, end);
+    }
+}
+
 /// [`scan`] with a chosen piece size (small in tests, to cut often).
 pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u64) -> std::io::Result<Scan> {
     use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let (mut utf8, mut carry) = (true, Vec::<u8>::new());
-    let (mut ctrl_line, mut undefined_line, mut replacement_line) = (None, None, None);
-    let mut delimiter = None;
-    let (mut line, mut pos, mut chunk_start, mut chunk_line) = (1usize, 0u64, skip as u64, 1usize);
-    let (mut in_quote, mut at_field_start, mut open_line, mut prev) = (false, true, 0usize, 0u8);
-    let mut quote_pending = false;
-    let mut chunks = Vec::new();
+    let (mut bad_line, mut undefined_line, mut replacement_line) = (None, None, None);
+    let mut sc: Option<Scanner> = None;
+    let mut pos = 0u64;
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
@@ -174,87 +356,68 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
         let data = &buf[..n];
         hasher.update(data);
         let from = if pos < skip as u64 { (skip as u64 - pos).min(n as u64) as usize } else { 0 };
-        if delimiter.is_none() {
-            let head = String::from_utf8_lossy(&data[from..]);
-            delimiter = Some(detect_delimiter(&head, extension));
-        }
-        let delim = delimiter.unwrap_or(b';');
+        let s = sc.get_or_insert_with(|| Scanner {
+            delimiter: detect_delimiter(&String::from_utf8_lossy(&data[from..]), extension),
+            piece,
+            line: 1,
+            counted: skip as u64,
+            pending_cr: false,
+            in_quote: false,
+            pending_quote: false,
+            prev: b'\n',
+            open_line: 0,
+            chunk_start: skip as u64,
+            chunk_line: 1,
+            chunks: Vec::new(),
+        });
+        let body = &data[from..];
         if utf8 {
-            carry.extend_from_slice(&data[from..]);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                Err(e) if e.error_len().is_none() => {
-                    let keep = carry.split_off(e.valid_up_to());
-                    carry = keep;
-                }
-                Err(_) => utf8 = false,
-            }
+            utf8 = validate_utf8(body, &mut carry);
         }
-        for (i, &c) in data.iter().enumerate().skip(from) {
-            let at = pos + i as u64;
-            // A "" inside quotes was decided by looking one byte ahead.
-            if quote_pending {
-                quote_pending = false;
-                if c == b'"' {
-                    prev = c;
-                    continue;
-                }
-                in_quote = false;
-            }
-            let lone_cr = prev == b'\r' && c != b'\n';
-            if lone_cr {
-                line += 1;
-            }
-            if c == b'\n' {
-                line += 1;
-            }
-            if c < 0x20 && !matches!(c, b'\t' | b'\r' | b'\n') && ctrl_line.is_none() {
-                ctrl_line = Some(line);
-            }
-            if UNDEFINED_1252.contains(&c) && undefined_line.is_none() {
-                undefined_line = Some(line);
-            }
-            if c == 0xBD && prev == 0xBF && at >= 2 && replacement_line.is_none() {
-                replacement_line = Some(line);
-            }
-            if in_quote {
-                if c == b'"' {
-                    quote_pending = true;
-                }
-            } else if c == b'"' && at_field_start {
-                in_quote = true;
-                open_line = line;
-            }
-            at_field_start = !in_quote && (c == delim || c == b'\n' || c == b'\r');
-            // Cut after a line break outside quotes once the piece is large.
-            let boundary = !in_quote && (c == b'\n' || lone_cr);
-            if boundary && at + 1 - chunk_start >= piece {
-                let end = if c == b'\n' { at + 1 } else { at };
-                chunks.push((chunk_start, end, chunk_line));
-                chunk_start = end;
-                chunk_line = line;
-            }
-            prev = c;
+        let at = |i: usize| pos + (from + i) as u64;
+        if bad_line.is_none() {
+            bad_line = first_bad(body, false).map(|i| s.line_at(data, pos, at(i)));
         }
+        if undefined_line.is_none() {
+            undefined_line = first_bad(body, true).map(|i| s.line_at(data, pos, at(i)));
+        }
+        if replacement_line.is_none() {
+            replacement_line = memchr::memmem::find(body, "\u{fffd}".as_bytes()).map(|i| s.line_at(data, pos, at(i)));
+        }
+        s.feed(data, pos, from);
         pos += n as u64;
-    }
-    if quote_pending {
-        in_quote = false;
-    }
-    if pos > chunk_start {
-        chunks.push((chunk_start, pos, chunk_line));
     }
     if !carry.is_empty() {
         utf8 = false;
     }
-    let bad_line = [ctrl_line, if utf8 { replacement_line } else { undefined_line }].into_iter().flatten().min();
+    let mut s = sc.unwrap_or(Scanner {
+        delimiter: b';',
+        piece,
+        line: 1,
+        counted: 0,
+        pending_cr: false,
+        in_quote: false,
+        pending_quote: false,
+        prev: b'\n',
+        open_line: 0,
+        chunk_start: skip as u64,
+        chunk_line: 1,
+        chunks: Vec::new(),
+    });
+    if s.pending_quote {
+        s.in_quote = false;
+    }
+    if pos > s.chunk_start {
+        s.chunks.push((s.chunk_start, pos, s.chunk_line));
+    }
+    let bad = [bad_line, if utf8 { replacement_line } else { undefined_line }].into_iter().flatten().min();
     Ok(Scan {
         sha256: hex(&hasher.finalize()),
         utf8,
-        delimiter: delimiter.unwrap_or(b';'),
-        bad_line,
-        unclosed_quote: in_quote.then_some(open_line),
-        chunks,
+        delimiter: s.delimiter,
+        bad_line: bad,
+        unclosed_quote: s.in_quote.then_some(s.open_line),
+        chunks: s.chunks,
     })
 }
 
@@ -366,7 +529,7 @@ mod tests {
         for piece in 1..12 {
             let mut f = tempfile::tempfile().unwrap();
             std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
-            let sc = scan_in_pieces(text.as_bytes(), 0, "csv", piece).unwrap();
+            let sc = scan_in_pieces(Dribble(text.as_bytes(), piece as usize), 0, "csv", piece).unwrap();
             assert!(sc.chunks.len() > 1, "piece {piece} cuts");
             let mut rows = ChunkedRows::new(f, &sc);
             let mut rec = StringRecord::new();
@@ -376,6 +539,49 @@ mod tests {
             }
             assert_eq!(out, whole, "piece size {piece}");
         }
+    }
+
+    /// A reader that hands out a few bytes at a time, to cross every
+    /// buffer boundary the streaming pass handles.
+    struct Dribble<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = self.1 % 5 + 1;
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn streaming_across_tiny_buffers_finds_the_same() {
+        let cases: [&[u8]; 5] = [
+            "data;note\r\n01/01/2025;\"due\r\nrighe\"\r\n\r\n02/01/2025;Perù\r03/01/2025;\"a \"\"b\"\"\"\n".as_bytes(),
+            b"a;b\n1;\"aperta\n2;3\n",
+            b"a;b\r\n1;2\r\n\x01;3\r\n",
+            b"a;b\n1;Per\xf9\n2;\x81\n",
+            "a;b\rcittà;più\r\"x\"\"\";y\r".as_bytes(),
+        ];
+        for text in cases {
+            let whole = scan_in_pieces(text, 0, "csv", 1 << 30).unwrap();
+            let dribbled = scan_in_pieces(Dribble(text, 0), 0, "csv", 1 << 30).unwrap();
+            assert_eq!(
+                (whole.utf8, whole.bad_line, whole.unclosed_quote, whole.sha256.clone()),
+                (dribbled.utf8, dribbled.bad_line, dribbled.unclosed_quote, dribbled.sha256.clone()),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        let s = scan_in_pieces(cases[1], 0, "csv", 1 << 30).unwrap();
+        assert_eq!(s.unclosed_quote, Some(2));
+        let s = scan_in_pieces(Dribble(cases[2], 0), 0, "csv", 1 << 30).unwrap();
+        assert_eq!(s.bad_line, Some(3));
+        let s = scan_in_pieces(Dribble(cases[3], 0), 0, "csv", 1 << 30).unwrap();
+        assert_eq!((s.utf8, s.bad_line), (false, Some(3)));
+        let s = scan_in_pieces(Dribble(cases[0], 0), 0, "csv", 1 << 30).unwrap();
+        assert!(s.utf8);
     }
 
     #[test]

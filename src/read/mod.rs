@@ -50,7 +50,7 @@ impl Row<'_> {
     /// A hash of all the row's cells, for spotting identical rows.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = rustc_hash::FxHasher::default();
         for f in self.rec.iter().take(self.header.width) {
             trim_cell(f).hash(&mut h);
         }

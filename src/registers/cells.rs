@@ -2,7 +2,8 @@
 //! Country and request-type lookups are cached per distinct value, so a
 //! register of a million rows does the fuzzy matching only a few dozen times.
 
-use std::collections::HashMap;
+// Fx hashing: these maps are hit once or more per row with short keys.
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
@@ -31,8 +32,6 @@ pub struct Cells<'a> {
     variants: HashMap<String, (String, usize, usize)>,
     types: HashMap<String, Result<u16, Option<String>>>,
     comuni: HashMap<String, Result<ComuneId, Option<String>>>,
-    /// Whether each id looks like personal data (asked once per distinct id).
-    personal: HashMap<String, Option<&'static str>>,
 }
 
 impl<'a> Cells<'a> {
@@ -43,11 +42,10 @@ impl<'a> Cells<'a> {
             src,
             centro,
             today,
-            countries: HashMap::new(),
-            variants: HashMap::new(),
-            types: HashMap::new(),
-            comuni: HashMap::new(),
-            personal: HashMap::new(),
+            countries: HashMap::default(),
+            variants: HashMap::default(),
+            types: HashMap::default(),
+            comuni: HashMap::default(),
         }
     }
 
@@ -370,7 +368,7 @@ impl<'a> Cells<'a> {
         let v = self.text(d, row, col)?;
         // Reported on every row here; `registers::load_one` keeps the first
         // per id among the rows that stay (with --period some are dropped).
-        if let Some(what) = cached(&mut self.personal, v, || personal_data(v)) {
+        if let Some(what) = personal_data(v) {
             self.diag(
                 d,
                 Severity::Warning,
@@ -441,11 +439,12 @@ pub fn personal_data(id: &str) -> Option<&'static str> {
     if b.len() == 11 && b.iter().all(u8::is_ascii_digit) {
         return Some("un codice fiscale provvisorio");
     }
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.len() >= 2
-        && words.iter().all(|w| w.chars().count() >= 2 && w.chars().all(|c| c.is_alphabetic() || c == '\''))
-        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-    {
+    let name_word = |w: &str| {
+        w.chars().count() >= 2
+            && w.chars().all(|c| c.is_alphabetic() || c == '\'')
+            && w.chars().next().is_some_and(char::is_uppercase)
+    };
+    if s.split_whitespace().count() >= 2 && s.split_whitespace().all(name_word) {
         return Some("un nome e cognome");
     }
     None

@@ -2,7 +2,8 @@
 //! (accessi, utenti), plain rows for the small ones. Dates are days since
 //! 1970-01-01 so they go to polars as they are.
 
-use std::collections::HashMap;
+// Fx hashing: these maps are hit once or more per row with short keys.
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
@@ -91,37 +92,38 @@ impl Interner {
 /// trimming and upper-casing, shown as first written.
 #[derive(Debug, Default, Clone)]
 pub struct Ids {
+    /// Normalised id (trimmed, upper case) → index.
     map: HashMap<String, u32>,
-    /// Spellings already seen, to skip upper-casing on the hot path.
-    exact: HashMap<String, u32>,
     values: Vec<String>,
+}
+
+/// An id trimmed and upper-cased, borrowed when it already is (the usual
+/// case: codes like `U2025-001`), so lookups allocate nothing.
+fn id_key(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    if t.bytes().any(|b| b.is_ascii_lowercase() || b >= 0x80) {
+        std::borrow::Cow::Owned(t.to_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    }
 }
 
 impl Ids {
     /// The index of id `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.exact.get(s) {
-            return i;
-        }
-        let i = self.intern_upper(s);
-        self.exact.insert(s.to_string(), i);
-        i
-    }
-
-    fn intern_upper(&mut self, s: &str) -> u32 {
-        let key = s.trim().to_uppercase();
-        if let Some(&i) = self.map.get(&key) {
+        let key = id_key(s);
+        if let Some(&i) = self.map.get(key.as_ref()) {
             return i;
         }
         let i = self.values.len() as u32;
         self.values.push(s.trim().to_string());
-        self.map.insert(key, i);
+        self.map.insert(key.into_owned(), i);
         i
     }
 
     /// The index of id `s` if known.
     pub fn find(&self, s: &str) -> Option<u32> {
-        self.map.get(&s.trim().to_uppercase()).copied()
+        self.map.get(id_key(s).as_ref()).copied()
     }
 
     /// The id as first written.
@@ -157,8 +159,10 @@ fn bump(v: &mut Vec<u32>, i: usize) {
 pub struct Accessi {
     /// Valid rows counted.
     pub rows: u64,
-    /// Counts per day (days since 1970-01-01).
-    pub days: HashMap<i32, DayCounts>,
+    /// Day of `days[0]` (days since 1970-01-01).
+    pub first_day: i32,
+    /// Counts per day from `first_day` on (days with no access stay empty).
+    pub days: Vec<DayCounts>,
     /// Referral sources as written.
     pub referrals: Interner,
     /// Whether any row names a referral source.
@@ -168,8 +172,20 @@ pub struct Accessi {
 impl Accessi {
     /// Counts one valid access.
     pub fn add(&mut self, day: i32, country: CountryId, kind: u16, referral: Option<u32>, gender: Option<Gender>) {
+        if self.days.is_empty() {
+            self.first_day = day;
+        } else if day < self.first_day {
+            // Rare (registers are mostly in date order): shift to the earlier day.
+            let shift = (self.first_day - day) as usize;
+            self.days.splice(0..0, std::iter::repeat_with(DayCounts::default).take(shift));
+            self.first_day = day;
+        }
+        let i = (day - self.first_day) as usize;
+        if i >= self.days.len() {
+            self.days.resize_with(i + 1, DayCounts::default);
+        }
         self.rows += 1;
-        let d = self.days.entry(day).or_default();
+        let d = &mut self.days[i];
         bump(&mut d.country, usize::from(country));
         bump(&mut d.kind, usize::from(kind));
         // Referral slots: index + 1, and 0 for "not given".
@@ -181,6 +197,15 @@ impl Accessi {
             Some(Gender::M) => 2,
             Some(Gender::X) => 3,
         }] += 1;
+    }
+
+    /// Every day with accesses: (day, counts).
+    pub fn each_day(&self) -> impl Iterator<Item = (i32, &DayCounts)> {
+        self.days
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.gender.iter().any(|&n| n > 0))
+            .map(|(i, d)| (self.first_day + i as i32, d))
     }
 }
 

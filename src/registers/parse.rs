@@ -23,7 +23,7 @@ fn day(d: NaiveDate) -> Span {
 
 /// Remembers each row's fingerprint to report identical rows.
 #[derive(Default)]
-pub struct Duplicates(HashMap<u64, usize>);
+pub struct Duplicates(rustc_hash::FxHashMap<u64, usize>);
 
 impl Duplicates {
     /// Reports `row` if an identical row came earlier.
