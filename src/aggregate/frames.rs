@@ -76,7 +76,8 @@ impl AccessFrame {
                 for (k, &c) in get(counts).iter().enumerate().filter(|(_, c)| **c > 0) {
                     day.push(d);
                     month.push(m);
-                    key.push(k as u32);
+                    // Countries are counted by slot: the frame carries the country id.
+                    key.push(if name == "country" { u32::from(a.slot_country[k]) } else { k as u32 });
                     n.push(u64::from(c));
                 }
             }

@@ -35,13 +35,7 @@ pub fn detect_delimiter(text: &str, extension: &str) -> u8 {
 
 /// Line breaks in `bytes`: LF, CRLF, and a lone CR (old Mac exports).
 pub fn count_breaks(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            n += 1;
-        }
-    }
-    n
+    memchr::memchr2_iter(b'\n', b'\r', bytes).filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n')).count()
 }
 
 /// The line where a quoted field opens and never closes, if any.
@@ -151,7 +145,9 @@ const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 /// Reads the file once: hash, encoding, bad bytes, unclosed quote, and cut
 /// points for the pieces. `skip` bytes (a UTF-8 BOM) are hashed, not parsed.
 pub fn scan(file: impl std::io::Read, skip: usize, extension: &str) -> std::io::Result<Scan> {
-    scan_in_pieces(file, skip, extension, CHUNK)
+    // INTEGRA_PIECE_BYTES (undocumented) lets tests cut small files into many pieces.
+    let piece = std::env::var("INTEGRA_PIECE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);
+    scan_in_pieces(file, skip, extension, piece)
 }
 
 /// Line breaks (LF, and CR not followed by LF) in `data`; a CR at the very
@@ -425,6 +421,50 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Reads any piece of a delimited file, from any thread: positional reads,
+/// so threads sharing the handle never race on a file offset.
+pub struct Pieces {
+    file: std::fs::File,
+    utf8: bool,
+    delimiter: u8,
+    stop_line: Option<usize>,
+}
+
+impl Pieces {
+    /// A reader over one piece (`None` past an unclosed quote or on a read error).
+    pub fn reader(&self, piece: &(u64, u64, usize)) -> Option<DelimitedRows> {
+        let &(start, end, first_line) = piece;
+        if self.stop_line.is_some_and(|s| first_line >= s) {
+            return None;
+        }
+        let mut bytes = vec![0u8; (end - start) as usize];
+        read_at(&self.file, &mut bytes, start).ok()?;
+        if !self.utf8 {
+            bytes = encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned().into_bytes();
+        }
+        Some(DelimitedRows::new(bytes, self.delimiter, first_line, self.stop_line))
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Records of a delimited file, piece after piece.
 pub struct ChunkedRows {
     file: std::fs::File,
@@ -446,6 +486,22 @@ impl ChunkedRows {
             stop_line: scan.unclosed_quote,
             current: None,
         }
+    }
+
+    /// The pieces not yet started, taken away: after this, `next_record`
+    /// finishes only the piece under way. Read them with [`Self::piece_reader`].
+    pub fn take_pieces(&mut self) -> Vec<(u64, u64, usize)> {
+        std::mem::take(&mut self.chunks).collect()
+    }
+
+    /// What another thread needs to read pieces of the same file.
+    pub fn pieces(&self) -> Option<Pieces> {
+        Some(Pieces {
+            file: self.file.try_clone().ok()?,
+            utf8: self.utf8,
+            delimiter: self.delimiter,
+            stop_line: self.stop_line,
+        })
     }
 
     /// Fills `rec` with the next record and returns its first line.

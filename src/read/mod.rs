@@ -58,15 +58,150 @@ impl Row<'_> {
     }
 }
 
+/// Column aliases from `centro.toml` for one register.
+type Aliases<'a> = Option<&'a std::collections::BTreeMap<String, Vec<String>>>;
+
 /// Reads the register at `loc`, calls `each` for every data row, and
 /// reports structural problems into `diags`. Returns `None` when the file
 /// cannot be read at all or has no usable header.
 pub fn read_register(
     loc: &Located,
-    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    aliases: Aliases,
     diags: &mut Diagnostics,
-    each: impl FnMut(&Row, &mut Diagnostics),
+    mut each: impl FnMut(&Row, &mut Diagnostics),
 ) -> Option<FileInfo> {
+    let Opened { src, sha256, header, pending, rows: mut records } = open_register(loc, aliases, diags)?;
+    let mut checker = RowChecker::new(loc, &src, &header);
+    let mut rows = 0;
+    for (line, rec, errors) in &pending {
+        rows += checker.handle(*line, rec, errors, diags, &mut each);
+    }
+    let mut rec = StringRecord::new();
+    while let Some(line) = records.next_record(&mut rec) {
+        let errors = records.errors();
+        rows += checker.handle(line, &rec, &errors, diags, &mut each);
+    }
+    Some(FileInfo { src, sha256, rows })
+}
+
+/// Receives the rows of a register read in pieces by several threads: one
+/// sink per thread, merged by the caller.
+pub trait RowSink: Send {
+    /// One data row, already checked for structure.
+    fn row(&mut self, row: &Row, d: &mut Diagnostics);
+}
+
+/// Like [`read_register`], but with `threads` threads when the file is
+/// large enough to come in several pieces. Each thread gets its own sink
+/// from `make`; diagnostics are kept in file order whatever thread found
+/// them. Returns the sinks for the caller to merge.
+pub fn read_register_parallel<S: RowSink>(
+    loc: &Located,
+    aliases: Aliases,
+    diags: &mut Diagnostics,
+    threads: usize,
+    make: impl Fn() -> S + Sync,
+) -> Option<(FileInfo, Vec<S>)> {
+    let Opened { src, sha256, header, pending, rows: records } = open_register(loc, aliases, diags)?;
+    let mut first = make();
+    let mut checker = RowChecker::new(loc, &src, &header);
+    let mut bucket0 = Diagnostics::default();
+    let mut rows = 0;
+    for (line, rec, errors) in &pending {
+        rows +=
+            checker.handle(*line, rec, errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
+    }
+    let mut chunked = match records {
+        Records::Chunked(c) => c,
+        mut other => {
+            let mut rec = StringRecord::new();
+            while let Some(line) = other.next_record(&mut rec) {
+                let errors = other.errors();
+                rows += checker
+                    .handle(line, &rec, &errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
+            }
+            diags.extend(bucket0);
+            return Some((FileInfo { src, sha256, rows }, vec![first]));
+        }
+    };
+    // The rest of the first piece is read here; the other pieces are shared
+    // out to the threads, each with its own file handle.
+    let rest = chunked.take_pieces();
+    let Some(readers) = chunked.pieces() else {
+        diags.push(src.diag(Severity::Error, "file-unreadable", "non riesco a leggere il file una seconda volta"));
+        return None;
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let (header, src_ref) = (&header, &src);
+    let work = |sink: &mut S, checker: &mut RowChecker| -> usize {
+        let mut rows = 0;
+        let mut rec = StringRecord::new();
+        let mut sink_fn = |row: &Row, d: &mut Diagnostics| sink.row(row, d);
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(piece) = rest.get(i) else { break };
+            let mut bucket = Diagnostics::default();
+            let mut pieces = readers.reader(piece);
+            while let Some(line) = pieces.as_mut().and_then(|p| p.next_record(&mut rec)) {
+                rows += checker.handle(line, &rec, &[], &mut bucket, &mut sink_fn);
+            }
+            results.lock().expect("no thread panics holding it").push((i + 1, bucket));
+        }
+        rows
+    };
+    let mut sinks = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut sink = make();
+                    let mut checker = RowChecker::new(loc, src_ref, header);
+                    let rows = work(&mut sink, &mut checker);
+                    (sink, rows)
+                })
+            })
+            .collect();
+        let mut rec = StringRecord::new();
+        while let Some(line) = chunked.next_record(&mut rec) {
+            rows +=
+                checker.handle(line, &rec, &[], &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
+        }
+        rows += work(&mut first, &mut checker);
+        for h in handles {
+            let (sink, n) = h.join().expect("a reading thread failed");
+            rows += n;
+            sinks.push(sink);
+        }
+    });
+    let mut buckets = results.into_inner().expect("no thread panics holding it");
+    buckets.push((0, bucket0));
+    buckets.sort_by_key(|(i, _)| *i);
+    let start = diags.items().len();
+    for (_, b) in buckets {
+        diags.extend(b);
+    }
+    // Each thread reports a blank-headed column once: keep the first.
+    let mut blank = HashSet::new();
+    diags.retain_from(start, |d| d.code != "column-blank" || blank.insert(d.message.clone()));
+    sinks.insert(0, first);
+    Some((FileInfo { src, sha256, rows }, sinks))
+}
+
+/// A register opened, its header found and mapped.
+struct Opened {
+    src: Source,
+    sha256: String,
+    header: Header,
+    /// Rows read while looking for the header, not yet handed out.
+    pending: Vec<Pending>,
+    rows: Records,
+}
+
+/// A record with its line and error cells.
+type Pending = (usize, StringRecord, Vec<(usize, String)>);
+
+fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Option<Opened> {
     let src = loc.source();
     let unreadable = |e: std::io::Error| {
         src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(
@@ -96,7 +231,7 @@ pub fn read_register(
             }
         };
         let sha256 = hex(&Sha256::digest(&bytes));
-        return read_records(loc, aliases, diags, src, sha256, Records::Sheet(records), None, each);
+        return find_header(loc, aliases, diags, src, sha256, Records::Sheet(records), None);
     }
     let ext = loc.rel.rsplit('.').next().unwrap_or("").to_string();
     let mut head = [0u8; 3];
@@ -109,7 +244,7 @@ pub fn read_register(
     };
     let head = &head[..head_len];
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return read_utf16(loc, aliases, diags, src, &ext, each);
+        return read_utf16(loc, aliases, diags, src, &ext);
     }
     let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let opened = std::fs::File::open(&loc.path)
@@ -141,7 +276,7 @@ pub fn read_register(
     let stop = scan.unclosed_quote;
     let sha256 = scan.sha256.clone();
     let rows = delimited::ChunkedRows::new(file, &scan);
-    read_records(loc, aliases, diags, src, sha256, Records::Chunked(rows), stop, each)
+    find_header(loc, aliases, diags, src, sha256, Records::Chunked(rows), stop)
 }
 
 fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -173,14 +308,7 @@ fn unclosed(src: &Source, line: usize) -> crate::diag::Diagnostic {
 }
 
 /// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole.
-fn read_utf16(
-    loc: &Located,
-    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
-    diags: &mut Diagnostics,
-    src: Source,
-    ext: &str,
-    each: impl FnMut(&Row, &mut Diagnostics),
-) -> Option<FileInfo> {
+fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Source, ext: &str) -> Option<Opened> {
     let bytes = match std::fs::read(&loc.path) {
         Ok(b) => b,
         Err(e) => {
@@ -201,7 +329,7 @@ fn read_utf16(
         diags.push(unclosed(&src, line));
     }
     let rows = delimited::DelimitedRows::new(text.as_bytes().to_vec(), delimiter, 1, stop);
-    read_records(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop, each)
+    find_header(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop)
 }
 
 /// Rows from a delimited file or a sheet.
@@ -229,23 +357,18 @@ impl Records {
     }
 }
 
-/// Finds the header, maps it, then hands every data row to `each`.
-#[allow(clippy::too_many_arguments)]
-fn read_records(
+/// Finds the header (the first non-blank record, unless one of the next few
+/// matches the register's columns better: a title row above it) and maps it.
+fn find_header(
     loc: &Located,
-    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+    aliases: Aliases,
     diags: &mut Diagnostics,
     src: Source,
     sha256: String,
     mut rows: Records,
     stop: Option<usize>,
-    mut each: impl FnMut(&Row, &mut Diagnostics),
-) -> Option<FileInfo> {
+) -> Option<Opened> {
     let mut rec = StringRecord::new();
-
-    // The header is the first non-blank record, unless one of the next few
-    // matches the register's columns better (a title row above the header).
-    type Pending = (usize, StringRecord, Vec<(usize, String)>);
     let mut pending: Vec<Pending> = Vec::new();
     while pending.len() < 5 {
         match rows.next_record(&mut rec) {
@@ -282,14 +405,38 @@ fn read_records(
     }
     let (header_line, header_rec, _) = pending[header_at].clone();
     let header = map_header(loc.spec, aliases, &header_rec, header_line, &src, diags)?;
+    pending.drain(..=header_at);
+    Some(Opened { src, sha256, header, pending, rows })
+}
 
-    let mut info = FileInfo { src: src.clone(), sha256, rows: 0 };
-    let mut blank_reported: HashSet<usize> = HashSet::new();
-    let mut handle = |line: usize, rec: &StringRecord, errors: &[(usize, String)], diags: &mut Diagnostics| {
+/// The structural checks of every data row: error cells, too many or too
+/// few cells, values under a blank header.
+struct RowChecker<'a> {
+    loc: &'a Located,
+    src: &'a Source,
+    header: &'a Header,
+    blank_reported: HashSet<usize>,
+}
+
+impl<'a> RowChecker<'a> {
+    fn new(loc: &'a Located, src: &'a Source, header: &'a Header) -> RowChecker<'a> {
+        RowChecker { loc, src, header, blank_reported: HashSet::new() }
+    }
+
+    /// Checks one record and hands it to `each` when it can be read; returns
+    /// 1 when it counts as a data row (not blank), else 0.
+    fn handle(
+        &mut self,
+        line: usize,
+        rec: &StringRecord,
+        errors: &[(usize, String)],
+        diags: &mut Diagnostics,
+        each: &mut impl FnMut(&Row, &mut Diagnostics),
+    ) -> usize {
+        let (src, header) = (self.src, self.header);
         if is_blank(rec) && errors.is_empty() {
-            return;
+            return 0;
         }
-        info.rows += 1;
         // Error cells of a formula: report those in columns integra reads,
         // and do not parse the row further (its values are unknown).
         let mut broken = false;
@@ -303,13 +450,13 @@ fn read_records(
                     format!("la cella contiene l'errore «{shown}» (di una formula o di un collegamento)"),
                 )
                 .line(line)
-                .column(loc.spec.columns[col].name)
+                .column(self.loc.spec.columns[col].name)
                 .value(shown.clone())
                 .hint("correggi la formula nel foglio di calcolo, oppure scrivi il valore al suo posto"),
             );
         }
         if broken {
-            return;
+            return 1;
         }
         let extra = rec.iter().skip(header.width).position(|c| !trim_cell(c).is_empty());
         if let Some(pos) = extra {
@@ -327,7 +474,7 @@ fn read_records(
                 .value(trim_cell(&rec[header.width + pos]).to_string())
                 .hint("forse un separatore (; o ,) dentro una cella: racchiudi la cella tra virgolette o toglilo"),
             );
-            return;
+            return 1;
         }
         let named = header.map.iter().flatten().copied().max().map_or(0, |m| m + 1);
         if rec.len() < named {
@@ -345,7 +492,7 @@ fn read_records(
             );
         }
         for &b in &header.blank {
-            if rec.get(b).is_some_and(|c| !trim_cell(c).is_empty()) && blank_reported.insert(b) {
+            if rec.get(b).is_some_and(|c| !trim_cell(c).is_empty()) && self.blank_reported.insert(b) {
                 diags.push(
                     src.diag(
                         Severity::Error,
@@ -358,16 +505,9 @@ fn read_records(
                 );
             }
         }
-        each(&Row { rec, header: &header, line }, diags);
-    };
-    for (line, r, errors) in pending.iter().skip(header_at + 1) {
-        handle(*line, r, errors, diags);
+        each(&Row { rec, header, line }, diags);
+        1
     }
-    while let Some(line) = rows.next_record(&mut rec) {
-        let errors = rows.errors();
-        handle(line, &rec, &errors, diags);
-    }
-    Some(info)
 }
 
 fn is_blank(rec: &StringRecord) -> bool {

@@ -386,6 +386,15 @@ impl<'a> Cells<'a> {
         Some(v)
     }
 
+    /// Takes in what another reader of the same register saw.
+    pub fn absorb(&mut self, other: Cells) {
+        for (value, (name, line, n)) in other.variants {
+            let e = self.variants.entry(value).or_insert((name, line, 0));
+            e.1 = e.1.min(line);
+            e.2 += n;
+        }
+    }
+
     /// Info notes for the variant spellings seen, one per distinct value.
     pub fn finish(self, d: &mut Diagnostics) {
         let mut v: Vec<_> = self.variants.into_iter().collect();

@@ -155,40 +155,165 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     Ok((regs, diags))
 }
 
+/// Drops the diagnostics of a row wholly outside `--period` and counts it.
+struct PeriodFilter<'a> {
+    period: Option<&'a Period>,
+    /// The column that places a row whose own date is wrong.
+    primary_date: Option<usize>,
+    /// A user's case stays open after the day it was taken in charge.
+    open_ended: bool,
+    outside: usize,
+}
+
+impl<'a> PeriodFilter<'a> {
+    fn new(spec: &crate::schema::RegisterSpec, period: Option<&'a Period>) -> Self {
+        let primary_date = match spec.name {
+            "accessi" | "incontri" | "domande" | "eventi" => Some(spec.idx("data")),
+            "utenti" => Some(spec.idx("data_presa_in_carico")),
+            _ => None,
+        };
+        PeriodFilter { period, primary_date, open_ended: spec.name == "utenti", outside: 0 }
+    }
+
+    /// Whether the row stays; if not, its diagnostics from `mark` on go.
+    fn keep(&mut self, row: &read::Row, span: parse::Span, d: &mut Diagnostics, mark: usize) -> bool {
+        let Some(p) = self.period else { return true };
+        // A row whose date is wrong is still placed by the month it names.
+        let span = span.or_else(|| {
+            let (from, to) = crate::dates::approx_span(row.get(self.primary_date?))?;
+            Some((from, if self.open_ended { NaiveDate::MAX } else { to }))
+        });
+        match span {
+            Some((from, to)) if to < p.start || from > p.end => {
+                d.truncate(mark);
+                self.outside += 1;
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// One note for all the rows left out.
+    fn report(&self, loc: &read::Located, d: &mut Diagnostics) {
+        let (Some(p), n) = (self.period, self.outside) else { return };
+        if n == 0 {
+            return;
+        }
+        d.push(
+            loc.source()
+                .diag(
+                    Severity::Info,
+                    "date-outside-period",
+                    format!(
+                        "{} fuori dal periodo {} ({}): {}",
+                        crate::text::plural(n as u64, "riga", "righe"),
+                        p.code,
+                        p.label(),
+                        if n == 1 { "non è stata controllata" } else { "non sono state controllate" }
+                    ),
+                )
+                .hint("senza --period si controllano tutte le righe"),
+        );
+    }
+}
+
+/// One thread's share of `accessi`, merged with the others' at the end.
+struct AccessSink<'a> {
+    cells: cells::Cells<'a>,
+    out: Accessi,
+    types: Interner,
+    dups: parse::Duplicates,
+    ids: &'a Ids,
+    users: Option<&'a std::collections::HashSet<u32>>,
+    filter: PeriodFilter<'a>,
+}
+
+impl read::RowSink for AccessSink<'_> {
+    fn row(&mut self, row: &read::Row, d: &mut Diagnostics) {
+        let mark = d.items().len();
+        let mut ctx = parse::AccessCtx {
+            out: &mut self.out,
+            ids: self.ids,
+            types: &mut self.types,
+            dups: &mut self.dups,
+            users: self.users,
+        };
+        let span = parse::access(&mut self.cells, d, row, &mut ctx);
+        if !self.filter.keep(row, span, d, mark) {
+            self.dups.forget(row.line);
+        }
+    }
+}
+
+/// Threads for reading a large register: the cores there are, at most 4.
+fn threads() -> usize {
+    std::env::var("INTEGRA_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4))
+        .max(1)
+}
+
+/// `accessi`, the largest register, read by several threads in pieces.
+fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
+    let centro = &regs.centro;
+    let users_read = regs.files.iter().any(|f| f.src.register == "utenti");
+    let first_diag = diags.items().len();
+    let make = || AccessSink {
+        cells: cells::Cells::new(loc.spec, loc.source(), centro, opts.today),
+        out: Accessi::default(),
+        types: Interner::default(),
+        dups: parse::Duplicates::default(),
+        ids: &regs.user_ids,
+        users: users_read.then_some(&regs.declared_users),
+        filter: PeriodFilter::new(loc.spec, opts.period.as_ref()),
+    };
+    let aliases = centro.colonne.get(loc.spec.name);
+    let Some((info, sinks)) = read::read_register_parallel(loc, aliases, diags, threads(), make) else { return };
+    let mut sinks = sinks.into_iter();
+    let Some(mut first) = sinks.next() else { return };
+    for other in sinks {
+        let kinds: Vec<u16> =
+            (0..other.types.len() as u32).map(|k| first.types.intern(other.types.get(k)) as u16).collect();
+        let vocabulary = !regs.centro.tipo_richiesta.is_empty();
+        first.out.merge(&other.out, |k| if vocabulary { k } else { kinds[usize::from(k)] });
+        first.dups.absorb(other.dups);
+        first.cells.absorb(other.cells);
+        first.filter.outside += other.filter.outside;
+    }
+    first.filter.report(loc, diags);
+    first.dups.report(&loc.source(), diags);
+    first.cells.finish(diags);
+    dedupe_privacy(diags, first_diag);
+    regs.accessi = first.out;
+    regs.extra_types = first.types;
+    regs.files.push(info);
+}
+
+/// One privacy warning per id: the first row that stayed.
+fn dedupe_privacy(diags: &mut Diagnostics, from: usize) {
+    let mut seen_ids = std::collections::HashSet::new();
+    diags.retain_from(from, |d| d.code != "id-personal-data" || seen_ids.insert(d.value.clone()));
+}
+
 fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
+    if loc.spec.name == "accessi" {
+        return load_accessi(loc, opts, regs, diags);
+    }
     let centro = regs.centro.clone();
     let aliases = centro.colonne.get(loc.spec.name);
     let mut cells = cells::Cells::new(loc.spec, loc.source(), &centro, opts.today);
-    let period = opts.period.clone();
+    let mut filter = PeriodFilter::new(loc.spec, opts.period.as_ref());
     let mut dups = parse::Duplicates::default();
     let mut user_seen: HashMap<u32, usize> = HashMap::new();
     let mut course_seen: HashMap<String, usize> = HashMap::new();
     let (mut corsi, mut incontri, mut iscrizioni, mut domande, mut eventi, mut storico) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let name = loc.spec.name;
-    let users_read = regs.files.iter().any(|f| f.src.register == "utenti");
-    let primary_date = match name {
-        "accessi" | "incontri" | "domande" | "eventi" => Some(loc.spec.idx("data")),
-        "utenti" => Some(loc.spec.idx("data_presa_in_carico")),
-        _ => None,
-    };
-    let mut outside = 0usize;
     let first_diag = diags.items().len();
     let info = read::read_register(loc, aliases, diags, |row, d| {
         let mark = d.items().len();
         let span = match name {
-            "accessi" => parse::access(
-                &mut cells,
-                d,
-                row,
-                &mut parse::AccessCtx {
-                    out: &mut regs.accessi,
-                    ids: &mut regs.user_ids,
-                    types: &mut regs.extra_types,
-                    dups: &mut dups,
-                    users: users_read.then_some(&regs.declared_users),
-                },
-            ),
             "utenti" => parse::user(&mut cells, d, row, &mut regs.utenti, &mut regs.user_ids, &mut user_seen),
             "corsi" => parse::course(&mut cells, d, row, &mut corsi, &mut course_seen),
             "incontri" => parse::meeting(&mut cells, d, row, &mut incontri, &mut dups),
@@ -197,40 +322,14 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
             "eventi" => parse::event(&mut cells, d, row, &mut eventi, &mut dups),
             _ => parse::history(&mut cells, d, row, &mut storico),
         };
-        // A row whose date is wrong is still placed by the month it names.
-        let span = span.or_else(|| {
-            let (from, to) = crate::dates::approx_span(row.get(primary_date?))?;
-            // A user's case stays open after the day it was taken in charge.
-            Some((from, if name == "utenti" { NaiveDate::MAX } else { to }))
-        });
-        if let (Some(p), Some((from, to))) = (&period, span)
-            && (to < p.start || from > p.end)
-        {
-            d.truncate(mark);
-            outside += 1;
+        if !filter.keep(row, span, d, mark) {
+            dups.forget(row.line);
         }
     });
-    if let Some(p) = opts.period.as_ref().filter(|_| outside > 0) {
-        diags.push(
-            loc.source()
-                .diag(
-                    Severity::Info,
-                    "date-outside-period",
-                    format!(
-                        "{} fuori dal periodo {} ({}): {}",
-                        crate::text::plural(outside as u64, "riga", "righe"),
-                        p.code,
-                        p.label(),
-                        if outside == 1 { "non è stata controllata" } else { "non sono state controllate" }
-                    ),
-                )
-                .hint("senza --period si controllano tutte le righe"),
-        );
-    }
+    filter.report(loc, diags);
+    dups.report(&loc.source(), diags);
     cells.finish(diags);
-    // One privacy warning per id: the first row that stayed.
-    let mut seen_ids = std::collections::HashSet::new();
-    diags.retain_from(first_diag, |d| d.code != "id-personal-data" || seen_ids.insert(d.value.clone()));
+    dedupe_privacy(diags, first_diag);
     regs.declared_users.extend(user_seen.into_keys());
     regs.declared_courses.extend(course_seen.into_keys());
     let Some(info) = info else { return };

@@ -135,7 +135,7 @@ impl Ids {
 /// One day's accesses, counted by every dimension the report groups by.
 #[derive(Debug, Clone, Default)]
 pub struct DayCounts {
-    /// By country id.
+    /// By country slot (see [`Accessi::slot_country`]).
     pub country: Vec<u32>,
     /// By request type index.
     pub kind: Vec<u32>,
@@ -145,11 +145,11 @@ pub struct DayCounts {
     pub gender: [u32; 4],
 }
 
-fn bump(v: &mut Vec<u32>, i: usize) {
+fn bump(v: &mut Vec<u32>, i: usize, n: u32) {
     if v.len() <= i {
         v.resize(i + 1, 0);
     }
-    v[i] += 1;
+    v[i] += n;
 }
 
 /// `accessi`, counted per day as it is read: the report groups accesses by
@@ -167,11 +167,16 @@ pub struct Accessi {
     pub referrals: Interner,
     /// Whether any row names a referral source.
     pub has_referral: bool,
+    /// Country of each slot: a centre sees a few dozen countries, so per-day
+    /// counts are indexed by slot, which keeps the table small and in cache.
+    pub slot_country: Vec<CountryId>,
+    /// Slot + 1 of each country id (0 = not seen yet).
+    country_slot: Vec<u16>,
 }
 
 impl Accessi {
-    /// Counts one valid access.
-    pub fn add(&mut self, day: i32, country: CountryId, kind: u16, referral: Option<u32>, gender: Option<Gender>) {
+    /// The counts of `day`, created when first seen.
+    fn day_mut(&mut self, day: i32) -> &mut DayCounts {
         if self.days.is_empty() {
             self.first_day = day;
         } else if day < self.first_day {
@@ -184,19 +189,72 @@ impl Accessi {
         if i >= self.days.len() {
             self.days.resize_with(i + 1, DayCounts::default);
         }
+        &mut self.days[i]
+    }
+
+    /// The slot of `country`, assigned when first seen.
+    fn slot(&mut self, country: CountryId) -> usize {
+        let c = usize::from(country);
+        if c >= self.country_slot.len() {
+            self.country_slot.resize(c + 1, 0);
+        }
+        if self.country_slot[c] == 0 {
+            self.slot_country.push(country);
+            self.country_slot[c] = self.slot_country.len() as u16;
+        }
+        usize::from(self.country_slot[c] - 1)
+    }
+
+    /// Counts one valid access.
+    pub fn add(&mut self, day: i32, country: CountryId, kind: u16, referral: Option<u32>, gender: Option<Gender>) {
         self.rows += 1;
-        let d = &mut self.days[i];
-        bump(&mut d.country, usize::from(country));
-        bump(&mut d.kind, usize::from(kind));
-        // Referral slots: index + 1, and 0 for "not given".
-        bump(&mut d.referral, referral.map_or(0, |r| r as usize + 1));
         self.has_referral |= referral.is_some();
+        let slot = self.slot(country);
+        let d = self.day_mut(day);
+        bump(&mut d.country, slot, 1);
+        bump(&mut d.kind, usize::from(kind), 1);
+        // Referral slots: index + 1, and 0 for "not given".
+        bump(&mut d.referral, referral.map_or(0, |r| r as usize + 1), 1);
         d.gender[match gender {
             None => 0,
             Some(Gender::F) => 1,
             Some(Gender::M) => 2,
             Some(Gender::X) => 3,
         }] += 1;
+    }
+
+    /// Adds the counts another reader made (another piece of the file);
+    /// `kind` maps its request-type indexes to this one's.
+    pub fn merge(&mut self, other: &Accessi, kind: impl Fn(u16) -> u16) {
+        self.rows += other.rows;
+        self.has_referral |= other.has_referral;
+        let referral: Vec<usize> = std::iter::once(0)
+            .chain(
+                (0..other.referrals.len() as u32).map(|r| self.referrals.intern(other.referrals.get(r)) as usize + 1),
+            )
+            .collect();
+        for (day, counts) in other.each_day() {
+            let slots: Vec<(usize, u32)> = counts
+                .country
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, &n)| (self.slot(other.slot_country[s]), n))
+                .collect();
+            let d = self.day_mut(day);
+            for (slot, n) in slots {
+                bump(&mut d.country, slot, n);
+            }
+            for (k, &n) in counts.kind.iter().enumerate().filter(|(_, n)| **n > 0) {
+                bump(&mut d.kind, usize::from(kind(k as u16)), n);
+            }
+            for (r, &n) in counts.referral.iter().enumerate().filter(|(_, n)| **n > 0) {
+                bump(&mut d.referral, referral[r], n);
+            }
+            for g in 0..4 {
+                d.gender[g] += counts.gender[g];
+            }
+        }
     }
 
     /// Every day with accesses: (day, counts).

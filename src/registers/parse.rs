@@ -21,21 +21,43 @@ fn day(d: NaiveDate) -> Span {
     Some((d, d))
 }
 
-/// Remembers each row's fingerprint to report identical rows.
+/// Each row's fingerprint and line, to report identical rows once the whole
+/// register is read (also when its pieces were read by several threads).
 #[derive(Default)]
-pub struct Duplicates(rustc_hash::FxHashMap<u64, usize>);
+pub struct Duplicates(Vec<(u64, u32)>);
 
 impl Duplicates {
-    /// Reports `row` if an identical row came earlier.
-    pub fn check(&mut self, c: &Cells, d: &mut Diagnostics, row: &Row) {
-        if let Some(first) = self.0.insert(row.fingerprint(), row.line) {
-            self.0.insert(row.fingerprint(), first);
-            d.push(
-                c.src
-                    .diag(Severity::Warning, "row-duplicate", format!("la riga è identica alla riga {first}"))
-                    .line(row.line)
-                    .hint("se è un doppio inserimento, cancella una delle due righe"),
-            );
+    /// Remembers `row`.
+    pub fn note(&mut self, row: &Row) {
+        self.0.push((row.fingerprint(), row.line as u32));
+    }
+
+    /// Forgets the row at `line` if it was the last remembered (a row the
+    /// period leaves out).
+    pub fn forget(&mut self, line: usize) {
+        if self.0.last().is_some_and(|&(_, l)| l as usize == line) {
+            self.0.pop();
+        }
+    }
+
+    /// Adds what another reader remembered.
+    pub fn absorb(&mut self, other: Duplicates) {
+        self.0.extend(other.0);
+    }
+
+    /// Reports every row identical to an earlier one, naming the first.
+    pub fn report(mut self, src: &crate::diag::Source, d: &mut Diagnostics) {
+        self.0.sort_unstable();
+        let mut first: Option<(u64, u32)> = None;
+        for &(fp, line) in &self.0 {
+            match first {
+                Some((f, l)) if f == fp => d.push(
+                    src.diag(Severity::Warning, "row-duplicate", format!("la riga è identica alla riga {l}"))
+                        .line(line as usize)
+                        .hint("se è un doppio inserimento, cancella una delle due righe"),
+                ),
+                _ => first = Some((fp, line)),
+            }
         }
     }
 }
@@ -44,8 +66,8 @@ impl Duplicates {
 pub struct AccessCtx<'a> {
     /// Where accesses are counted.
     pub out: &'a mut Accessi,
-    /// User ids.
-    pub ids: &'a mut Ids,
+    /// User ids of `utenti`.
+    pub ids: &'a Ids,
     /// Request types seen without a vocabulary.
     pub types: &'a mut Interner,
     /// Identical rows.
@@ -61,21 +83,24 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
     let country = c.country(d, row, s.idx("paese"));
     let kind = c.request_type(d, row, s.idx("tipo_richiesta"), x.types);
     let user_text = c.id(d, row, s.idx("utente"));
-    let user = user_text.map(|u| x.ids.intern(u));
+    let user = user_text.map(|u| x.ids.find(u));
     let gender = if row.get(s.idx("genere")).is_empty() { None } else { c.gender(d, row, s.idx("genere")) };
     let referral = Some(row.get(s.idx("inviato_da"))).filter(|r| !r.is_empty());
-    if let (Some(u), Some(known)) = (user, x.users) {
-        if !known.contains(&u) {
+    if let Some(u) = user {
+        if let Some(known) = x.users
+            && !u.is_some_and(|u| known.contains(&u))
+        {
+            let shown = user_text.unwrap_or_default();
             d.push(
                 c.src
-                    .diag(Severity::Error, "user-unknown", format!("l'utente «{}» non è nel registro utenti", x.ids.get(u)))
+                    .diag(Severity::Error, "user-unknown", format!("l'utente «{shown}» non è nel registro utenti"))
                     .line(row.line)
                     .column("utente")
                     .value(user_text.unwrap_or_default())
                     .hint("controlla il codice, oppure aggiungi l'utente al registro utenti (o lascia vuota la cella se non è preso in carico)"),
             );
         }
-        x.dups.check(c, d, row);
+        x.dups.note(row);
     }
     let (Some(date), Some(country), Some(kind)) = (date, country, kind) else {
         return date.and_then(day);
@@ -241,7 +266,7 @@ pub fn meeting(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Inco
     let course = c.id(d, row, s.idx("corso")).map(str::to_string);
     let date = c.date(d, row, s.idx("data"));
     let hours = if row.get(s.idx("ore")).is_empty() { None } else { c.number(d, row, s.idx("ore")) };
-    dups.check(c, d, row);
+    dups.note(row);
     if let (Some(course), Some(date)) = (course, date) {
         out.push(Incontro { line: row.line, course, date, hours });
     }
@@ -277,7 +302,7 @@ pub fn application(
     let user = c.id(d, row, s.idx("utente")).map(str::to_string);
     let outcome = Some(row.get(s.idx("esito")).to_string()).filter(|v| !v.is_empty());
     if user.is_some() {
-        dups.check(c, d, row);
+        dups.note(row);
     }
     if let (Some(date), Some(call)) = (date, call) {
         out.push(Domanda { line: row.line, date, call, user, outcome });
@@ -290,7 +315,7 @@ pub fn event(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Evento
     let s = c.spec;
     let date = c.date(d, row, s.idx("data"));
     let title = c.text(d, row, s.idx("titolo")).map(str::to_string);
-    dups.check(c, d, row);
+    dups.note(row);
     let opt = |name: &str| Some(row.get(s.idx(name)).to_string()).filter(|v| !v.is_empty());
     if let (Some(date), Some(title)) = (date, title) {
         out.push(Evento { line: row.line, date, title, partner: opt("partner"), description: opt("descrizione") });
