@@ -28,12 +28,15 @@ gen a1m 1000000 100000
 declare -A WALL RSS
 measure() {
   local label=$1; shift
-  local walls=() rsss=()
+  local walls=() rsss=() tfile
+  tfile=$(mktemp)
   for _ in $(seq "$RUNS"); do
+    /usr/bin/time -o "$tfile" -f "%e %M" "$@" >/dev/null 2>&1 || true
     local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    out=$(tail -1 "$tfile")
     walls+=("${out% *}"); rsss+=("${out#* }")
   done
+  rm -f "$tfile"
   WALL[$label]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   RSS[$label]=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
   printf '%-44s %8s s %8s MiB\n' "$label" "${WALL[$label]}" "${RSS[$label]}" >&2
@@ -53,7 +56,7 @@ echo "| case | wall (s, median of $RUNS) | peak RSS (MiB) |"
 echo "|---|---:|---:|"
 for k in "seed report PDF (data-samples), cold" "validate a100k" "report json a100k" "pandas a100k" \
          "validate a1m" "report json a1m" "pandas a1m" "validate a10m" "report json a10m" "pandas a10m"; do
-  [ -n "${WALL[$k]:-}" ] && echo "| $k | ${WALL[$k]} | ${RSS[$k]} |"
+  if [ -n "${WALL[$k]:-}" ]; then echo "| $k | ${WALL[$k]} | ${RSS[$k]} |"; fi
 done
 for set in a100k a1m a10m; do
   [ -n "${WALL["pandas $set"]:-}" ] || continue
