@@ -66,17 +66,9 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         for m in meetings.iter().filter(|m| in_period(&opts.period, m.date)) {
             let key = m.course.to_uppercase();
             match courses.get(&key) {
-                None if !regs.declared_courses.contains(&key) => d.push(
-                    s.diag(
-                        Severity::Error,
-                        "course-unknown",
-                        format!("il corso «{}» non è nel registro corsi", m.course),
-                    )
-                    .line(m.line)
-                    .column("corso")
-                    .value(m.course.clone())
-                    .hint(hint_unknown),
-                ),
+                None if !regs.declared_courses.contains(&key) => {
+                    d.push(unknown_course(&s, &m.course, m.line, hint_unknown))
+                }
                 // A course whose own row has an error: that error is enough.
                 None => {}
                 Some(&(start, end)) if m.date < start || m.date > end => d.push(
@@ -105,17 +97,7 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for e in enrolments {
             if !regs.declared_courses.contains(&e.course.to_uppercase()) {
-                d.push(
-                    s.diag(
-                        Severity::Error,
-                        "course-unknown",
-                        format!("il corso «{}» non è nel registro corsi", e.course),
-                    )
-                    .line(e.line)
-                    .column("corso")
-                    .value(e.course.clone())
-                    .hint(hint_unknown),
-                );
+                d.push(unknown_course(&s, &e.course, e.line, hint_unknown));
                 continue;
             }
             let key = (e.course.to_uppercase(), e.participant.to_uppercase());
@@ -136,6 +118,14 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
             }
         }
     }
+}
+
+fn unknown_course(s: &Source, course: &str, line: usize, hint: &str) -> crate::diag::Diagnostic {
+    s.diag(Severity::Error, "course-unknown", format!("il corso «{course}» non è nel registro corsi"))
+        .line(line)
+        .column("corso")
+        .value(course)
+        .hint(hint)
 }
 
 /// Users open at any time in `[start, end]`.

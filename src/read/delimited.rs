@@ -225,6 +225,24 @@ struct Scanner {
 }
 
 impl Scanner {
+    /// A scanner at the start of the text (after `skip` bytes of BOM).
+    fn new(delimiter: u8, piece: u64, skip: usize) -> Scanner {
+        Scanner {
+            delimiter,
+            piece,
+            line: 1,
+            counted: skip as u64,
+            pending_cr: false,
+            in_quote: false,
+            pending_quote: false,
+            prev: b'\n',
+            open_line: 0,
+            chunk_start: skip as u64,
+            chunk_line: 1,
+            chunks: Vec::new(),
+        }
+    }
+
     /// The line of absolute offset `at` inside `data` (which starts at
     /// `base`), at or after what has been counted.
     fn line_at(&self, data: &[u8], base: u64, at: u64) -> usize {
@@ -352,19 +370,8 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
         let data = &buf[..n];
         hasher.update(data);
         let from = if pos < skip as u64 { (skip as u64 - pos).min(n as u64) as usize } else { 0 };
-        let s = sc.get_or_insert_with(|| Scanner {
-            delimiter: detect_delimiter(&String::from_utf8_lossy(&data[from..]), extension),
-            piece,
-            line: 1,
-            counted: skip as u64,
-            pending_cr: false,
-            in_quote: false,
-            pending_quote: false,
-            prev: b'\n',
-            open_line: 0,
-            chunk_start: skip as u64,
-            chunk_line: 1,
-            chunks: Vec::new(),
+        let s = sc.get_or_insert_with(|| {
+            Scanner::new(detect_delimiter(&String::from_utf8_lossy(&data[from..]), extension), piece, skip)
         });
         let body = &data[from..];
         if utf8 {
@@ -386,20 +393,7 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
     if !carry.is_empty() {
         utf8 = false;
     }
-    let mut s = sc.unwrap_or(Scanner {
-        delimiter: b';',
-        piece,
-        line: 1,
-        counted: 0,
-        pending_cr: false,
-        in_quote: false,
-        pending_quote: false,
-        prev: b'\n',
-        open_line: 0,
-        chunk_start: skip as u64,
-        chunk_line: 1,
-        chunks: Vec::new(),
-    });
+    let mut s = sc.unwrap_or_else(|| Scanner::new(b';', piece, skip));
     if s.pending_quote {
         s.in_quote = false;
     }
