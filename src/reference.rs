@@ -167,6 +167,8 @@ pub struct Comune {
 pub struct Comuni {
     all: Vec<Comune>,
     names: HashMap<String, ComuneId>,
+    /// Folded names borne by more than one comune (Castro BG / Castro LE).
+    homonyms: HashMap<String, Vec<ComuneId>>,
 }
 
 impl Comuni {
@@ -192,7 +194,12 @@ impl Comuni {
             }
             all.push(Comune { code: code.into(), name: name.into(), province: province.into() });
         }
-        Comuni { all, names }
+        let mut by_name: HashMap<String, Vec<ComuneId>> = HashMap::new();
+        for (i, c) in all.iter().enumerate() {
+            by_name.entry(fold(&c.name)).or_default().push(i as ComuneId);
+        }
+        by_name.retain(|_, ids| ids.len() > 1);
+        Comuni { all, names, homonyms: by_name }
     }
 
     /// The comune with id `id`.
@@ -214,6 +221,11 @@ impl Comuni {
             .collect();
         v.sort_by_key(|n| fold(n));
         v
+    }
+
+    /// The comuni a bare name may mean, when more than one bears it.
+    pub fn homonyms(&self, input: &str) -> Option<&[ComuneId]> {
+        self.homonyms.get(&fold(input)).map(Vec::as_slice)
     }
 
     /// Looks up a name (`Serra de' Conti`, `serra de conti`, `Jesi (AN)`).
@@ -285,6 +297,8 @@ mod tests {
         let serra = c.lookup("serra de conti").unwrap();
         assert_eq!(c.comune(serra).name, c.comune(c.lookup("Serra de' Conti").unwrap()).name);
         assert_eq!(c.lookup("Jesi (AN)"), Ok(jesi));
+        assert_eq!(c.homonyms("Castro").map(<[ComuneId]>::len), Some(2));
+        assert!(c.homonyms("Jesi").is_none());
         let hint = c.lookup("Montecarrotto").unwrap_err();
         assert!(hint.iter().any(|h| h == "Montecarotto"), "{hint:?}");
     }

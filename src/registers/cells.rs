@@ -32,6 +32,8 @@ pub struct Cells<'a> {
     variants: HashMap<String, (String, usize, usize)>,
     types: HashMap<String, Result<u16, Option<String>>>,
     comuni: HashMap<String, Result<ComuneId, Option<String>>>,
+    /// Homonymous comuni already noted (once per spelling).
+    homonyms_noted: std::collections::HashSet<String>,
 }
 
 impl<'a> Cells<'a> {
@@ -46,6 +48,7 @@ impl<'a> Cells<'a> {
             variants: HashMap::default(),
             types: HashMap::default(),
             comuni: HashMap::default(),
+            homonyms_noted: std::collections::HashSet::new(),
         }
     }
 
@@ -345,7 +348,28 @@ impl<'a> Cells<'a> {
             Comuni::get().lookup(v).map_err(|near| maybe_hint(&near.iter().map(String::as_str).collect::<Vec<_>>()))
         });
         match r {
-            Ok(id) => Some(id),
+            Ok(id) => {
+                // A bare name two comuni bear: the first is taken; say which.
+                if let Some(ids) = Comuni::get().homonyms(v)
+                    && self.homonyms_noted.insert(v.to_string())
+                {
+                    let comuni = Comuni::get();
+                    let options: Vec<String> =
+                        ids.iter().map(|&i| format!("«{} ({})»", comuni.comune(i).name, comuni.comune(i).province)).collect();
+                    let taken = comuni.comune(id);
+                    self.diag(
+                        d,
+                        Severity::Info,
+                        "comune-homonym",
+                        row,
+                        col,
+                        v,
+                        format!("«{v}» è il nome di più comuni: letto come {} ({})", taken.name, taken.province),
+                        Some(format!("se era un altro, scrivi anche la provincia: {}", options.join(" o "))),
+                    );
+                }
+                Some(id)
+            }
             Err(hint) => {
                 let hint = hint.unwrap_or_else(|| "scrivi il nome del comune come nell'elenco ISTAT (es. Jesi)".into());
                 self.diag(
