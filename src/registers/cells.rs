@@ -30,6 +30,8 @@ pub struct Cells<'a> {
     countries: HashMap<String, CountryMatch>,
     /// Variant spellings seen: (value, standard name) → (first line, rows).
     variants: HashMap<String, (String, usize, usize)>,
+    /// Variant spellings counted on the current row, undone if the row is left out.
+    row_variants: Vec<String>,
     types: HashMap<String, Result<u16, Option<String>>>,
     comuni: HashMap<String, Result<ComuneId, Option<String>>>,
     /// Homonymous comuni already noted (once per spelling).
@@ -46,6 +48,7 @@ impl<'a> Cells<'a> {
             today,
             countries: HashMap::default(),
             variants: HashMap::default(),
+            row_variants: Vec::new(),
             types: HashMap::default(),
             comuni: HashMap::default(),
             homonyms_noted: std::collections::HashSet::new(),
@@ -275,11 +278,14 @@ impl<'a> Cells<'a> {
             CountryMatch::Exact(id) => Some(id),
             CountryMatch::Variant(id) => {
                 match self.variants.get_mut(v) {
+                    // A count back at 0 (rows left out by the period): this row is the first.
+                    Some(e) if e.2 == 0 => *e = (e.0.clone(), row.line, 1),
                     Some(e) => e.2 += 1,
                     None => {
                         self.variants.insert(v.to_string(), (countries.country(id).name.clone(), row.line, 1));
                     }
                 }
+                self.row_variants.push(v.to_string());
                 Some(id)
             }
             CountryMatch::Unknown(near) => {
@@ -354,8 +360,10 @@ impl<'a> Cells<'a> {
                     && self.homonyms_noted.insert(v.to_string())
                 {
                     let comuni = Comuni::get();
-                    let options: Vec<String> =
-                        ids.iter().map(|&i| format!("«{} ({})»", comuni.comune(i).name, comuni.comune(i).province)).collect();
+                    let options: Vec<String> = ids
+                        .iter()
+                        .map(|&i| format!("«{} ({})»", comuni.comune(i).name, comuni.comune(i).province))
+                        .collect();
                     let taken = comuni.comune(id);
                     self.diag(
                         d,
@@ -410,18 +418,32 @@ impl<'a> Cells<'a> {
         Some(v)
     }
 
+    /// A new row begins.
+    pub fn begin_row(&mut self) {
+        self.row_variants.clear();
+    }
+
+    /// The current row is left out (outside `--period`): what it counted goes.
+    pub fn undo_row(&mut self) {
+        for v in self.row_variants.drain(..) {
+            if let Some(e) = self.variants.get_mut(&v) {
+                e.2 = e.2.saturating_sub(1);
+            }
+        }
+    }
+
     /// Takes in what another reader of the same register saw.
     pub fn absorb(&mut self, other: Cells) {
-        for (value, (name, line, n)) in other.variants {
+        for (value, (name, line, n)) in other.variants.into_iter().filter(|(_, (_, _, n))| *n > 0) {
             let e = self.variants.entry(value).or_insert((name, line, 0));
-            e.1 = e.1.min(line);
+            e.1 = if e.2 == 0 { line } else { e.1.min(line) };
             e.2 += n;
         }
     }
 
     /// Info notes for the variant spellings seen, one per distinct value.
     pub fn finish(self, d: &mut Diagnostics) {
-        let mut v: Vec<_> = self.variants.into_iter().collect();
+        let mut v: Vec<_> = self.variants.into_iter().filter(|(_, (_, _, n))| *n > 0).collect();
         v.sort_by_key(|(_, (_, line, _))| *line);
         let col = self.spec.columns.iter().find(|c| c.kind == crate::schema::Kind::Country).map_or("paese", |c| c.name);
         for (value, (name, line, n)) in v {

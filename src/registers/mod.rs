@@ -231,6 +231,7 @@ struct AccessSink<'a> {
 impl read::RowSink for AccessSink<'_> {
     fn row(&mut self, row: &read::Row, d: &mut Diagnostics) {
         let mark = d.items().len();
+        self.cells.begin_row();
         let mut ctx = parse::AccessCtx {
             out: &mut self.out,
             ids: self.ids,
@@ -241,6 +242,7 @@ impl read::RowSink for AccessSink<'_> {
         let span = parse::access(&mut self.cells, d, row, &mut ctx);
         if !self.filter.keep(row, span, d, mark) {
             self.dups.forget(row.line);
+            self.cells.undo_row();
         }
     }
 }
@@ -313,6 +315,7 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     let first_diag = diags.items().len();
     let info = read::read_register(loc, aliases, diags, |row, d| {
         let mark = d.items().len();
+        cells.begin_row();
         let span = match name {
             "utenti" => parse::user(&mut cells, d, row, &mut regs.utenti, &mut regs.user_ids, &mut user_seen),
             "corsi" => parse::course(&mut cells, d, row, &mut corsi, &mut course_seen),
@@ -324,6 +327,7 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
         };
         if !filter.keep(row, span, d, mark) {
             dups.forget(row.line);
+            cells.undo_row();
         }
     });
     filter.report(loc, diags);
