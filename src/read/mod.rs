@@ -7,6 +7,10 @@ pub mod decode;
 pub mod delimited;
 mod discover;
 mod header;
+mod parallel;
+pub mod scan;
+
+pub use parallel::{RowSink, read_register_parallel};
 pub mod workbook;
 
 pub use discover::{DiscoverError, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover};
@@ -84,112 +88,8 @@ pub fn read_register(
     Some(FileInfo { src, sha256, rows })
 }
 
-/// Receives the rows of a register read in pieces by several threads: one
-/// sink per thread, merged by the caller.
-pub trait RowSink: Send {
-    /// One data row, already checked for structure.
-    fn row(&mut self, row: &Row, d: &mut Diagnostics);
-}
-
-/// Like [`read_register`], but with `threads` threads when the file is
-/// large enough to come in several pieces. Each thread gets its own sink
-/// from `make`; diagnostics are kept in file order whatever thread found
-/// them. Returns the sinks for the caller to merge.
-pub fn read_register_parallel<S: RowSink>(
-    loc: &Located,
-    aliases: Aliases,
-    diags: &mut Diagnostics,
-    threads: usize,
-    make: impl Fn() -> S + Sync,
-) -> Option<(FileInfo, Vec<S>)> {
-    let Opened { src, sha256, header, pending, rows: records } = open_register(loc, aliases, diags)?;
-    let mut first = make();
-    let mut checker = RowChecker::new(loc, &src, &header);
-    let mut bucket0 = Diagnostics::default();
-    let mut rows = 0;
-    for (line, rec, errors) in &pending {
-        rows +=
-            checker.handle(*line, rec, errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
-    }
-    let mut chunked = match records {
-        Records::Chunked(c) => c,
-        mut other => {
-            let mut rec = StringRecord::new();
-            while let Some(line) = other.next_record(&mut rec) {
-                let errors = other.errors();
-                rows += checker
-                    .handle(line, &rec, &errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
-            }
-            diags.extend(bucket0);
-            return Some((FileInfo { src, sha256, rows }, vec![first]));
-        }
-    };
-    // The rest of the first piece is read here; the other pieces are shared
-    // out to the threads, each with its own file handle.
-    let rest = chunked.take_pieces();
-    let Some(readers) = chunked.pieces() else {
-        diags.push(src.diag(Severity::Error, "file-unreadable", "non riesco a leggere il file una seconda volta"));
-        return None;
-    };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::new());
-    let (header, src_ref) = (&header, &src);
-    let work = |sink: &mut S, checker: &mut RowChecker| -> usize {
-        let mut rows = 0;
-        let mut rec = StringRecord::new();
-        let mut sink_fn = |row: &Row, d: &mut Diagnostics| sink.row(row, d);
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(piece) = rest.get(i) else { break };
-            let mut bucket = Diagnostics::default();
-            let mut pieces = readers.reader(piece);
-            while let Some(line) = pieces.as_mut().and_then(|p| p.next_record(&mut rec)) {
-                rows += checker.handle(line, &rec, &[], &mut bucket, &mut sink_fn);
-            }
-            results.lock().expect("no thread panics holding it").push((i + 1, bucket));
-        }
-        rows
-    };
-    let mut sinks = Vec::new();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut sink = make();
-                    let mut checker = RowChecker::new(loc, src_ref, header);
-                    let rows = work(&mut sink, &mut checker);
-                    (sink, rows)
-                })
-            })
-            .collect();
-        let mut rec = StringRecord::new();
-        while let Some(line) = chunked.next_record(&mut rec) {
-            rows +=
-                checker.handle(line, &rec, &[], &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
-        }
-        rows += work(&mut first, &mut checker);
-        for h in handles {
-            let (sink, n) = h.join().expect("a reading thread failed");
-            rows += n;
-            sinks.push(sink);
-        }
-    });
-    let mut buckets = results.into_inner().expect("no thread panics holding it");
-    buckets.push((0, bucket0));
-    buckets.sort_by_key(|(i, _)| *i);
-    let start = diags.items().len();
-    for (_, b) in buckets {
-        diags.extend(b);
-    }
-    // Each thread reports a blank-headed column once: keep the first.
-    let mut blank = HashSet::new();
-    diags.retain_from(start, |d| d.code != "column-blank" || blank.insert(d.message.clone()));
-    sinks.insert(0, first);
-    Some((FileInfo { src, sha256, rows }, sinks))
-}
-
 /// A register opened, its header found and mapped.
-struct Opened {
+pub(crate) struct Opened {
     src: Source,
     sha256: String,
     header: Header,
@@ -201,7 +101,7 @@ struct Opened {
 /// A record with its line and error cells.
 type Pending = (usize, StringRecord, Vec<(usize, String)>);
 
-fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Option<Opened> {
+pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Option<Opened> {
     let src = loc.source();
     let unreadable = |e: std::io::Error| {
         src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(
@@ -248,7 +148,7 @@ fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Op
     }
     let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let opened = std::fs::File::open(&loc.path)
-        .and_then(|f| Ok((delimited::scan(std::io::BufReader::new(f), skip, &ext)?, std::fs::File::open(&loc.path)?)));
+        .and_then(|f| Ok((scan::scan(std::io::BufReader::new(f), skip, &ext)?, std::fs::File::open(&loc.path)?)));
     let (scan, file) = match opened {
         Ok(x) => x,
         Err(e) => {
@@ -333,14 +233,14 @@ fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Sou
 }
 
 /// Rows from a delimited file or a sheet.
-enum Records {
+pub(crate) enum Records {
     Delimited(delimited::DelimitedRows),
     Chunked(delimited::ChunkedRows),
     Sheet(workbook::SheetRows),
 }
 
 impl Records {
-    fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
+    pub(crate) fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
         match self {
             Records::Delimited(r) => r.next_record(rec),
             Records::Chunked(r) => r.next_record(rec),
@@ -349,7 +249,7 @@ impl Records {
     }
 
     /// Error cells of the last record (sheets only).
-    fn errors(&self) -> Vec<(usize, String)> {
+    pub(crate) fn errors(&self) -> Vec<(usize, String)> {
         match self {
             Records::Delimited(_) | Records::Chunked(_) => Vec::new(),
             Records::Sheet(r) => r.errors().to_vec(),
@@ -411,7 +311,7 @@ fn find_header(
 
 /// The structural checks of every data row: error cells, too many or too
 /// few cells, values under a blank header.
-struct RowChecker<'a> {
+pub(crate) struct RowChecker<'a> {
     loc: &'a Located,
     src: &'a Source,
     header: &'a Header,
@@ -419,13 +319,13 @@ struct RowChecker<'a> {
 }
 
 impl<'a> RowChecker<'a> {
-    fn new(loc: &'a Located, src: &'a Source, header: &'a Header) -> RowChecker<'a> {
+    pub(crate) fn new(loc: &'a Located, src: &'a Source, header: &'a Header) -> RowChecker<'a> {
         RowChecker { loc, src, header, blank_reported: HashSet::new() }
     }
 
     /// Checks one record and hands it to `each` when it can be read; returns
     /// 1 when it counts as a data row (not blank), else 0.
-    fn handle(
+    pub(crate) fn handle(
         &mut self,
         line: usize,
         rec: &StringRecord,

@@ -1,0 +1,115 @@
+//! Reading a large register on several threads: the pieces the first pass
+//! cut are shared out, each thread with its own sink; diagnostics are put
+//! back in file order.
+
+use std::collections::HashSet;
+
+use csv::StringRecord;
+
+use crate::diag::{Diagnostics, Severity};
+
+use super::{Aliases, FileInfo, Located, Opened, Records, Row, RowChecker, open_register};
+
+/// Receives the rows of a register read in pieces by several threads: one
+/// sink per thread, merged by the caller.
+pub trait RowSink: Send {
+    /// One data row, already checked for structure.
+    fn row(&mut self, row: &Row, d: &mut Diagnostics);
+}
+
+/// Like [`read_register`], but with `threads` threads when the file is
+/// large enough to come in several pieces. Each thread gets its own sink
+/// from `make`; diagnostics are kept in file order whatever thread found
+/// them. Returns the sinks for the caller to merge.
+pub fn read_register_parallel<S: RowSink>(
+    loc: &Located,
+    aliases: Aliases,
+    diags: &mut Diagnostics,
+    threads: usize,
+    make: impl Fn() -> S + Sync,
+) -> Option<(FileInfo, Vec<S>)> {
+    let Opened { src, sha256, header, pending, rows: records } = open_register(loc, aliases, diags)?;
+    let mut first = make();
+    let mut checker = RowChecker::new(loc, &src, &header);
+    let mut bucket0 = Diagnostics::default();
+    let mut rows = 0;
+    for (line, rec, errors) in &pending {
+        rows +=
+            checker.handle(*line, rec, errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
+    }
+    let mut chunked = match records {
+        Records::Chunked(c) => c,
+        mut other => {
+            let mut rec = StringRecord::new();
+            while let Some(line) = other.next_record(&mut rec) {
+                let errors = other.errors();
+                rows += checker
+                    .handle(line, &rec, &errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
+            }
+            diags.extend(bucket0);
+            return Some((FileInfo { src, sha256, rows }, vec![first]));
+        }
+    };
+    // The rest of the first piece is read here; the other pieces are shared
+    // out to the threads, each with its own file handle.
+    let rest = chunked.take_pieces();
+    let Some(readers) = chunked.pieces() else {
+        diags.push(src.diag(Severity::Error, "file-unreadable", "non riesco a leggere il file una seconda volta"));
+        return None;
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let (header, src_ref) = (&header, &src);
+    let work = |sink: &mut S, checker: &mut RowChecker| -> usize {
+        let mut rows = 0;
+        let mut rec = StringRecord::new();
+        let mut sink_fn = |row: &Row, d: &mut Diagnostics| sink.row(row, d);
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(piece) = rest.get(i) else { break };
+            let mut bucket = Diagnostics::default();
+            let mut pieces = readers.reader(piece);
+            while let Some(line) = pieces.as_mut().and_then(|p| p.next_record(&mut rec)) {
+                rows += checker.handle(line, &rec, &[], &mut bucket, &mut sink_fn);
+            }
+            results.lock().expect("no thread panics holding it").push((i + 1, bucket));
+        }
+        rows
+    };
+    let mut sinks = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut sink = make();
+                    let mut checker = RowChecker::new(loc, src_ref, header);
+                    let rows = work(&mut sink, &mut checker);
+                    (sink, rows)
+                })
+            })
+            .collect();
+        let mut rec = StringRecord::new();
+        while let Some(line) = chunked.next_record(&mut rec) {
+            rows +=
+                checker.handle(line, &rec, &[], &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
+        }
+        rows += work(&mut first, &mut checker);
+        for h in handles {
+            let (sink, n) = h.join().expect("a reading thread failed");
+            rows += n;
+            sinks.push(sink);
+        }
+    });
+    let mut buckets = results.into_inner().expect("no thread panics holding it");
+    buckets.push((0, bucket0));
+    buckets.sort_by_key(|(i, _)| *i);
+    let start = diags.items().len();
+    for (_, b) in buckets {
+        diags.extend(b);
+    }
+    // Each thread reports a blank-headed column once: keep the first.
+    let mut blank = HashSet::new();
+    diags.retain_from(start, |d| d.code != "column-blank" || blank.insert(d.message.clone()));
+    sinks.insert(0, first);
+    Some((FileInfo { src, sha256, rows }, sinks))
+}
