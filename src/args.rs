@@ -25,6 +25,7 @@ const HELP: &str = "{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}
     disable_version_flag = true,
     help_template = HELP,
     subcommand_help_heading = "Comandi",
+    override_usage = "integra [OPZIONI] COMANDO",
     subcommand_value_name = "COMANDO",
     next_help_heading = "Opzioni"
 )]
@@ -35,8 +36,8 @@ pub struct Cli {
     /// Mostra la versione.
     #[arg(short = 'V', long, action = ArgAction::Version)]
     version: Option<bool>,
-    /// Colori nell'output: auto (solo su terminale, mai con NO_COLOR), always, never.
-    #[arg(long, global = true, value_enum, value_name = "QUANDO", hide_possible_values = true, default_value_t = ColorChoice::Auto, env = "INTEGRA_COLOR")]
+    /// Colori nell'output: auto (solo su terminale, mai con NO_COLOR; predefinito), always, never. Variabile: INTEGRA_COLOR.
+    #[arg(long, global = true, value_enum, value_name = "QUANDO", hide_possible_values = true, hide_default_value = true, hide_env = true, default_value_t = ColorChoice::Auto, env = "INTEGRA_COLOR")]
     pub color: ColorChoice,
     /// Il comando.
     #[command(subcommand)]
@@ -58,13 +59,13 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Controlla i registri: ogni problema con file, riga, colonna, valore e suggerimento.
-    #[command(help_template = HELP, next_help_heading = "Opzioni")]
+    #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra validate [OPZIONI]")]
     Validate(ValidateArgs),
     /// Produce il Report di Gestione di un periodo (PDF, JSON, CSV, tabella, sorgente Typst).
-    #[command(help_template = HELP, next_help_heading = "Opzioni")]
+    #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra report --period PERIODO [OPZIONI]")]
     Report(ReportArgs),
     /// Prepara una nuova cartella dei registri (centro.toml e registri vuoti).
-    #[command(help_template = HELP, next_help_heading = "Opzioni")]
+    #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra init CARTELLA [--xlsx]")]
     Init(InitArgs),
     /// Registri sintetici per i benchmark (deterministici dal seme).
     #[command(hide = true)]
@@ -97,8 +98,16 @@ pub struct SynthArgs {
 /// Options shared by the commands that read registers.
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// Cartella dei registri (con centro.toml).
-    #[arg(long, short = 'd', value_name = "CARTELLA", default_value = ".", env = "INTEGRA_DATA")]
+    /// Cartella dei registri (con centro.toml); senza, la cartella corrente. Variabile: INTEGRA_DATA.
+    #[arg(
+        long,
+        short = 'd',
+        value_name = "CARTELLA",
+        default_value = ".",
+        env = "INTEGRA_DATA",
+        hide_default_value = true,
+        hide_env = true
+    )]
     pub data: PathBuf,
     /// Data di oggi per i controlli sulle date future (AAAA-MM-GG); utile per prove ripetibili.
     #[arg(long, value_name = "AAAA-MM-GG", env = "INTEGRA_TODAY", hide = true)]
@@ -114,8 +123,8 @@ pub struct ValidateArgs {
     /// Controlla solo le righe del periodo (2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30).
     #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
     pub period: Option<Period>,
-    /// Formato dell'esito.
-    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ValidateFormat::Text)]
+    /// Formato dell'esito: text (predefinito) oppure json.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ValidateFormat::Text, hide_default_value = true, hide_possible_values = true)]
     pub format: ValidateFormat,
     /// Considera anche gli avvisi come errori (codice di uscita 1).
     #[arg(long)]
@@ -127,7 +136,7 @@ pub struct ValidateArgs {
 pub enum ValidateFormat {
     /// Righe leggibili, come un compilatore.
     Text,
-    /// Un oggetto JSON (vedi CLI.md).
+    /// Un oggetto JSON (descritto nel README).
     Json,
 }
 
@@ -143,11 +152,11 @@ pub struct ReportArgs {
     /// Dove scrivere: un file o una cartella. Senza, il PDF va in report-<PERIODO>.pdf e gli altri formati sullo standard output.
     #[arg(long, short = 'o', value_name = "PERCORSO")]
     pub out: Option<PathBuf>,
-    /// Formato del report.
-    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ReportFormat::Pdf)]
+    /// Formato del report: pdf (predefinito), json, csv, table, typst.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ReportFormat::Pdf, hide_default_value = true, hide_possible_values = true)]
     pub format: ReportFormat,
-    /// Cartella di un modello Typst alternativo (con main.typ).
-    #[arg(long, value_name = "CARTELLA", env = "INTEGRA_TEMPLATE")]
+    /// Cartella di un modello Typst alternativo (con main.typ). Variabile: INTEGRA_TEMPLATE.
+    #[arg(long, value_name = "CARTELLA", env = "INTEGRA_TEMPLATE", hide_env = true)]
     pub template: Option<PathBuf>,
 }
 
@@ -208,6 +217,9 @@ pub fn report_clap_error(e: &clap::Error) -> i32 {
     let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
     let value = context(e, ContextKind::InvalidValue).unwrap_or_default();
     let message = match e.kind() {
+        ErrorKind::InvalidValue if value.is_empty() && std::error::Error::source(e).is_none() => {
+            format!("manca il valore di {arg}")
+        }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let reason = std::error::Error::source(e).map(ToString::to_string);
             let valid = context(e, ContextKind::ValidValue).map(|v| format!("valori ammessi: {v}"));
@@ -217,6 +229,7 @@ pub fn report_clap_error(e: &clap::Error) -> i32 {
             }
         }
         ErrorKind::MissingRequiredArgument => format!("manca un'indicazione obbligatoria: {arg}"),
+        ErrorKind::UnknownArgument if !arg.starts_with('-') => format!("argomento di troppo «{arg}»"),
         ErrorKind::UnknownArgument => format!("opzione sconosciuta «{arg}»"),
         ErrorKind::InvalidSubcommand => format!(
             "comando sconosciuto «{}»: i comandi sono validate, report e init",
@@ -225,8 +238,9 @@ pub fn report_clap_error(e: &clap::Error) -> i32 {
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "manca il comando: validate, report o init".to_string()
         }
-        ErrorKind::ArgumentConflict => format!("opzioni incompatibili: {arg}"),
-        ErrorKind::TooManyValues => format!("opzione ripetuta o di troppo: {arg}"),
+        ErrorKind::ArgumentConflict => format!("{arg}: data due volte, o insieme a un'opzione incompatibile"),
+        ErrorKind::TooManyValues => format!("{arg} non accetta un valore (o ne ha troppi)"),
+        ErrorKind::InvalidUtf8 => "un argomento contiene caratteri non validi".to_string(),
         _ => e.render().to_string().trim().trim_start_matches("error: ").to_string(),
     };
     eprintln!("errore: {message}");

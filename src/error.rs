@@ -24,7 +24,7 @@ pub enum Error {
     #[error("configurazione non valida")]
     ConfigShown,
     /// Reading or writing a file failed.
-    #[error("{context}: {source}")]
+    #[error("{context}: {}", io_reason(source))]
     Io {
         /// What was being done.
         context: String,
@@ -73,3 +73,19 @@ impl From<crate::registers::LoadError> for Error {
 
 /// The program's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The system's reason for an I/O failure, in Italian for the usual cases.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "il file o la cartella non esiste".into(),
+        PermissionDenied => "permesso negato (controlla i diritti sul file o sulla cartella)".into(),
+        AlreadyExists => "esiste già".into(),
+        IsADirectory => "è una cartella, non un file".into(),
+        NotADirectory => "una parte del percorso non è una cartella".into(),
+        StorageFull => "il disco è pieno".into(),
+        ReadOnlyFilesystem => "il disco è in sola lettura".into(),
+        UnexpectedEof => "il file finisce prima del previsto".into(),
+        _ => e.to_string(),
+    }
+}

@@ -4,7 +4,13 @@
 use clap::Parser;
 
 fn main() {
-    let cli = match integra::args::Cli::try_parse() {
+    // "integra help [COMANDO]" as people type it: the same as --help.
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "help") {
+        argv.remove(1);
+        argv.push("--help".into());
+    }
+    let cli = match integra::args::Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(integra::args::report_clap_error(&e)),
     };

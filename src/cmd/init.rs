@@ -43,9 +43,22 @@ pub fn run(dir: &Path, xlsx: bool) -> Result<()> {
     // Registers kept in another form (CSV beside a new workbook, or the
     // reverse) would make every register ambiguous.
     if dir.is_dir() {
-        match crate::read::discover(dir) {
-            Ok(found) => existing.extend(found.into_iter().map(|l| l.rel)),
+        match crate::read::discover_all(dir) {
+            Ok(found) => {
+                existing.extend(found.registers.into_iter().map(|l| l.rel));
+                existing.extend(found.broken.into_iter().map(|(file, _)| file));
+            }
             Err(e) => existing.push(e.to_string()),
+        }
+        // Any workbook called "registri" would sit beside the new one.
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.rsplit_once('.').is_some_and(|(stem, _)| crate::text::fold(stem) == crate::read::WORKBOOK_STEM)
+                {
+                    existing.push(name);
+                }
+            }
         }
         existing.sort();
         existing.dedup();

@@ -68,7 +68,18 @@ fn coverage(regs: &crate::registers::Registers, cfg: &ReportConfig) -> Vec<crate
             .hint("per gli anni precedenti fanno fede i totali dichiarati in storico; scegli un periodo dal registri_dal di centro.toml in poi"),
         );
     }
-    if p.end > cfg.load.today {
+    let today = cfg.load.today;
+    if p.start > today {
+        out.push(
+            src.diag(
+                Severity::Warning,
+                "period-not-over",
+                format!("il periodo {} non è ancora iniziato: il report è vuoto o quasi", p.code),
+            )
+            .value(p.code.clone())
+            .hint("controlla l'anno del periodo"),
+        );
+    } else if p.end >= today {
         out.push(
             src.diag(
                 Severity::Warning,

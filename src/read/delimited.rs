@@ -339,6 +339,24 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_right_after_the_bom_opens_a_field() {
+        // Review finding: the BOM's last byte was taken for the byte before
+        // the first quote, so the quote did not open a field.
+        let text = "\u{feff}\"data\nx\";paese\n01/02/2025;Italia\n";
+        for piece in 1..8 {
+            let s = scan_in_pieces(Dribble(text.as_bytes(), piece), 3, "csv", piece as u64).unwrap();
+            assert_eq!(s.unclosed_quote, None);
+            assert!(
+                s.chunks.iter().all(|&(start, _, _)| start != 9 && start != 10),
+                "cut inside the quotes: {:?}",
+                s.chunks
+            );
+        }
+        let s = scan_in_pieces("\u{feff}\"aperta\na;b\n".as_bytes(), 3, "csv", 1 << 30).unwrap();
+        assert_eq!(s.unclosed_quote, Some(1));
+    }
+
+    #[test]
     fn unclosed_quotes_are_located() {
         assert_eq!(unclosed_quote("a;b\n1;\"ok\"\n2;\"aperta\n3;4\n", b';'), Some(3));
         assert_eq!(unclosed_quote("a;b\n1;\"ok \"\"x\"\"\"\n", b';'), None);

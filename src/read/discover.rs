@@ -73,6 +73,20 @@ pub const WORKBOOK_STEM: &str = "registri";
 /// named after it in `registri.xlsx` / `registri.ods`. One register found in
 /// two places is an error naming both.
 pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
+    discover_all(dir).map(|f| f.registers)
+}
+
+/// What is in a data folder.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Each register, where it was found.
+    pub registers: Vec<Located>,
+    /// Workbooks that could hold registers but do not open: (file, why).
+    pub broken: Vec<(String, String)>,
+}
+
+/// Like [`discover`], also naming the workbooks that do not open.
+pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     let entries =
         std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
     let mut names: Vec<String> = entries
@@ -84,11 +98,17 @@ pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
     names.sort();
     let is_ext = |ext: &str, list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
     let mut candidates: Vec<Located> = Vec::new();
+    let mut broken = Vec::new();
     for name in &names {
         let Some((stem, ext)) = name.rsplit_once('.') else { continue };
         if fold(stem) == WORKBOOK_STEM && is_ext(ext, &workbook::EXTENSIONS) {
-            // A workbook that cannot be opened is reported when read as a whole.
-            let sheets = workbook::sheet_names(&dir.join(name)).unwrap_or_default();
+            let sheets = match workbook::sheet_names(&dir.join(name)) {
+                Ok(s) => s,
+                Err(e) => {
+                    broken.push((name.clone(), e));
+                    continue;
+                }
+            };
             for sheet in sheets {
                 if let Some(spec) = crate::schema::register(&sheet) {
                     candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet: Some(sheet) });
@@ -99,7 +119,13 @@ pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
         let Some(spec) = crate::schema::register(stem) else { continue };
         if is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) {
             let sheet = if is_ext(ext, &workbook::EXTENSIONS) {
-                workbook::sheet_names(&dir.join(name)).ok().and_then(|s| s.into_iter().next())
+                match workbook::sheet_names(&dir.join(name)) {
+                    Ok(s) => s.into_iter().next(),
+                    Err(e) => {
+                        broken.push((name.clone(), e));
+                        continue;
+                    }
+                }
             } else {
                 None
             };
@@ -119,5 +145,5 @@ pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
             found.push(c.clone());
         }
     }
-    Ok(found)
+    Ok(Found { registers: found, broken })
 }

@@ -13,7 +13,7 @@ pub mod scan;
 pub use parallel::{RowSink, read_register_parallel};
 pub mod workbook;
 
-pub use discover::{DiscoverError, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover};
+pub use discover::{DiscoverError, Found, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover, discover_all};
 pub use header::Header;
 use header::{column_names, header_score, map_header};
 
@@ -104,9 +104,12 @@ type Pending = (usize, StringRecord, Vec<(usize, String)>);
 pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Option<Opened> {
     let src = loc.source();
     let unreadable = |e: std::io::Error| {
-        src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(
-            "controlla che il file esista, non sia aperto in modo esclusivo da un altro programma e sia leggibile",
+        src.diag(
+            Severity::Error,
+            "file-unreadable",
+            format!("non riesco a leggere il file: {}", crate::error::io_reason(&e)),
         )
+        .hint("controlla che il file esista, non sia aperto in modo esclusivo da un altro programma e sia leggibile")
     };
     if let Some(sheet) = &loc.sheet {
         let bytes = match std::fs::read(&loc.path) {
@@ -212,7 +215,11 @@ fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Sou
     let bytes = match std::fs::read(&loc.path) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")));
+            diags.push(src.diag(
+                Severity::Error,
+                "file-unreadable",
+                format!("non riesco a leggere il file: {}", crate::error::io_reason(&e)),
+            ));
             return None;
         }
     };

@@ -184,8 +184,25 @@ impl Scanner {
         }
         let s = (start - base) as usize;
         let e = (to - base) as usize;
-        if let Some(i) = memchr::memchr(b'\n', &data[s..e]) {
-            let cut = start + i as u64 + 1;
+        // A cut after LF, or after a lone CR (old Mac files have no LF at all).
+        let mut at = s;
+        let cut = loop {
+            let Some(i) = memchr::memchr2(b'\n', b'\r', &data[at..e]).map(|i| i + at) else { return };
+            match (data[i], data.get(i + 1)) {
+                (b'\n', _) => break i + 1,
+                // CRLF: cut after the LF, when it is in this range.
+                (b'\r', Some(b'\n')) if i + 2 <= e => break i + 2,
+                (b'\r', Some(b'\n')) => return,
+                (b'\r', Some(_)) => break i + 1,
+                // A CR last in the buffer: its next byte is unknown yet.
+                _ => at = i + 1,
+            }
+            if at >= e {
+                return;
+            }
+        };
+        {
+            let cut = base + cut as u64;
             self.count_to(data, base, cut);
             self.chunks.push((self.chunk_start, cut, self.chunk_line));
             self.chunk_start = cut;
@@ -213,7 +230,9 @@ impl Scanner {
         while let Some(q) = memchr::memchr(b'"', &data[i..]).map(|q| q + i) {
             let at = base + q as u64;
             self.maybe_cut(data, base, done, at);
-            let before = if q > 0 { data[q - 1] } else { self.prev };
+            // The byte before: in this buffer past the BOM, else the last one seen
+            // (a line break at the start of the text).
+            let before = if q > from { data[q - 1] } else { self.prev };
             if self.in_quote {
                 match data.get(q + 1) {
                     Some(b'"') => {
@@ -233,7 +252,8 @@ impl Scanner {
         }
         let end = base + data.len() as u64;
         self.maybe_cut(data, base, done, end);
-        if let Some(&last) = data.last() {
+        // Bytes of the BOM are not text: they never count as "the byte before".
+        if let Some(&last) = data[from.min(data.len())..].last() {
             self.prev = last;
         }
         self.count_to(data, base, end);

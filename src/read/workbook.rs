@@ -11,7 +11,8 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 /// The names of a workbook's sheets.
 pub fn sheet_names(path: &std::path::Path) -> Result<Vec<String>, String> {
-    let wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+    let wb =
+        calamine::open_workbook_auto(path).map_err(|e| format!("il file non si apre come foglio di calcolo ({e})"))?;
     Ok(wb.sheet_names().to_vec())
 }
 
@@ -75,6 +76,11 @@ pub fn cell_text(cell: &Data) -> String {
             }
         }
         Data::Bool(b) => if *b { "sì" } else { "no" }.to_string(),
+        // A time alone (10:00) is not a date: shown as the time, it reads as no date.
+        Data::DateTime(dt) if dt.is_datetime() && dt.as_f64() < 1.0 => {
+            let (.., h, m, _, _) = dt.to_ymd_hms_milli();
+            format!("{h:02}:{m:02}")
+        }
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{d:02}")

@@ -319,7 +319,21 @@ impl<'a> Cells<'a> {
         let v = self.text(d, row, col)?;
         let vocab = &self.centro.tipo_richiesta;
         if vocab.is_empty() {
-            return Some(extra.intern(v) as u16);
+            let i = extra.intern(v);
+            if i < u32::from(u16::MAX) {
+                return Some(i as u16);
+            }
+            self.diag(
+                d,
+                Severity::Error,
+                "request-type-unknown",
+                row,
+                col,
+                v,
+                "troppi tipi di richiesta diversi (più di 65.535) senza un elenco in centro.toml".into(),
+                Some("elenca i tipi di richiesta in centro.toml, [vocabolari] tipo_richiesta".into()),
+            );
+            return None;
         }
         let r = cached(&mut self.types, v, || {
             let key = fold(v);

@@ -110,8 +110,17 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
         return Err(LoadError::Config(cdiags));
     }
     diags.extend(cdiags);
-    let found = match read::discover(dir) {
-        Ok(found) => found,
+    let found = match read::discover_all(dir) {
+        Ok(found) => {
+            for (file, why) in &found.broken {
+                diags.push(
+                    Source::new("registri", file)
+                        .diag(Severity::Error, "file-unreadable", format!("non riesco ad aprire «{file}»: {why}"))
+                        .hint("aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella"),
+                );
+            }
+            found.registers
+        }
         Err(read::DiscoverError::Ambiguous { register, first, second }) => {
             let mut d = Diagnostics::default();
             d.push(

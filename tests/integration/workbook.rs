@@ -207,3 +207,24 @@ fn the_init_workbook_round_trips_through_validate_and_report() {
     }
     same_figures(&report(&dir), &report(&samples));
 }
+
+#[test]
+fn a_workbook_that_does_not_open_is_reported_not_ignored() {
+    // Second review: a broken registri.xlsx was skipped in silence, and a
+    // broken accessi.xlsx was read as a Windows-1252 CSV.
+    let dir = materialise("_base");
+    std::fs::write(dir.path().join("registri.xlsx"), "non sono un foglio di calcolo").unwrap();
+    let json = validate_json(dir.path());
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "file-unreadable").expect("reported");
+    assert_eq!(d["file"], "registri.xlsx");
+    assert_eq!(json["errors"], 1, "{json:#}");
+
+    let dir = materialise("_base");
+    std::fs::remove_file(dir.path().join("accessi.csv")).unwrap();
+    std::fs::write(dir.path().join("accessi.xlsx"), "PK\x03\x04 rotto").unwrap();
+    let json = validate_json(dir.path());
+    let codes: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"file-unreadable"), "{codes:?}");
+    assert!(!codes.contains(&"encoding-fallback") && !codes.contains(&"encoding-invalid"), "{codes:?}");
+}
