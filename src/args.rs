@@ -26,6 +26,7 @@ const HELP: &str = "{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}
     help_template = HELP,
     subcommand_help_heading = "Comandi",
     override_usage = "integra [OPZIONI] COMANDO",
+    after_help = "Esempi:\n  integra validate --data registri\n  integra report --period 2025H1 --data registri\n  integra report --period 2025-03 --format json --out report/\n  integra init nuova-cartella --xlsx\n\nCodici di uscita: 0 tutto bene; 1 i registri hanno errori; 2 opzioni o centro.toml da correggere; 3 altro (file non scrivibile, modello che non si compila).",
     subcommand_value_name = "COMANDO",
     next_help_heading = "Opzioni"
 )]
