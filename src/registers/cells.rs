@@ -33,7 +33,8 @@ pub struct Cells<'a> {
     /// Variant spellings counted on the current row, undone if the row is left out.
     row_variants: Vec<String>,
     types: HashMap<String, Result<u16, Option<String>>>,
-    comuni: HashMap<String, Result<ComuneId, Option<String>>>,
+    /// Comune found (and whether other comuni bear the name), or the hint.
+    comuni: HashMap<String, Result<(ComuneId, bool), Option<String>>>,
     /// Homonymous comuni already noted (once per spelling).
     homonyms_noted: std::collections::HashSet<String>,
 }
@@ -365,13 +366,18 @@ impl<'a> Cells<'a> {
     pub fn comune(&mut self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<ComuneId> {
         let v = self.text(d, row, col)?;
         let r = cached(&mut self.comuni, v, || {
-            Comuni::get().lookup(v).map_err(|near| maybe_hint(&near.iter().map(String::as_str).collect::<Vec<_>>()))
+            let comuni = Comuni::get();
+            comuni
+                .lookup(v)
+                .map(|id| (id, comuni.homonyms(v).is_some()))
+                .map_err(|near| maybe_hint(&near.iter().map(String::as_str).collect::<Vec<_>>()))
         });
         match r {
-            Ok(id) => {
+            Ok((id, homonym)) => {
                 // A bare name two comuni bear: the first is taken; say which.
-                if let Some(ids) = Comuni::get().homonyms(v)
+                if homonym
                     && self.homonyms_noted.insert(v.to_string())
+                    && let Some(ids) = Comuni::get().homonyms(v)
                 {
                     let comuni = Comuni::get();
                     let options: Vec<String> = ids
