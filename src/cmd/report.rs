@@ -69,25 +69,21 @@ fn coverage(regs: &crate::registers::Registers, cfg: &ReportConfig) -> Vec<crate
         );
     }
     let today = cfg.load.today;
-    if p.start > today {
-        out.push(
-            src.diag(
-                Severity::Warning,
-                "period-not-over",
-                format!("il periodo {} non è ancora iniziato: il report è vuoto o quasi", p.code),
-            )
-            .value(p.code.clone())
-            .hint("controlla l'anno del periodo"),
-        );
+    let not_over = if p.start > today {
+        Some(("non è ancora iniziato: il report è vuoto o quasi", "controlla l'anno del periodo"))
     } else if p.end >= today {
+        Some((
+            "non è ancora finito: i numeri sono parziali",
+            "rifai il report dopo la fine del periodo per avere i numeri definitivi",
+        ))
+    } else {
+        None
+    };
+    if let Some((what, hint)) = not_over {
         out.push(
-            src.diag(
-                Severity::Warning,
-                "period-not-over",
-                format!("il periodo {} non è ancora finito: i numeri sono parziali", p.code),
-            )
-            .value(p.code.clone())
-            .hint("rifai il report dopo la fine del periodo per avere i numeri definitivi"),
+            src.diag(Severity::Warning, "period-not-over", format!("il periodo {} {what}", p.code))
+                .value(p.code.clone())
+                .hint(hint),
         );
     }
     out
