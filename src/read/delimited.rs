@@ -38,37 +38,6 @@ pub fn count_breaks(bytes: &[u8]) -> usize {
     memchr::memchr2_iter(b'\n', b'\r', bytes).filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n')).count()
 }
 
-/// The line where a quoted field opens and never closes, if any.
-pub fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut line = 1;
-    let mut at_field_start = true;
-    let mut open_line = 0;
-    let mut in_quote = false;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
-            line += 1;
-        }
-        if in_quote {
-            if c == b'"' {
-                if b.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    in_quote = false;
-                }
-            }
-        } else if c == b'"' && at_field_start {
-            in_quote = true;
-            open_line = line;
-        }
-        at_field_start = !in_quote && (c == delimiter || c == b'\n' || c == b'\r');
-        i += 1;
-    }
-    in_quote.then_some(open_line)
-}
-
 /// Reads records with the physical line each starts on, from one piece of
 /// UTF-8 text that starts on line `first_line`.
 pub struct DelimitedRows {
@@ -358,8 +327,9 @@ mod tests {
 
     #[test]
     fn unclosed_quotes_are_located() {
-        assert_eq!(unclosed_quote("a;b\n1;\"ok\"\n2;\"aperta\n3;4\n", b';'), Some(3));
-        assert_eq!(unclosed_quote("a;b\n1;\"ok \"\"x\"\"\"\n", b';'), None);
-        assert_eq!(unclosed_quote("a;b\n1;pollice 3\"\n", b';'), None);
+        let open = |t: &str| scan_in_pieces(t.as_bytes(), 0, "csv", 1 << 30).unwrap().unclosed_quote;
+        assert_eq!(open("a;b\n1;\"ok\"\n2;\"aperta\n3;4\n"), Some(3));
+        assert_eq!(open("a;b\n1;\"ok \"\"x\"\"\"\n"), None);
+        assert_eq!(open("a;b\n1;pollice 3\"\n"), None);
     }
 }

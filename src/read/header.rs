@@ -19,6 +19,8 @@ pub struct Header {
     pub blank: Vec<usize>,
     /// Number of header fields, blank ones included.
     pub width: usize,
+    /// Fields a row needs to reach the last column integra reads.
+    pub named: usize,
     /// Line of the header.
     pub line: usize,
 }
@@ -134,5 +136,6 @@ pub(super) fn map_header(
             );
         }
     }
-    (!missing).then_some(Header { map, blank, width: rec.len(), line })
+    let named = map.iter().flatten().copied().max().map_or(0, |m| m + 1);
+    (!missing).then_some(Header { map, blank, width: rec.len(), named, line })
 }

@@ -210,7 +210,8 @@ fn unclosed(src: &Source, line: usize) -> crate::diag::Diagnostic {
     .hint("chiudi le virgolette (\") della cella oppure toglile")
 }
 
-/// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole.
+/// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole, then
+/// checked by the same first pass as every other delimited file.
 fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Source, ext: &str) -> Option<Opened> {
     let bytes = match std::fs::read(&loc.path) {
         Ok(b) => b,
@@ -224,18 +225,17 @@ fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Sou
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
-    let decoded = decode::decode(&bytes);
-    if let Some(line) = decoded.bad_line {
+    let text = decode::decode(&bytes).text.into_owned();
+    let scan = scan::scan_in_pieces(text.as_bytes(), 0, ext, u64::MAX / 2).ok()?;
+    if let Some(line) = scan.bad_line {
         diags.push(bad_bytes(&src, line));
         return None;
     }
-    let text = decoded.text.as_ref();
-    let delimiter = delimited::detect_delimiter(text, ext);
-    let stop = delimited::unclosed_quote(text, delimiter);
-    if let Some(line) = stop {
+    if let Some(line) = scan.unclosed_quote {
         diags.push(unclosed(&src, line));
     }
-    let rows = delimited::DelimitedRows::new(text.as_bytes().to_vec(), delimiter, 1, stop);
+    let stop = scan.unclosed_quote;
+    let rows = delimited::DelimitedRows::new(text.into_bytes(), scan.delimiter, 1, stop);
     find_header(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop)
 }
 
@@ -383,7 +383,7 @@ impl<'a> RowChecker<'a> {
             );
             return 1;
         }
-        let named = header.map.iter().flatten().copied().max().map_or(0, |m| m + 1);
+        let named = header.named;
         if rec.len() < named {
             diags.push(
                 src.diag(
