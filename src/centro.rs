@@ -123,6 +123,23 @@ impl Centro {
     }
 }
 
+/// The TOML parser's message in words a coordinator reads, with the
+/// original kept in brackets for whoever maintains the file.
+fn toml_reason(msg: &str) -> String {
+    let what = if msg.contains("basic string") || msg.contains("literal string") {
+        "un testo tra virgolette non è chiuso"
+    } else if msg.contains("duplicate key") {
+        "una chiave è scritta due volte"
+    } else if msg.contains("datetime") || msg.contains("date") {
+        "una data non è scritta come 2025-01-02"
+    } else if msg.contains("array") {
+        "un elenco tra [ ] non è scritto bene"
+    } else {
+        "una riga non è scritta come il formato TOML richiede"
+    };
+    format!("{what} ({msg})")
+}
+
 /// Line (1-based) and column of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -257,7 +274,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
             let mut d = w.src.diag(
                 Severity::Error,
                 "config-syntax",
-                format!("{FILE} non è un file TOML valido: {}", e.message().trim()),
+                format!("{FILE} non è scritto correttamente: {}", toml_reason(e.message().trim())),
             );
             if let Some(span) = e.span() {
                 let (line, col) = line_col(text, span.start);
