@@ -106,11 +106,10 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
                     s.diag(
                         Severity::Warning,
                         "enrolment-duplicate",
-                        format!("«{}» è già iscritto al corso «{}» alla riga {first}", e.participant, e.course),
+                        format!("lo stesso partecipante è già iscritto al corso «{}» alla riga {first}", e.course),
                     )
                     .line(e.line)
                     .column("partecipante")
-                    .value(e.participant.clone())
                     .hint("cancella l'iscrizione ripetuta: conterebbe due volte"),
                 );
             } else {

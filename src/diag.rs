@@ -53,6 +53,16 @@ pub struct Diagnostic {
     pub message: String,
     /// A suggested fix.
     pub hint: Option<String>,
+    /// Diagnostics about the same thing share a group (a hash of a value
+    /// that must not be shown, e.g. an id that looks like personal data).
+    #[serde(skip)]
+    pub group: Option<u64>,
+}
+
+/// The group of diagnostics about `value`, which itself is never kept.
+pub fn group_of(value: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(value)
 }
 
 /// Where in a register a diagnostic points: file, sheet, register name.
@@ -85,6 +95,7 @@ impl Source {
             value: None,
             message: message.into(),
             hint: None,
+            group: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! have errors, 2 usage or configuration, 3 anything else.
 
 use crate::diag::Diagnostics;
+use crate::files::{OutputError, io_reason};
 
 /// A failure that ends the run.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,9 @@ pub enum Error {
         /// The system's error.
         source: std::io::Error,
     },
+    /// A report could not be written, or would have replaced an input.
+    #[error(transparent)]
+    Output(#[from] OutputError),
     /// The template does not compile.
     #[error(transparent)]
     Pdf(#[from] crate::render::pdf::PdfError),
@@ -45,6 +49,8 @@ impl Error {
         match self {
             Error::Registers => 1,
             Error::Usage { .. } | Error::Config(_) | Error::ConfigShown => 2,
+            Error::Output(OutputError::Protected { .. } | OutputError::FileInPath { .. }) => 2,
+            Error::Output(_) => 3,
             Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) => 3,
         }
     }
@@ -73,19 +79,3 @@ impl From<crate::registers::LoadError> for Error {
 
 /// The program's result type.
 pub type Result<T> = std::result::Result<T, Error>;
-
-/// The system's reason for an I/O failure, in Italian for the usual cases.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "il file o la cartella non esiste".into(),
-        PermissionDenied => "permesso negato (controlla i diritti sul file o sulla cartella)".into(),
-        AlreadyExists => "esiste già".into(),
-        IsADirectory => "è una cartella, non un file".into(),
-        NotADirectory => "una parte del percorso non è una cartella".into(),
-        StorageFull => "il disco è pieno".into(),
-        ReadOnlyFilesystem => "il disco è in sola lettura".into(),
-        UnexpectedEof => "il file finisce prima del previsto".into(),
-        _ => e.to_string(),
-    }
-}

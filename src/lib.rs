@@ -15,7 +15,9 @@ pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod error;
+pub mod files;
 pub mod period;
+pub mod privacy;
 pub mod read;
 pub mod reference;
 pub mod registers;
@@ -69,6 +71,10 @@ pub fn report_error(e: &Error, style: render::diagnostics::Style) -> i32 {
             if let Some(h) = hint {
                 eprintln!("suggerimento: {h}");
             }
+        }
+        Error::Output(files::OutputError::Protected { .. }) => {
+            eprintln!("errore: {e}");
+            eprintln!("suggerimento: scegli con --out un file fuori dalla cartella dei registri (o un altro nome)");
         }
         other => eprintln!("errore: {other}"),
     }

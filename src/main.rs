@@ -14,6 +14,7 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(integra::args::report_clap_error(&e)),
     };
+    integra::files::cleanup_on_signals();
     let style = integra::config::style(cli.color, integra::config::Stream::Stderr);
     if let Err(e) = integra::run(cli) {
         std::process::exit(integra::report_error(&e, style));

@@ -32,8 +32,6 @@ pub struct Inputs<'a> {
     pub diags: &'a Diagnostics,
     /// The period.
     pub period: &'a Period,
-    /// The period's notes: path and Markdown text.
-    pub notes: Option<(String, String)>,
     /// Today: years after it are never computed for the history.
     pub today: chrono::NaiveDate,
 }
@@ -68,10 +66,10 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         applications,
         courses: sections::courses(regs, p),
         events: sections::events(regs, p),
-        needs: inp
+        needs: regs
             .notes
             .as_ref()
-            .map(|(src, md)| Needs { source: src.clone(), typst: crate::render::markdown::to_typst(md) }),
+            .map(|n| Needs { source: n.file.clone(), typst: crate::render::markdown::to_typst(&n.text) }),
         data_quality: quality(inp.diags),
         sources: regs
             .files
@@ -206,7 +204,8 @@ fn quality(diags: &Diagnostics) -> DataQuality {
                 register: d.register.clone(),
                 file: d.file.clone(),
                 line: d.line,
-                message: d.message.clone(),
+                // Messages never quote personal data; this is the last guard.
+                message: crate::privacy::redact(&d.message).0.into_owned(),
             })
             .collect(),
     }

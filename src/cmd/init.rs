@@ -46,7 +46,7 @@ pub fn run(dir: &Path, xlsx: bool) -> Result<()> {
         match crate::read::discover_all(dir) {
             Ok(found) => {
                 existing.extend(found.registers.into_iter().map(|l| l.rel));
-                existing.extend(found.broken.into_iter().map(|(file, _)| file));
+                existing.extend(found.broken.into_iter().map(|b| b.file));
             }
             Err(e) => existing.push(e.to_string()),
         }

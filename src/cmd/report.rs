@@ -1,7 +1,6 @@
 //! `integra report`: validate, aggregate once, render the chosen output and
 //! write it atomically (a failed run never leaves a half-written file).
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::aggregate::{self, Inputs};
@@ -9,42 +8,26 @@ use crate::args::ReportFormat;
 use crate::config::{Destination, ReportConfig};
 use crate::diag::{Diagnostics, Severity};
 use crate::error::{Error, Result};
+use crate::files::{OutputError, Protected, write_atomic};
+use crate::render::world::TemplateSource;
 use crate::render::{self, diagnostics};
 
-/// Writes `bytes` to `path` through a temporary file in the same folder,
-/// renamed into place only when complete, so a failed run never leaves a
-/// half-written report nor spoils a good one. A symbolic link is followed (the
-/// file it points to is replaced, the link stays); a path that is not a
-/// regular file (`/dev/stdout`, a pipe) is written directly.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e| Error::io(format!("non riesco a scrivere «{}»", path.display()), e);
-    let target = match std::fs::metadata(path) {
-        Ok(m) if !m.is_file() => {
-            return std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .and_then(|mut f| f.write_all(bytes))
-                .map_err(fail);
-        }
-        Ok(_) => path.canonicalize().map_err(fail)?,
-        Err(_) => path.to_path_buf(),
-    };
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("non riesco a creare la cartella «{}»", dir.display()), e))?;
-    let name = target.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, &target));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
+/// What a report must never be written over: the data folder's registers
+/// and `centro.toml` (also names that would be read as one next time), its
+/// notes, the files actually read, and the template folder.
+fn protected(cfg: &ReportConfig, files: &[crate::read::FileInfo]) -> Protected {
+    let dir = &cfg.load.data_dir;
+    let mut p = Protected::new();
+    p.data_folder(dir, crate::read::is_input_name);
+    p.file(&dir.join(crate::centro::FILE));
+    p.folder(&dir.join(crate::registers::NOTES_DIR));
+    for f in files {
+        p.file(&dir.join(&f.src.file));
     }
-    Ok(())
+    if let TemplateSource::Folder(t) = &cfg.template {
+        p.existing_in(t);
+    }
+    p
 }
 
 /// Warnings about the period itself: before the registers are complete, or
@@ -102,7 +85,14 @@ fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
 
 /// Runs the command.
 pub fn run(cfg: ReportConfig) -> Result<()> {
+    // Refused before the work, so that a wrong --out costs nothing.
+    if let Destination::File(path) | Destination::Folder(path) = &cfg.dest
+        && let Some(why) = protected(&cfg, &[]).refuses(path)
+    {
+        return Err(OutputError::Protected { path: path.display().to_string(), why }.into());
+    }
     let (regs, diags) = crate::registers::load(&cfg.load)?;
+    let protected = protected(&cfg, &regs.files);
     print_problems(&diags, &cfg);
     if diags.has_errors() {
         eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(&diags));
@@ -113,9 +103,8 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         eprintln!("{}", diagnostics::line(&d, cfg.style));
         diags.push(d);
     }
-    let notes = crate::registers::period_notes(&cfg.load.data_dir, &cfg.period);
     let today = cfg.load.today;
-    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, notes, today })?;
+    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
     let bytes: Vec<u8> = match cfg.format {
         ReportFormat::Json => render::json(&report).into_bytes(),
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
@@ -123,7 +112,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         ReportFormat::Typst => {
             let data = render::json(&report);
             if let Destination::Folder(dir) = &cfg.dest {
-                return write_typst_folder(dir, &cfg, data);
+                return write_typst_folder(dir, &cfg, data, &protected);
             }
             render::typst_src::flatten(&cfg.template, &data)
                 .map_err(|message| Error::Usage {
@@ -140,7 +129,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     match &cfg.dest {
         Destination::Stdout => crate::write_stdout(&mut std::io::stdout().lock(), &bytes),
         Destination::File(path) | Destination::Folder(path) => {
-            write_atomic(path, &bytes)?;
+            write_atomic(path, &bytes, &protected)?;
             eprintln!(
                 "report {} ({}) scritto in {}: {}, {}; {}",
                 report.period.code,
@@ -155,15 +144,15 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     }
 }
 
-fn write_typst_folder(dir: &Path, cfg: &ReportConfig, data: String) -> Result<()> {
+fn write_typst_folder(dir: &Path, cfg: &ReportConfig, data: String, protected: &Protected) -> Result<()> {
     let files = render::typst_src::template_files(&cfg.template)
         .map_err(|e| Error::io("non riesco a leggere il modello", e))?;
     for (rel, bytes) in files.iter().filter(|(rel, _)| rel != "data.json") {
-        write_atomic(&dir.join(rel), bytes)?;
+        write_atomic(&dir.join(rel), bytes, protected)?;
     }
-    write_atomic(&dir.join("data.json"), data.as_bytes())?;
+    write_atomic(&dir.join("data.json"), data.as_bytes(), protected)?;
     for (name, bytes) in render::world::FONTS {
-        write_atomic(&dir.join("fonts").join(name), bytes)?;
+        write_atomic(&dir.join("fonts").join(name), bytes, protected)?;
     }
     eprintln!(
         "sorgente Typst scritto in {}: compila con «typst compile --root {} --font-path {} {}»",

@@ -33,6 +33,11 @@ impl Located {
         src
     }
 
+    /// The data folder it was found in: it must stay there (`crate::files`).
+    pub fn folder(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
     /// `accessi.csv` or `registri.xlsx[accessi]`, for messages.
     pub fn display(&self) -> String {
         match &self.sheet {
@@ -81,19 +86,48 @@ pub fn discover(dir: &Path) -> Result<Vec<Located>, DiscoverError> {
 pub struct Found {
     /// Each register, where it was found.
     pub registers: Vec<Located>,
-    /// Workbooks that could hold registers but do not open: (file, why).
-    pub broken: Vec<(String, String)>,
+    /// Files that could hold registers but cannot be read.
+    pub broken: Vec<Broken>,
 }
+
+/// A file that could hold registers but cannot be read.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    /// Its name in the data folder.
+    pub file: String,
+    /// The register its name promises (none for `registri.xlsx`).
+    pub register: Option<&'static str>,
+    /// Why it cannot be read, in Italian.
+    pub why: String,
+    /// What to do.
+    pub hint: &'static str,
+}
+
+/// Whether a file named `name` in a data folder would be read as input:
+/// `centro.toml`, a register (`accessi.csv`, `utenti.xlsx`, …) or the
+/// registers' workbook.
+pub fn is_input_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else { return false };
+    let is_ext = |list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
+    name.eq_ignore_ascii_case(crate::centro::FILE)
+        || (fold(stem) == WORKBOOK_STEM && is_ext(&workbook::EXTENSIONS))
+        || (crate::schema::register(stem).is_some() && (is_ext(&TEXT_EXTENSIONS) || is_ext(&workbook::EXTENSIONS)))
+}
+
+const REOPEN_HINT: &str =
+    "aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella";
 
 /// Like [`discover`], also naming the workbooks that do not open.
 pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     let entries =
         std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
+    // Every entry, not only regular files: a register that is a folder, a
+    // FIFO or a link out of the folder is named for what it is, not "missing".
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.path().is_file())
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| !n.starts_with("~$") && !n.starts_with(".~lock"))
+        .filter(|n| !n.starts_with("~$") && !n.starts_with(".~lock") && is_input_name(n))
+        .filter(|n| !n.eq_ignore_ascii_case(crate::centro::FILE))
         .collect();
     names.sort();
     let is_ext = |ext: &str, list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
@@ -101,11 +135,16 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     let mut broken = Vec::new();
     for name in &names {
         let Some((stem, ext)) = name.rsplit_once('.') else { continue };
+        let register = crate::schema::register(stem).map(|s| s.name);
+        if let Err(e) = crate::files::check(&dir.join(name), dir) {
+            broken.push(Broken { file: name.clone(), register, why: e.to_string(), hint: e.hint() });
+            continue;
+        }
         if fold(stem) == WORKBOOK_STEM && is_ext(ext, &workbook::EXTENSIONS) {
-            let sheets = match workbook::sheet_names(&dir.join(name)) {
+            let sheets = match workbook::sheet_names(&dir.join(name), dir) {
                 Ok(s) => s,
                 Err(e) => {
-                    broken.push((name.clone(), e));
+                    broken.push(Broken { file: name.clone(), register: None, why: e, hint: REOPEN_HINT });
                     continue;
                 }
             };
@@ -119,10 +158,10 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
         let Some(spec) = crate::schema::register(stem) else { continue };
         if is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) {
             let sheet = if is_ext(ext, &workbook::EXTENSIONS) {
-                match workbook::sheet_names(&dir.join(name)) {
+                match workbook::sheet_names(&dir.join(name), dir) {
                     Ok(s) => s.into_iter().next(),
                     Err(e) => {
-                        broken.push((name.clone(), e));
+                        broken.push(Broken { file: name.clone(), register, why: e, hint: REOPEN_HINT });
                         continue;
                     }
                 }

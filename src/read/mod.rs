@@ -13,7 +13,9 @@ pub mod scan;
 pub use parallel::{RowSink, read_register_parallel};
 pub mod workbook;
 
-pub use discover::{DiscoverError, Found, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover, discover_all};
+pub use discover::{
+    Broken, DiscoverError, Found, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover, discover_all, is_input_name,
+};
 pub use header::Header;
 use header::{column_names, header_score, map_header};
 
@@ -23,8 +25,13 @@ use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostics, Severity, Source};
-
+use crate::files::InputError;
 use crate::text::trim_cell;
+
+/// A register that cannot be opened or read.
+fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {
+    src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(e.hint())
+}
 
 /// What reading a register yields besides its rows.
 #[derive(Debug, Clone)]
@@ -103,23 +110,17 @@ type Pending = (usize, StringRecord, Vec<(usize, String)>);
 
 pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Option<Opened> {
     let src = loc.source();
-    let unreadable = |e: std::io::Error| {
-        src.diag(
-            Severity::Error,
-            "file-unreadable",
-            format!("non riesco a leggere il file: {}", crate::error::io_reason(&e)),
-        )
-        .hint("controlla che il file esista, non sia aperto in modo esclusivo da un altro programma e sia leggibile")
-    };
+    let unreadable = |e: InputError| unreadable(&src, &e);
+    let folder = loc.folder();
     if let Some(sheet) = &loc.sheet {
-        let bytes = match std::fs::read(&loc.path) {
+        let bytes = match crate::files::read(&loc.path, folder, None) {
             Ok(b) => b,
             Err(e) => {
                 diags.push(unreadable(e));
                 return None;
             }
         };
-        let records = match workbook::SheetRows::open(&loc.path, sheet) {
+        let records = match workbook::SheetRows::open(&loc.path, folder, sheet) {
             Ok(r) => r,
             Err(e) => {
                 diags.push(
@@ -138,7 +139,9 @@ pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnos
     }
     let ext = loc.rel.rsplit('.').next().unwrap_or("").to_string();
     let mut head = [0u8; 3];
-    let head_len = match std::fs::File::open(&loc.path).and_then(|mut f| read_up_to(&mut f, &mut head)) {
+    let head_len = match crate::files::open(&loc.path, folder, None)
+        .and_then(|mut f| read_up_to(&mut f, &mut head).map_err(InputError::Io))
+    {
         Ok(n) => n,
         Err(e) => {
             diags.push(unreadable(e));
@@ -150,8 +153,11 @@ pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnos
         return read_utf16(loc, aliases, diags, src, &ext);
     }
     let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let opened = std::fs::File::open(&loc.path)
-        .and_then(|f| Ok((scan::scan(std::io::BufReader::new(f), skip, &ext)?, std::fs::File::open(&loc.path)?)));
+    let open = || crate::files::open(&loc.path, folder, None);
+    let opened = open().and_then(|f| {
+        let scan = scan::scan(std::io::BufReader::new(f), skip, &ext).map_err(InputError::Io)?;
+        Ok((scan, open()?))
+    });
     let (scan, file) = match opened {
         Ok(x) => x,
         Err(e) => {
@@ -213,14 +219,10 @@ fn unclosed(src: &Source, line: usize) -> crate::diag::Diagnostic {
 /// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole, then
 /// checked by the same first pass as every other delimited file.
 fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Source, ext: &str) -> Option<Opened> {
-    let bytes = match std::fs::read(&loc.path) {
+    let bytes = match crate::files::read(&loc.path, loc.folder(), None) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(src.diag(
-                Severity::Error,
-                "file-unreadable",
-                format!("non riesco a leggere il file: {}", crate::error::io_reason(&e)),
-            ));
+            diags.push(unreadable(&src, &e));
             return None;
         }
     };
@@ -384,7 +386,8 @@ impl<'a> RowChecker<'a> {
             return 1;
         }
         let named = header.named;
-        if rec.len() < named {
+        // A sheet has no "short" rows: empty cells at the end are not stored.
+        if rec.len() < named && self.loc.sheet.is_none() {
             diags.push(
                 src.diag(
                     Severity::Warning,

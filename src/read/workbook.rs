@@ -3,59 +3,118 @@
 //! read by their cached value; error cells (`#N/D`, `#RIF!`) are collected
 //! for the caller to report; row numbers are those the spreadsheet shows.
 
-use calamine::{Data, Range, Reader};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx};
 use csv::StringRecord;
 
 /// Extensions read as workbooks.
 pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
-/// The names of a workbook's sheets.
-pub fn sheet_names(path: &std::path::Path) -> Result<Vec<String>, String> {
-    let wb =
-        calamine::open_workbook_auto(path).map_err(|e| format!("il file non si apre come foglio di calcolo ({e})"))?;
-    Ok(wb.sheet_names().to_vec())
+/// Opens the workbook at `path`, a regular file inside `folder` (see
+/// `crate::files`), by its extension in any case.
+fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, String> {
+    let file = crate::files::open(path, folder, None).map_err(|e| e.to_string())?;
+    let rs = BufReader::new(file);
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let not_workbook = |e: &dyn std::fmt::Display| format!("il file non si apre come foglio di calcolo ({e})");
+    Ok(match ext.as_str() {
+        "xls" => Sheets::Xls(Xls::new(rs).map_err(|e| not_workbook(&e))?),
+        "xlsb" => Sheets::Xlsb(Xlsb::new(rs).map_err(|e| not_workbook(&e))?),
+        "ods" => Sheets::Ods(Ods::new(rs).map_err(|e| not_workbook(&e))?),
+        _ => Sheets::Xlsx(Xlsx::new(rs).map_err(|e| not_workbook(&e))?),
+    })
 }
 
-/// A sheet read into memory, handed out row by row.
+/// The names of a workbook's sheets.
+pub fn sheet_names(path: &Path, folder: &Path) -> Result<Vec<String>, String> {
+    Ok(open(path, folder)?.sheet_names().to_vec())
+}
+
+/// A cell's content: its text, or the error it shows (`#N/D`).
+type Content = Result<String, String>;
+
+/// A sheet's non-empty cells, handed out row by row. Only the cells present
+/// are kept: a stray cell at XFD1048576 costs one cell, not the rectangle
+/// up to it, and reading is linear in the cells (xlsx and xlsb are streamed
+/// cell by cell; xls and ods come through calamine's range).
 pub struct SheetRows {
-    range: Range<Data>,
+    /// (row, column, content), 0-based, sorted by row then column.
+    cells: Vec<(u32, u32, Content)>,
     next: usize,
     errors: Vec<(usize, String)>,
 }
 
-impl SheetRows {
-    /// Reads `sheet` of the workbook at `path`.
-    pub fn open(path: &std::path::Path, sheet: &str) -> Result<SheetRows, String> {
-        let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
-        let range = wb.worksheet_range(sheet).map_err(|e| e.to_string())?;
-        Ok(SheetRows { range, next: 0, errors: Vec::new() })
+/// Appends a cell unless it is empty.
+fn keep(cells: &mut Vec<(u32, u32, Content)>, (row, col): (u32, u32), content: Content) {
+    if !matches!(&content, Ok(t) if t.is_empty()) {
+        cells.push((row, col, content));
     }
+}
 
-    /// Fills `rec` with the next row and returns its row number as the
-    /// spreadsheet shows it, or `None` at the end.
-    pub fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
-        let row = self.range.rows().nth(self.next)?;
-        let (first_row, first_col) = self.range.start().unwrap_or((0, 0));
-        let number = first_row as usize + self.next + 1;
-        self.next += 1;
-        rec.clear();
-        self.errors.clear();
-        // Cells left of the used range are empty: keep column positions.
-        for _ in 0..first_col {
-            rec.push_field("");
-        }
-        for (i, cell) in row.iter().enumerate() {
-            match cell {
-                Data::Error(e) => {
-                    self.errors.push((first_col as usize + i, e.to_string()));
-                    rec.push_field("");
+fn content_of(cell: &Data) -> Content {
+    match cell {
+        Data::Error(e) => Err(e.to_string()),
+        other => Ok(cell_text(other)),
+    }
+}
+
+impl SheetRows {
+    /// Reads `sheet` of the workbook at `path`, inside `folder`.
+    pub fn open(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, String> {
+        let mut cells = Vec::new();
+        match open(path, folder)? {
+            Sheets::Xlsx(mut wb) => {
+                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                while let Some(c) = reader.next_cell().map_err(|e| e.to_string())? {
+                    keep(&mut cells, c.get_position(), content_of(&Data::from(c.get_value().clone())));
                 }
-                other => rec.push_field(&cell_text(other)),
+            }
+            Sheets::Xlsb(mut wb) => {
+                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                while let Some(c) = reader.next_cell().map_err(|e| e.to_string())? {
+                    keep(&mut cells, c.get_position(), content_of(&Data::from(c.get_value().clone())));
+                }
+            }
+            mut wb => {
+                let range: Range<Data> = wb.worksheet_range(sheet).map_err(|e| e.to_string())?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, cell) in range.used_cells() {
+                    keep(&mut cells, (r0 + r as u32, c0 + c as u32), content_of(cell));
+                }
             }
         }
-        Some(number)
+        cells.sort_by_key(|(r, c, _)| (*r, *c));
+        Ok(SheetRows { cells, next: 0, errors: Vec::new() })
     }
 
+    /// Fills `rec` with the next row that has a cell and returns its row
+    /// number as the spreadsheet shows it, or `None` at the end.
+    pub fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
+        let row = self.cells.get(self.next)?.0;
+        rec.clear();
+        self.errors.clear();
+        let mut col = 0;
+        while let Some((_, c, content)) = self.cells.get(self.next).filter(|(r, ..)| *r == row) {
+            // Cells between are empty: keep column positions.
+            while col < *c {
+                rec.push_field("");
+                col += 1;
+            }
+            match content {
+                Ok(text) => rec.push_field(text),
+                Err(e) => {
+                    self.errors.push((*c as usize, e.clone()));
+                    rec.push_field("");
+                }
+            }
+            col += 1;
+            self.next += 1;
+        }
+        Some(row as usize + 1)
+    }
     /// The error cells of the last row: (field index, error as shown).
     pub fn errors(&self) -> &[(usize, String)] {
         &self.errors

@@ -5,6 +5,8 @@
 // Fx hashing: these maps are hit once or more per row with short keys.
 use rustc_hash::FxHashMap as HashMap;
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::centro::Centro;
@@ -415,27 +417,43 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// A pseudonymous id; one that looks like personal data is reported once.
+    /// A pseudonymous id; one that looks like personal data is reported
+    /// (where, never the value itself: the warning goes into the report).
     pub fn id<'r>(&mut self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
         let v = self.text(d, row, col)?;
         // Reported on every row here; `registers::load_one` keeps the first
         // per id among the rows that stay (with --period some are dropped).
-        if let Some(what) = personal_data(v) {
-            self.diag(
-                d,
-                Severity::Warning,
-                "id-personal-data",
-                row,
-                col,
-                v,
-                format!("il codice «{v}» sembra {what}: i registri devono usare codici pseudonimi"),
-                Some(
-                    "sostituisci con un codice come U2025-001 e tieni la corrispondenza solo nell'archivio riservato"
-                        .into(),
-                ),
-            );
+        if let Some(what) = crate::privacy::id_looks_personal(v) {
+            let mut diag = self
+                .src
+                .diag(
+                    Severity::Warning,
+                    "id-personal-data",
+                    format!(
+                        "il codice nella colonna «{}» sembra {what}: i registri devono usare codici pseudonimi",
+                        self.spec.columns[col].name
+                    ),
+                )
+                .line(row.line)
+                .column(self.spec.columns[col].name)
+                .hint(
+                    "sostituisci con un codice come U2025-001 e tieni la corrispondenza solo nell'archivio riservato",
+                );
+            diag.group = Some(crate::diag::group_of(&crate::text::fold(v)));
+            d.push(diag);
         }
         Some(v)
+    }
+
+    /// Free text that goes into the report (titles, descriptions, partners,
+    /// outcomes), with any personal datum replaced and warned at its cell.
+    pub fn free_text<'r>(&mut self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<Cow<'r, str>> {
+        let v = self.text(d, row, col)?;
+        let (clean, found) = crate::privacy::redact(v);
+        for what in found {
+            d.push(personal_text(&self.src, row.line, Some(self.spec.columns[col].name), what));
+        }
+        Some(clean)
     }
 
     /// A new row begins.
@@ -486,6 +504,22 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// A personal datum found in free text at `line` (and `column`): where,
+/// never what.
+pub fn personal_text(src: &Source, line: usize, column: Option<&str>, what: &str) -> crate::diag::Diagnostic {
+    let place = column.map_or_else(|| "il testo".to_string(), |c| format!("la colonna «{c}»"));
+    let mut d = src
+        .diag(
+            Severity::Warning,
+            "text-personal-data",
+            format!("{place} contiene {what}: nel report è sostituito da «{}»", crate::privacy::REDACTED),
+        )
+        .line(line)
+        .hint("i testi che finiscono nel report non devono contenere dati personali: togli il dato dal registro");
+    d.column = column.map(str::to_string);
+    d
+}
+
 /// The cached answer for `key`, computed once per distinct value (the hot
 /// path allocates nothing for a value already seen).
 fn cached<T: Clone>(map: &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
@@ -495,49 +529,4 @@ fn cached<T: Clone>(map: &mut HashMap<String, T>, key: &str, compute: impl FnOnc
     let v = compute();
     map.insert(key.to_string(), v.clone());
     v
-}
-
-/// What personal data `id` looks like, if any: a codice fiscale or a name.
-pub fn personal_data(id: &str) -> Option<&'static str> {
-    let s = id.trim();
-    let b = s.as_bytes();
-    if b.len() == 16 && b.iter().all(u8::is_ascii_alphanumeric) {
-        let up: Vec<u8> = b.iter().map(u8::to_ascii_uppercase).collect();
-        let letters = [0, 1, 2, 3, 4, 5, 8, 11, 15];
-        let digitish = |c: u8| c.is_ascii_digit() || b"LMNPQRSTUV".contains(&c);
-        if letters.iter().all(|&i| up[i].is_ascii_alphabetic())
-            && [6, 7, 9, 10, 12, 13, 14].iter().all(|&i| digitish(up[i]))
-        {
-            return Some("un codice fiscale");
-        }
-    }
-    if b.len() == 11 && b.iter().all(u8::is_ascii_digit) {
-        return Some("un codice fiscale provvisorio");
-    }
-    let name_word = |w: &str| {
-        w.chars().count() >= 2
-            && w.chars().all(|c| c.is_alphabetic() || c == '\'')
-            && w.chars().next().is_some_and(char::is_uppercase)
-    };
-    if s.split_whitespace().count() >= 2 && s.split_whitespace().all(name_word) {
-        return Some("un nome e cognome");
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::personal_data;
-
-    #[test]
-    fn personal_data_is_spotted() {
-        assert_eq!(personal_data("RSSMRA80A01E388X"), Some("un codice fiscale"));
-        assert_eq!(personal_data("rssmra80a01e388x"), Some("un codice fiscale"));
-        assert_eq!(personal_data("Mario Rossi"), Some("un nome e cognome"));
-        assert_eq!(personal_data("ROSSI MARIO"), Some("un nome e cognome"));
-        assert_eq!(personal_data("12345678901"), Some("un codice fiscale provvisorio"));
-        assert_eq!(personal_data("U2025-001"), None);
-        assert_eq!(personal_data("SAI-031"), None);
-        assert_eq!(personal_data("JS0123"), None);
-    }
 }

@@ -46,6 +46,8 @@ pub struct Registers {
     pub storico: Option<Vec<Storico>>,
     /// Each file read, in register order.
     pub files: Vec<FileInfo>,
+    /// The period's notes, when a period was given and they exist.
+    pub notes: Option<Notes>,
     /// Every user id written in `utenti`, even on rows with other errors
     /// (so that one bad cell does not also make its accesses "unknown").
     pub declared_users: std::collections::HashSet<u32>,
@@ -67,6 +69,15 @@ impl Registers {
     pub fn type_count(&self) -> usize {
         if self.centro.tipo_richiesta.is_empty() { self.extra_types.len() } else { self.centro.tipo_richiesta.len() }
     }
+}
+
+/// A period's notes: the coordinator's Markdown, personal data removed.
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    /// Path relative to the data folder.
+    pub file: String,
+    /// The text.
+    pub text: String,
 }
 
 /// What to load and how to judge dates.
@@ -96,12 +107,17 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     let dir = &opts.data_dir;
     let mut diags = Diagnostics::default();
     let centro_path = dir.join(centro::FILE);
-    let text = match std::fs::read(&centro_path) {
+    let text = match crate::files::read(&centro_path, dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
         // Saved by Notepad or an old editor, it may well be Windows-1252.
         Ok(bytes) => read::decode::decode(&bytes).text.into_owned(),
-        Err(_) => {
+        Err(e) => {
             let mut d = Diagnostics::default();
-            d.push(centro::diag_missing(&dir.display().to_string()));
+            d.push(match e {
+                crate::files::InputError::Missing => centro::diag_missing(&dir.display().to_string()),
+                e => Source::new(centro::FILE, centro::FILE)
+                    .diag(Severity::Error, "config-unreadable", format!("non riesco a leggere {}: {e}", centro::FILE))
+                    .hint(e.hint()),
+            });
             return Err(LoadError::Config(d));
         }
     };
@@ -112,14 +128,18 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     diags.extend(cdiags);
     let found = match read::discover_all(dir) {
         Ok(found) => {
-            for (file, why) in &found.broken {
+            for b in &found.broken {
                 diags.push(
-                    Source::new("registri", file)
-                        .diag(Severity::Error, "file-unreadable", format!("non riesco ad aprire «{file}»: {why}"))
-                        .hint("aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella"),
+                    Source::new(b.register.unwrap_or("registri"), &b.file)
+                        .diag(
+                            Severity::Error,
+                            "file-unreadable",
+                            format!("non riesco ad aprire «{}»: {}", b.file, b.why),
+                        )
+                        .hint(b.hint),
                 );
             }
-            found.registers
+            found
         }
         Err(read::DiscoverError::Ambiguous { register, first, second }) => {
             let mut d = Diagnostics::default();
@@ -137,8 +157,10 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
         Err(e) => return Err(e.into()),
     };
     let mut regs = Registers { centro, ..Registers::default() };
+    let broken: Vec<&str> = found.broken.iter().filter_map(|b| b.register).collect();
+    let found = found.registers;
     for spec in REGISTERS.iter().filter(|s| s.required) {
-        if !found.iter().any(|l| l.spec.name == spec.name) {
+        if !found.iter().any(|l| l.spec.name == spec.name) && !broken.contains(&spec.name) {
             diags.push(
                 Source::new(spec.name, &format!("{}.csv", spec.name))
                     .diag(
@@ -161,6 +183,9 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     }
     regs.files.sort_by_key(|f| REGISTERS.iter().position(|r| r.name == f.src.register));
     crate::checks::run(&mut regs, opts, &mut diags);
+    if let Some(p) = &opts.period {
+        regs.notes = period_notes(dir, p, &mut diags);
+    }
     Ok((regs, diags))
 }
 
@@ -304,7 +329,7 @@ fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, d
 /// One privacy warning per id: the first row that stayed.
 fn dedupe_privacy(diags: &mut Diagnostics, from: usize) {
     let mut seen_ids = std::collections::HashSet::new();
-    diags.retain_from(from, |d| d.code != "id-personal-data" || seen_ids.insert(d.value.clone()));
+    diags.retain_from(from, |d| d.code != "id-personal-data" || seen_ids.insert(d.group));
 }
 
 fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
@@ -358,11 +383,40 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     }
 }
 
-/// The period's notes (`note/<PERIOD>.md`), if present: path relative to the
-/// data folder and text.
-pub fn period_notes(data_dir: &Path, period: &Period) -> Option<(String, String)> {
-    let rel = format!("note/{}.md", period.code);
-    let bytes = std::fs::read(data_dir.join(&rel)).ok()?;
+/// The folder of the periods' notes, in the data folder.
+pub const NOTES_DIR: &str = "note";
+
+/// The period's notes (`note/<PERIOD>.md`), if present; a note that cannot
+/// be read is an error, never a silently missing section.
+fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Option<Notes> {
+    let rel = format!("{NOTES_DIR}/{}.md", period.code);
+    let src = Source::new("note", &rel);
+    let bytes = match crate::files::read(&data_dir.join(&rel), data_dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
+        Ok(b) => b,
+        Err(crate::files::InputError::Missing) => return None,
+        Err(e) => {
+            diags.push(
+                src.diag(Severity::Error, "notes-unreadable", format!("non riesco a leggere le note del periodo: {e}"))
+                    .hint(e.hint()),
+            );
+            return None;
+        }
+    };
     let text = crate::read::decode::decode(&bytes).text.into_owned();
-    Some((rel, text))
+    if let Some(line) = text.lines().position(|l| l.contains('\0')) {
+        diags.push(
+            src.diag(
+                Severity::Error,
+                "notes-unreadable",
+                "le note contengono un carattere nullo (NUL): non sono testo",
+            )
+            .line(line + 1)
+            .hint("salva le note come testo semplice (UTF-8) da un editor di testo"),
+        );
+        return None;
+    }
+    let text = crate::privacy::redact_lines(&text, |line, what| {
+        diags.push(cells::personal_text(&src, line, None, what));
+    });
+    Some(Notes { file: rel, text })
 }

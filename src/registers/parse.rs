@@ -85,7 +85,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
     let user_text = c.id(d, row, s.idx("utente"));
     let user = user_text.map(|u| x.ids.find(u));
     let gender = if row.get(s.idx("genere")).is_empty() { None } else { c.gender(d, row, s.idx("genere")) };
-    let referral = Some(row.get(s.idx("inviato_da"))).filter(|r| !r.is_empty());
+    let referral = c.free_text(d, row, s.idx("inviato_da"));
     if let Some(u) = user {
         if let Some(known) = x.users
             && !u.is_some_and(|u| known.contains(&u))
@@ -124,7 +124,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
                 .hint("controlla la data; se il centro era aperto, correggi chiusure o orari in centro.toml"),
         );
     }
-    let referral = referral.map(|r| x.out.referrals.intern(r));
+    let referral = referral.map(|r| x.out.referrals.intern(&r));
     x.out.add(to_days(date), country, kind, referral, gender);
     day(date)
 }
@@ -184,7 +184,9 @@ pub fn user(
                 .value(row.get(s.idx("data_chiusura")))
                 .hint("controlla le due date: forse sono invertite"),
         );
-        return Some((t, t));
+        // Which periods the case is open in cannot be told: every period
+        // from the earlier date on sees the error (validate and report agree).
+        return Some((cl, NaiveDate::MAX));
     }
     let span = taken.map(|t| (t, closed.unwrap_or(NaiveDate::MAX)));
     if let (Some(id), Some(taken), Some(gender), Some(country)) = (id, taken, gender, country) {
@@ -210,7 +212,9 @@ pub fn course(
 ) -> Span {
     let s = c.spec;
     let id = c.id(d, row, s.idx("id")).map(str::to_string);
-    let title = c.text(d, row, s.idx("titolo")).map(str::to_string);
+    let title = c.free_text(d, row, s.idx("titolo")).map(String::from);
+    let kind = c.free_text(d, row, s.idx("tipo")).map(String::from);
+    let partner = c.free_text(d, row, s.idx("partner")).map(String::from);
     let start = c.date(d, row, s.idx("data_inizio"));
     let end = c.date(d, row, s.idx("data_fine"));
     let hours = if row.get(s.idx("ore_incontro")).is_empty() { None } else { c.number(d, row, s.idx("ore_incontro")) };
@@ -255,8 +259,7 @@ pub fn course(
         );
         return Some((end, start));
     }
-    let opt = |name: &str| Some(row.get(s.idx(name)).to_string()).filter(|v| !v.is_empty());
-    out.push(Corso { line: row.line, id, title, kind: opt("tipo"), partner: opt("partner"), start, end, hours });
+    out.push(Corso { line: row.line, id, title, kind, partner, start, end, hours });
     Some((start, end))
 }
 
@@ -281,7 +284,7 @@ pub fn enrolment(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Is
     let country = if row.get(s.idx("paese")).is_empty() { None } else { c.country(d, row, s.idx("paese")) };
     let date =
         if row.get(s.idx("data_iscrizione")).is_empty() { None } else { c.date(d, row, s.idx("data_iscrizione")) };
-    let origin = Some(row.get(s.idx("provenienza")).to_string()).filter(|v| !v.is_empty());
+    let origin = c.free_text(d, row, s.idx("provenienza")).map(String::from);
     if let (Some(course), Some(participant)) = (course, participant) {
         out.push(Iscrizione { line: row.line, course, participant, origin, country, date });
     }
@@ -298,9 +301,9 @@ pub fn application(
 ) -> Span {
     let s = c.spec;
     let date = c.date(d, row, s.idx("data"));
-    let call = c.text(d, row, s.idx("bando")).map(str::to_string);
+    let call = c.free_text(d, row, s.idx("bando")).map(String::from);
     let user = c.id(d, row, s.idx("utente")).map(str::to_string);
-    let outcome = Some(row.get(s.idx("esito")).to_string()).filter(|v| !v.is_empty());
+    let outcome = c.free_text(d, row, s.idx("esito")).map(String::from);
     if user.is_some() {
         dups.note(row);
     }
@@ -314,11 +317,12 @@ pub fn application(
 pub fn event(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Evento>, dups: &mut Duplicates) -> Span {
     let s = c.spec;
     let date = c.date(d, row, s.idx("data"));
-    let title = c.text(d, row, s.idx("titolo")).map(str::to_string);
+    let title = c.free_text(d, row, s.idx("titolo")).map(String::from);
+    let partner = c.free_text(d, row, s.idx("partner")).map(String::from);
+    let description = c.free_text(d, row, s.idx("descrizione")).map(String::from);
     dups.note(row);
-    let opt = |name: &str| Some(row.get(s.idx(name)).to_string()).filter(|v| !v.is_empty());
     if let (Some(date), Some(title)) = (date, title) {
-        out.push(Evento { line: row.line, date, title, partner: opt("partner"), description: opt("descrizione") });
+        out.push(Evento { line: row.line, date, title, partner, description });
     }
     date.and_then(day)
 }

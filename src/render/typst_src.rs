@@ -12,8 +12,7 @@ pub fn template_file(template: &TemplateSource, rel: &str) -> Option<Vec<u8>> {
     match template {
         TemplateSource::Embedded => DEFAULT_TEMPLATE.iter().find(|(p, _)| *p == rel).map(|(_, b)| b.to_vec()),
         TemplateSource::Folder(dir) => {
-            let real = dir.join(rel).canonicalize().ok()?;
-            real.starts_with(dir).then(|| std::fs::read(real).ok()).flatten()
+            crate::files::read(&dir.join(rel), dir, Some(crate::files::TEMPLATE_FILE_LIMIT)).ok()
         }
     }
 }
@@ -27,11 +26,16 @@ pub fn template_files(template: &TemplateSource) -> std::io::Result<Vec<(String,
             let mut stack = vec![dir.clone()];
             while let Some(d) = stack.pop() {
                 for e in std::fs::read_dir(&d)? {
-                    let p = e?.path();
-                    if p.is_dir() {
+                    let e = e?;
+                    let p = e.path();
+                    // The entry's own type: a link to a folder is not walked into.
+                    if e.file_type()?.is_dir() {
                         stack.push(p);
                     } else if let Ok(rel) = p.strip_prefix(dir) {
-                        out.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&p)?));
+                        let rel = rel.to_string_lossy().replace('\\', "/");
+                        let bytes = crate::files::read(&p, dir, Some(crate::files::TEMPLATE_FILE_LIMIT))
+                            .map_err(|e| std::io::Error::other(format!("«{rel}» {e}")))?;
+                        out.push((rel, bytes));
                     }
                 }
             }

@@ -134,10 +134,12 @@ fn read_inside(root: &Path, rel: &Path) -> FileResult<Bytes> {
     if !real.starts_with(root) {
         return Err(FileError::AccessDenied);
     }
-    if real.is_dir() {
-        return Err(FileError::IsDirectory);
+    match crate::files::read(&real, root, Some(crate::files::TEMPLATE_FILE_LIMIT)) {
+        Ok(bytes) => Ok(Bytes::new(bytes)),
+        Err(crate::files::InputError::NotRegular { what: "una cartella" }) => Err(FileError::IsDirectory),
+        Err(crate::files::InputError::Io(e)) => Err(FileError::from_io(e, &real)),
+        Err(e) => Err(FileError::Other(Some(format!("«{}» {e}", rel.display()).into()))),
     }
-    std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
 }
 
 impl World for ReportWorld {

@@ -1,7 +1,8 @@
 //! Every folder of `tests/fixtures/` (but `_base`) is a case: its
 //! `expect.txt` names the exit code of `validate` and the diagnostics that
 //! must appear, as `severity code file:line column` (`-` for none), or
-//! `absent code` for a code that must not appear.
+//! `absent code` for a code that must not appear; `args …` adds arguments
+//! to the command line (e.g. `args --period 2025-02`).
 
 use crate::harness::{Integra, fixture, materialise};
 
@@ -9,6 +10,7 @@ use crate::harness::{Integra, fixture, materialise};
 type Expected = (String, String, String, Option<u64>, Option<String>);
 
 struct Expect {
+    args: Vec<String>,
     exit: i32,
     present: Vec<Expected>,
     absent: Vec<String>,
@@ -17,11 +19,12 @@ struct Expect {
 fn parse(name: &str) -> Expect {
     let text = std::fs::read_to_string(fixture(name).join("expect.txt"))
         .unwrap_or_else(|_| panic!("fixture {name} has no expect.txt"));
-    let mut e = Expect { exit: 0, present: Vec::new(), absent: Vec::new() };
+    let mut e = Expect { args: Vec::new(), exit: 0, present: Vec::new(), absent: Vec::new() };
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let f: Vec<&str> = line.split_whitespace().collect();
         match f.as_slice() {
             ["exit", code] => e.exit = code.parse().expect("exit code"),
+            ["args", rest @ ..] => e.args.extend(rest.iter().map(|a| a.to_string())),
             ["absent", code] => e.absent.push(code.to_string()),
             [sev, code, loc, col] => {
                 let (file, l) = loc.rsplit_once(':').unwrap_or((loc, "-"));
@@ -61,7 +64,12 @@ fn every_fixture_reports_what_it_shows() {
     for name in &names {
         let expect = parse(name);
         let dir = materialise(name);
-        let run = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir.path()).run();
+        let run = Integra::new()
+            .args(["validate", "--format", "json"])
+            .args(&expect.args)
+            .arg("--data")
+            .arg_path(dir.path())
+            .run();
         if run.code() != expect.exit {
             failures.push(format!(
                 "{name}: exit {} (expected {})\n{}{}",

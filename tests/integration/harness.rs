@@ -70,6 +70,11 @@ impl Integra {
         self
     }
 
+    pub fn arg(mut self, a: &str) -> Self {
+        self.cmd.arg(a);
+        self
+    }
+
     pub fn arg_path(mut self, p: &Path) -> Self {
         self.cmd.arg(p);
         self

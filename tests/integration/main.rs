@@ -5,6 +5,7 @@
 mod harness;
 
 mod fixtures;
+mod hardening;
 mod init;
 mod report;
 mod validate;

@@ -1,0 +1,437 @@
+//! The files integra touches, and the two rules it keeps with them.
+//!
+//! **Inputs are regular files inside their folder.** Registers,
+//! `centro.toml`, notes and template files are opened through [`open`] /
+//! [`read`]: a symbolic link is followed only when its target stays inside
+//! the folder it was found in; a directory, a FIFO, a device or a socket is
+//! refused with a reason (opening never blocks: the file is opened
+//! non-blocking and checked on the handle, so a FIFO swapped in after a look
+//! cannot hang the run); files with a sane size limit are refused over it.
+//!
+//! **Outputs never touch inputs, and appear whole or not at all.** A
+//! [`Protected`] set names what must never be written (the registers,
+//! `centro.toml`, the notes, the template); [`write_atomic`] refuses those,
+//! writes through a temporary file created exclusively (`O_EXCL`: a name
+//! planted in advance, symbolic link or not, is never opened) and renames it
+//! into place. The temporary file is removed on every failure path: by its
+//! guard on errors and panics, and by [`cleanup_on_signals`] when the run is
+//! interrupted (Ctrl-C, `kill`, a closed terminal).
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// `centro.toml` and a period's notes: larger is not a configuration.
+pub const SMALL_TEXT_LIMIT: u64 = 1024 * 1024;
+/// A template file (fonts and images included).
+pub const TEMPLATE_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Why an input file is not read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file does not exist.
+    #[error("il file non esiste")]
+    Missing,
+    /// A symbolic link (or `..`) leading outside the folder.
+    #[error(
+        "è un collegamento che porta fuori dalla cartella «{folder}» ({target}): integra legge solo file dentro la cartella"
+    )]
+    Outside {
+        /// The folder it should stay in.
+        folder: String,
+        /// Where it leads.
+        target: String,
+    },
+    /// A directory, FIFO, device or socket.
+    #[error("non è un file normale ma {what}")]
+    NotRegular {
+        /// What it is, in Italian with its article.
+        what: &'static str,
+    },
+    /// Over the size limit for its kind.
+    #[error("è troppo grande ({size} byte, al massimo {limit})")]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The system refused.
+    #[error("{}", io_reason(.0))]
+    Io(std::io::Error),
+}
+
+impl InputError {
+    /// What to do about it, in Italian.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            InputError::Missing => "controlla il nome del file e la cartella indicata con --data",
+            InputError::Outside { .. } => "copia il file nella cartella al posto del collegamento",
+            InputError::NotRegular { .. } => "al suo posto serve un file normale: toglilo o rinominalo",
+            InputError::TooLarge { .. } => {
+                "controlla che sia il file giusto: un file di testo così grande non è una configurazione"
+            }
+            InputError::Io(_) => {
+                "controlla che il file esista, sia leggibile e non sia aperto in modo esclusivo da un altro programma"
+            }
+        }
+    }
+}
+
+fn what_kind(t: std::fs::FileType) -> Option<&'static str> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("una cartella");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("una pipe (FIFO)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("un dispositivo");
+        }
+        if t.is_socket() {
+            return Some("un socket");
+        }
+    }
+    Some("un file speciale")
+}
+
+/// Checks, without opening it, that `path` is a regular file whose real
+/// location is inside `folder`.
+pub fn check(path: &Path, folder: &Path) -> Result<(), InputError> {
+    let real = path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => InputError::Missing,
+        _ => InputError::Io(e),
+    })?;
+    let root = folder.canonicalize().map_err(InputError::Io)?;
+    if !real.starts_with(&root) {
+        return Err(InputError::Outside { folder: folder.display().to_string(), target: real.display().to_string() });
+    }
+    let meta = std::fs::metadata(&real).map_err(InputError::Io)?;
+    match what_kind(meta.file_type()) {
+        Some(what) => Err(InputError::NotRegular { what }),
+        None => Ok(()),
+    }
+}
+
+/// Opens `path` for reading as a regular file inside `folder`, at most
+/// `limit` bytes long when a limit is given.
+pub fn open(path: &Path, folder: &Path, limit: Option<u64>) -> Result<File, InputError> {
+    check(path, folder)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Never block on a FIFO or a device swapped in after the check.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => InputError::Missing,
+        _ => InputError::Io(e),
+    })?;
+    let meta = file.metadata().map_err(InputError::Io)?;
+    if let Some(what) = what_kind(meta.file_type()) {
+        return Err(InputError::NotRegular { what });
+    }
+    if let Some(limit) = limit.filter(|l| meta.len() > *l) {
+        return Err(InputError::TooLarge { size: meta.len(), limit });
+    }
+    Ok(file)
+}
+
+/// Reads the whole of `path`, opened as [`open`] does.
+pub fn read(path: &Path, folder: &Path, limit: Option<u64>) -> Result<Vec<u8>, InputError> {
+    let file = open(path, folder, limit)?;
+    let mut bytes = Vec::new();
+    // The file may grow while it is read: never past the limit.
+    let cap = limit.map_or(u64::MAX, |l| l + 1);
+    file.take(cap).read_to_end(&mut bytes).map_err(InputError::Io)?;
+    if let Some(limit) = limit.filter(|l| bytes.len() as u64 > *l) {
+        return Err(InputError::TooLarge { size: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
+}
+
+/// Whether a file name is read as input in a data folder.
+type NameTest = fn(&str) -> bool;
+
+/// What a report must never be written over.
+#[derive(Debug, Clone, Default)]
+pub struct Protected {
+    /// Files read as input (real paths).
+    files: Vec<PathBuf>,
+    /// Folders whose every file is input (real paths): the notes.
+    folders: Vec<PathBuf>,
+    /// Folders whose existing files are input (real paths): a template,
+    /// beside which a new file may be written.
+    existing_in: Vec<PathBuf>,
+    /// The data folder (real path) and a test for names that would be read
+    /// as a register or as `centro.toml` there.
+    data: Option<(PathBuf, NameTest)>,
+}
+
+impl Protected {
+    /// Nothing protected yet.
+    pub fn new() -> Protected {
+        Protected::default()
+    }
+
+    /// Protects the input file `path`.
+    pub fn file(&mut self, path: &Path) {
+        if let Ok(real) = path.canonicalize() {
+            self.files.push(real);
+        }
+    }
+
+    /// Protects every file inside `dir`, present or future.
+    pub fn folder(&mut self, dir: &Path) {
+        self.folders.push(dir.canonicalize().unwrap_or_else(|_| absolute(dir)));
+    }
+
+    /// Protects every file that exists inside `dir`.
+    pub fn existing_in(&mut self, dir: &Path) {
+        self.existing_in.push(dir.canonicalize().unwrap_or_else(|_| absolute(dir)));
+    }
+
+    /// Protects, in the data folder `dir`, every name `is_input` accepts.
+    pub fn data_folder(&mut self, dir: &Path, is_input: fn(&str) -> bool) {
+        if let Ok(real) = dir.canonicalize() {
+            self.data = Some((real, is_input));
+        }
+    }
+
+    /// Why writing `path` would overwrite an input, if it would.
+    pub fn refuses(&self, path: &Path) -> Option<String> {
+        let real = resolve(path);
+        if self.files.contains(&real) {
+            return Some("è uno dei file che integra legge (un registro, centro.toml, le note o il modello)".into());
+        }
+        if let Some(dir) = self.folders.iter().find(|d| real.starts_with(d)) {
+            return Some(format!("è dentro «{}», una cartella che integra legge", dir.display()));
+        }
+        if let Some(dir) = self.existing_in.iter().find(|d| real.starts_with(d)).filter(|_| real.exists()) {
+            return Some(format!("è già nella cartella «{}», che integra legge", dir.display()));
+        }
+        if let Some((dir, is_input)) = &self.data
+            && real.parent() == Some(dir.as_path())
+            && real.file_name().and_then(|n| n.to_str()).is_some_and(is_input)
+        {
+            return Some("nella cartella dei registri questo nome è quello di un registro o di centro.toml".into());
+        }
+        None
+    }
+}
+
+/// `path` made absolute, with symbolic links resolved as far as it exists:
+/// the file a write to `path` would really change.
+pub fn resolve(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    // A dangling symbolic link: a write creates its target.
+    if let Ok(target) = std::fs::read_link(path) {
+        let base = path.parent().unwrap_or(Path::new("."));
+        return resolve(&base.join(target));
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => resolve(parent).join(name),
+        (_, Some(name)) => absolute(Path::new(".")).join(name),
+        _ => absolute(path),
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Why writing a file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The target is an input.
+    #[error("non scrivo «{path}»: {why}")]
+    Protected {
+        /// The target as given.
+        path: String,
+        /// Why it is protected.
+        why: String,
+    },
+    /// A part of the folder path is a file.
+    #[error("non posso creare la cartella «{dir}»: «{file}» è un file, non una cartella")]
+    FileInPath {
+        /// The folder wanted.
+        dir: String,
+        /// The file in the way.
+        file: String,
+    },
+    /// The system refused.
+    #[error("non riesco a scrivere «{path}»: {}", io_reason(.source))]
+    Io {
+        /// The target.
+        path: String,
+        /// The system's error.
+        source: std::io::Error,
+    },
+}
+
+/// Temporary files being written, removed if the run is interrupted.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending(add: Option<&Path>, remove: Option<&Path>) {
+    let mut list = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(p) = remove {
+        list.retain(|q| q != p);
+    }
+    if let Some(p) = add {
+        list.push(p.to_path_buf());
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: removes the temporary files being written
+/// and exits with 128 + the signal's number, as a shell reports it.
+pub fn cleanup_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let list = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                for p in list.iter() {
+                    let _ = std::fs::remove_file(p);
+                }
+                std::process::exit(128 + sig);
+            }
+        });
+    }
+}
+
+/// Writes `bytes` to `path` unless `protected` refuses it: through a
+/// temporary file created exclusively in the same folder and renamed into
+/// place when complete, so that a failed run never leaves a half-written
+/// report nor spoils a good one. A symbolic link is followed (the file it
+/// points to is replaced, the link stays); a path that exists and is not a
+/// regular file (`/dev/stdout`, a pipe) is written directly.
+pub fn write_atomic(path: &Path, bytes: &[u8], protected: &Protected) -> Result<(), OutputError> {
+    if let Some(why) = protected.refuses(path) {
+        return Err(OutputError::Protected { path: path.display().to_string(), why });
+    }
+    let fail = |source| OutputError::Io { path: path.display().to_string(), source };
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+    {
+        if m.is_dir() {
+            return Err(fail(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+        }
+        return std::fs::OpenOptions::new().write(true).open(path).and_then(|mut f| f.write_all(bytes)).map_err(fail);
+    }
+    let target = resolve(path);
+    let dir = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    create_folder(&dir)?;
+    let name = target.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let mut tmp =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(fail)?;
+    pending(Some(tmp.path()), None);
+    let written = tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all());
+    let tmp_path = tmp.path().to_path_buf();
+    let result = match written {
+        Ok(()) => tmp.persist(&target).map(drop).map_err(|e| e.error),
+        // Dropping the guard removes the temporary file.
+        Err(e) => Err(e),
+    };
+    pending(None, Some(&tmp_path));
+    result.map_err(fail)
+}
+
+/// Creates `dir` and its parents, naming the file in the way if one is.
+pub fn create_folder(dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| match dir.ancestors().find(|a| a.is_file()) {
+        Some(file) => OutputError::FileInPath { dir: dir.display().to_string(), file: file.display().to_string() },
+        None => OutputError::Io { path: dir.display().to_string(), source },
+    })
+}
+
+/// The system's reason for an I/O failure, in Italian for the usual cases.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "il file o la cartella non esiste".into(),
+        PermissionDenied => "permesso negato (controlla i diritti sul file o sulla cartella)".into(),
+        AlreadyExists => "esiste già".into(),
+        IsADirectory => "è una cartella, non un file".into(),
+        NotADirectory => "una parte del percorso non è una cartella".into(),
+        StorageFull => "il disco è pieno".into(),
+        ReadOnlyFilesystem => "il disco è in sola lettura".into(),
+        UnexpectedEof => "il file finisce prima del previsto".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_symlink_out_of_the_folder_is_refused() {
+        let inside = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "x").unwrap();
+        std::fs::write(inside.path().join("ok.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), inside.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(inside.path().join("ok.txt"), inside.path().join("inner")).unwrap();
+        assert!(matches!(read(&inside.path().join("link"), inside.path(), None), Err(InputError::Outside { .. })));
+        assert_eq!(read(&inside.path().join("inner"), inside.path(), None).unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("note.md");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(matches!(open(&fifo, dir.path(), None), Err(InputError::NotRegular { .. })));
+        assert!(matches!(read(dir.path(), dir.path(), None), Err(InputError::NotRegular { what: "una cartella" })));
+    }
+
+    #[test]
+    fn size_limits_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("big"), vec![b'a'; 100]).unwrap();
+        assert!(matches!(read(&dir.path().join("big"), dir.path(), Some(99)), Err(InputError::TooLarge { .. })));
+        assert!(read(&dir.path().join("big"), dir.path(), Some(100)).is_ok());
+    }
+
+    #[test]
+    fn outputs_never_replace_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let reg = dir.path().join("accessi.csv");
+        std::fs::write(&reg, "data\n").unwrap();
+        std::os::unix::fs::symlink(&reg, dir.path().join("alias.csv")).unwrap();
+        let mut p = Protected::new();
+        p.file(&reg);
+        p.folder(&dir.path().join("note"));
+        p.data_folder(dir.path(), |n| n.starts_with("utenti."));
+        assert!(write_atomic(&reg, b"x", &p).is_err());
+        assert!(write_atomic(&dir.path().join("alias.csv"), b"x", &p).is_err());
+        assert!(write_atomic(&dir.path().join("note/2025H1.md"), b"x", &p).is_err());
+        assert!(write_atomic(&dir.path().join("utenti.tsv"), b"x", &p).is_err());
+        assert_eq!(std::fs::read(&reg).unwrap(), b"data\n");
+        write_atomic(&dir.path().join("report.csv"), b"ok", &p).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("report.csv")).unwrap(), b"ok");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(!left.iter().any(|n| n.to_string_lossy().ends_with(".tmp")), "{left:?}");
+    }
+
+    #[test]
+    fn a_file_in_the_folder_path_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("afile"), "x").unwrap();
+        let e = write_atomic(&dir.path().join("afile/r.pdf"), b"x", &Protected::new()).unwrap_err();
+        assert!(e.to_string().contains("è un file, non una cartella"), "{e}");
+    }
+}
