@@ -228,3 +228,32 @@ fn a_workbook_that_does_not_open_is_reported_not_ignored() {
     assert!(codes.contains(&"file-unreadable"), "{codes:?}");
     assert!(!codes.contains(&"encoding-fallback") && !codes.contains(&"encoding-invalid"), "{codes:?}");
 }
+
+#[test]
+fn a_stray_cell_far_away_costs_one_cell_not_the_rectangle() {
+    // Red team: a cell at XFD1048576 aborted the process (549 GB asked), a
+    // cell at A1048576 took 19 minutes. Now it is one row too long, found
+    // at the row the spreadsheet shows, in well under the harness's patience.
+    for (row, col) in [(1_048_575u32, 16_383u16), (1_048_575, 0), (20_000, 16_383)] {
+        let dir = materialise("_base");
+        let xlsx = dir.path().join("accessi.xlsx");
+        std::fs::remove_file(dir.path().join("accessi.csv")).unwrap();
+        let mut wb = Workbook::new();
+        let sheet = wb.add_worksheet();
+        for (c, h) in ["data", "paese", "tipo_richiesta"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["07/01/2025", "Nigeria", "scuola guida"].iter().enumerate() {
+            sheet.write_string(1, c as u16, *v).unwrap();
+        }
+        sheet.write_string(row, col, "x").unwrap();
+        wb.save(&xlsx).unwrap();
+        let start = std::time::Instant::now();
+        let json = validate_json(dir.path());
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "took {:?}", start.elapsed());
+        let diags = json["diagnostics"].as_array().unwrap();
+        let stray = diags.iter().find(|d| d["line"] == row + 1).unwrap_or_else(|| panic!("{json:#}"));
+        let expected = if col >= 3 { "row-too-long" } else { "date-unreadable" };
+        assert_eq!(stray["code"], expected, "{stray}");
+    }
+}
