@@ -177,11 +177,21 @@ struct Walker<'a> {
     diags: Diagnostics,
 }
 
+/// The longest text a key of `centro.toml` holds (a centre's name, a
+/// request type, a role): longer is a paste gone wrong.
+const MAX_TEXT: usize = 200;
+/// The longest paragraph of prose in `centro.toml`.
+const MAX_PARAGRAPH: usize = 4000;
+
 impl Walker<'_> {
     fn invalid(&mut self, section: &str, key: &str, value: &Value, what: &str) {
         let mut d = self
             .src
-            .diag(Severity::Error, "config-invalid", format!("in [{section}] la chiave «{key}» deve essere {what}"))
+            .diag(
+                Severity::Error,
+                "config-invalid",
+                format!("in [{section}] la chiave «{}» deve essere {what}", crate::text::short(key)),
+            )
             .value(value.to_string())
             .hint(format!("correggi il valore di «{key}» in {FILE}"));
         d.column = Some(if section.is_empty() { key.to_string() } else { format!("{section}.{key}") });
@@ -198,9 +208,9 @@ impl Walker<'_> {
                 Severity::Warning,
                 "config-unknown-key",
                 if section.is_empty() {
-                    format!("la sezione o chiave «{key}» non è usata da integra")
+                    format!("la sezione o chiave «{}» non è usata da integra", crate::text::short(key))
                 } else {
-                    format!("la chiave «{key}» in [{section}] non è usata da integra")
+                    format!("la chiave «{}» in [{section}] non è usata da integra", crate::text::short(key))
                 },
             )
             .hint(hint);
@@ -210,7 +220,20 @@ impl Walker<'_> {
     }
 
     fn string(&mut self, section: &str, key: &str, v: &Value) -> Option<String> {
+        self.text_up_to(section, key, v, MAX_TEXT)
+    }
+
+    /// A paragraph of prose (a description, a note).
+    fn paragraph(&mut self, section: &str, key: &str, v: &Value) -> Option<String> {
+        self.text_up_to(section, key, v, MAX_PARAGRAPH)
+    }
+
+    fn text_up_to(&mut self, section: &str, key: &str, v: &Value, max: usize) -> Option<String> {
         match v {
+            Value::String(s) if s.chars().count() > max => {
+                self.invalid(section, key, v, &format!("un testo di al massimo {max} caratteri"));
+                None
+            }
             Value::String(s) => Some(s.trim().to_string()),
             _ => {
                 self.invalid(section, key, v, "un testo tra virgolette");
@@ -234,7 +257,16 @@ impl Walker<'_> {
     }
 
     fn strings(&mut self, section: &str, key: &str, v: &Value) -> Vec<String> {
+        let too_long = |s: &str| s.chars().count() > MAX_TEXT;
         match v {
+            Value::String(s) if too_long(s) => {
+                self.invalid(section, key, v, &format!("un testo di al massimo {MAX_TEXT} caratteri"));
+                Vec::new()
+            }
+            Value::Array(a) if a.iter().any(|x| x.as_str().is_some_and(too_long)) => {
+                self.invalid(section, key, v, &format!("un elenco di testi di al massimo {MAX_TEXT} caratteri l'uno"));
+                Vec::new()
+            }
             Value::String(s) => vec![s.trim().to_string()],
             Value::Array(a) if a.iter().all(Value::is_str) => {
                 a.iter().filter_map(|x| x.as_str()).map(|s| s.trim().to_string()).collect()
@@ -378,9 +410,9 @@ fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
             "comune" => c.comune = w.string(s, k, v).unwrap_or_default(),
             "attivo_dal" => c.attivo_dal = w.date(s, k, v),
             "registri_dal" => c.registri_dal = w.date(s, k, v),
-            "descrizione" => c.descrizione = w.string(s, k, v),
-            "note_orari" => c.note_orari = w.string(s, k, v),
-            "note_personale" => c.note_personale = w.string(s, k, v),
+            "descrizione" => c.descrizione = w.paragraph(s, k, v),
+            "note_orari" => c.note_orari = w.paragraph(s, k, v),
+            "note_personale" => c.note_personale = w.paragraph(s, k, v),
             "sito" => {
                 w.string(s, k, v);
             }

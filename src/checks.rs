@@ -25,7 +25,32 @@ fn in_period(p: &Option<Period>, d: NaiveDate) -> bool {
 pub fn run(regs: &mut Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     users_exist(regs, opts, d);
     courses_exist(regs, opts, d);
+    course_hours_known(regs, opts, d);
     history_matches(regs, opts, d);
+}
+
+/// A course with meetings whose hours are written nowhere (neither its own
+/// `ore_incontro` nor any meeting's `ore`) would count 0 hours in silence.
+fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
+    let (Some(courses), Some(meetings)) = (&regs.corsi, &regs.incontri) else { return };
+    let s = src(regs, "corsi");
+    for c in courses.iter().filter(|c| c.hours.is_none()) {
+        let key = c.id.to_uppercase();
+        let mut held = meetings.iter().filter(|m| m.course.to_uppercase() == key && in_period(&opts.period, m.date));
+        let first = held.next();
+        if first.is_some() && first.into_iter().chain(held).all(|m| m.hours.is_none()) {
+            d.push(
+                s.diag(
+                    Severity::Warning,
+                    "course-hours-missing",
+                    format!("il corso «{}» ha incontri ma nessuna durata: le sue ore contano 0", c.id),
+                )
+                .line(c.line)
+                .column("ore_incontro")
+                .hint("scrivi in ore_incontro la durata abituale di un incontro, oppure le ore di ogni incontro in incontri"),
+            );
+        }
+    }
 }
 
 fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {

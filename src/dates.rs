@@ -83,6 +83,11 @@ pub fn parse_number(s: &str) -> Option<f64> {
     if s.is_empty() {
         return None;
     }
+    // Digits with one decimal separator and thousands points: no exponent
+    // (1e308), no sign, no "inf", no 23-digit numbers.
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') || s.len() > 12 {
+        return None;
+    }
     let v: f64 = if s.contains(',') {
         if s.contains('.') {
             // 1.234,5 (thousands point, decimal comma)
@@ -263,6 +268,9 @@ mod tests {
         assert_eq!(parse_number("1.5"), Some(1.5));
         assert_eq!(parse_number("1.234,5"), Some(1234.5));
         assert_eq!(parse_number("tre"), None);
+        assert_eq!(parse_number("1e308"), None);
+        assert_eq!(parse_number("-2"), None);
+        assert_eq!(parse_number("12345678901234567890123"), None);
         assert_eq!(parse_bool("Sì"), Some(true));
         assert_eq!(parse_bool("x"), Some(true));
         assert_eq!(parse_bool(""), Some(false));

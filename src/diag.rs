@@ -113,9 +113,10 @@ impl Diagnostic {
         self
     }
 
-    /// Sets the offending value.
+    /// Sets the offending value (cut to what a message may quote).
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+        let value = value.into();
+        self.value = Some(crate::text::short(&value).into_owned());
         self
     }
 

@@ -82,6 +82,15 @@ const fn col(
     ColumnSpec { name, required, kind, aliases, help }
 }
 
+/// The longest cell a column of `kind` holds, in characters: a paragraph
+/// for free text, a short value for everything else.
+pub fn max_chars(kind: Kind) -> usize {
+    match kind {
+        Kind::Text => 4000,
+        _ => 100,
+    }
+}
+
 use Kind::*;
 
 /// Every register integra reads, in the order it reads them.

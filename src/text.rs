@@ -41,6 +41,18 @@ pub fn trim_cell(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
 }
 
+/// How many characters of a bad value a message quotes.
+pub const QUOTED_CHARS: usize = 80;
+
+/// `s` as a message quotes it: at most [`QUOTED_CHARS`] characters, then
+/// `…` and how long it really is (a 10 MB cell is never echoed whole).
+pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}… ({} caratteri in tutto)", &s[..cut], s.chars().count())),
+    }
+}
+
 /// The names in `candidates` closest to `input`, best first, for a
 /// "forse «…»?" hint. Only reasonably close names are returned.
 pub fn nearest<'a, I>(input: &str, candidates: I, max: usize) -> Vec<&'a str>

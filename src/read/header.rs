@@ -94,7 +94,7 @@ pub(super) fn map_header(
                     map[c] = Some(i);
                 }
             }
-            None => unknown.push(cell.to_string()),
+            None => unknown.push(crate::text::short(cell).into_owned()),
         }
     }
     if !unknown.is_empty() {
@@ -103,12 +103,13 @@ pub(super) fn map_header(
                 Severity::Info,
                 "column-unknown",
                 format!(
-                    "colonne non usate da integra: {}",
-                    unknown.iter().map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", ")
+                    "colonne non usate da integra: {}{}",
+                    unknown.iter().take(10).map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", "),
+                    if unknown.len() > 10 { format!(" e altre {}", unknown.len() - 10) } else { String::new() }
                 ),
             )
             .line(line)
-            .value(unknown.join(", "))
+            .value(unknown.iter().take(10).cloned().collect::<Vec<_>>().join(", "))
             .hint(format!(
                 "le colonne lette sono: {}; altri nomi si aggiungono in centro.toml, [colonne.{}]",
                 column_names(spec),

@@ -367,6 +367,41 @@ impl<'a> RowChecker<'a> {
         if broken {
             return 1;
         }
+        // A cell far longer than its column can hold is reported, quoted
+        // short, and its row not parsed (no fuzzy matching of 10 MB).
+        for (col, field) in header.map.iter().enumerate() {
+            let spec = &self.loc.spec.columns[col];
+            let Some(cell) = field.and_then(|f| rec.get(f)) else { continue };
+            let max = crate::schema::max_chars(spec.kind);
+            if cell.len() <= max {
+                continue;
+            }
+            let n = cell.chars().count();
+            if n > max {
+                diags.push(
+                    src.diag(
+                        Severity::Error,
+                        "value-too-long",
+                        format!(
+                            "la cella è lunga {n} caratteri: nella colonna «{}» ne sono ammessi al massimo {max}",
+                            spec.name
+                        ),
+                    )
+                    .line(line)
+                    .column(spec.name)
+                    .value(trim_cell(cell))
+                    .hint(if spec.kind == crate::schema::Kind::Text {
+                        "accorcia il testo: nel report va un titolo o un paragrafo, non un documento"
+                    } else {
+                        "forse un testo incollato nella colonna sbagliata, o un separatore mancante tra due celle"
+                    }),
+                );
+                broken = true;
+            }
+        }
+        if broken {
+            return 1;
+        }
         let extra = rec.iter().skip(header.width).position(|c| !trim_cell(c).is_empty());
         if let Some(pos) = extra {
             diags.push(

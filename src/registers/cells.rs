@@ -19,6 +19,9 @@ use crate::text::{fold, maybe_hint, nearest};
 
 use super::model::Gender;
 
+/// The longest meeting there can be.
+const MAX_MEETING_HOURS: f64 = 24.0;
+
 /// What a register's parser needs while reading cells.
 pub struct Cells<'a> {
     /// The register's contract.
@@ -174,11 +177,27 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// A decimal number (comma or point).
-    pub fn number(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<f64> {
+    /// Hours of one meeting: a decimal number (comma or point), more than 0
+    /// and at most 24.
+    pub fn hours(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<f64> {
         let v = self.text(d, row, col)?;
-        match parse_number(v).filter(|n| *n >= 0.0) {
-            Some(n) => Some(n),
+        match parse_number(v) {
+            Some(n) if n > 0.0 && n <= MAX_MEETING_HOURS => Some(n),
+            Some(_) => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "number-invalid",
+                    row,
+                    col,
+                    v,
+                    format!("«{v}» ore per un incontro: servono più di 0 e al massimo 24"),
+                    Some(
+                        "scrivi la durata in ore di un solo incontro (es. 2 o 1,5); per i minuti usa i decimali".into(),
+                    ),
+                );
+                None
+            }
             None => {
                 self.diag(
                     d,

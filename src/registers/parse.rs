@@ -217,7 +217,7 @@ pub fn course(
     let partner = c.free_text(d, row, s.idx("partner")).map(String::from);
     let start = c.date(d, row, s.idx("data_inizio"));
     let end = c.date(d, row, s.idx("data_fine"));
-    let hours = if row.get(s.idx("ore_incontro")).is_empty() { None } else { c.number(d, row, s.idx("ore_incontro")) };
+    let hours = if row.get(s.idx("ore_incontro")).is_empty() { None } else { c.hours(d, row, s.idx("ore_incontro")) };
     if let Some(id) = &id {
         let key = id.to_uppercase();
         if let Some(first) = seen.get(&key) {
@@ -268,7 +268,7 @@ pub fn meeting(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Inco
     let s = c.spec;
     let course = c.id(d, row, s.idx("corso")).map(str::to_string);
     let date = c.date(d, row, s.idx("data"));
-    let hours = if row.get(s.idx("ore")).is_empty() { None } else { c.number(d, row, s.idx("ore")) };
+    let hours = if row.get(s.idx("ore")).is_empty() { None } else { c.hours(d, row, s.idx("ore")) };
     dups.note(row);
     if let (Some(course), Some(date)) = (course, date) {
         out.push(Incontro { line: row.line, course, date, hours });
