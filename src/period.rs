@@ -39,6 +39,9 @@ pub struct Period {
 /// The forms accepted, for error messages.
 pub const PERIOD_FORMS: &str = "2025 (anno), 2025H1 / 2025H2 (semestre), 2025Q1…2025Q4 (trimestre), 2025-03 (mese), 2025-01-01..2025-06-30 (intervallo)";
 
+/// The longest explicit interval a report covers.
+pub const MAX_YEARS: u32 = 10;
+
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
@@ -72,6 +75,15 @@ impl Period {
             let (start, end) = (day(a)?, day(b)?);
             if end < start {
                 return Err(format!("periodo «{}»: la data finale precede quella iniziale", input.trim()));
+            }
+            if [start, end].iter().any(|d| parse_year(&format!("{:04}", d.year())).is_none()) {
+                return Err(format!("periodo «{}»: gli anni vanno dal 1900 al 2999", input.trim()));
+            }
+            if end > start + chrono::Months::new(12 * MAX_YEARS) {
+                return Err(format!(
+                    "periodo «{}»: un intervallo copre al massimo {MAX_YEARS} anni (un report per decennio è già tanto)",
+                    input.trim()
+                ));
             }
             return Ok(Period { code: s, start, end, kind: PeriodKind::Range });
         }
@@ -196,5 +208,14 @@ mod tests {
             let e = Period::parse(bad).unwrap_err();
             assert!(e.contains("2025H1") || e.contains("precede"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn explicit_periods_stay_within_reason() {
+        // Red team: these were accepted, then the PDF took 3.4 GB or failed.
+        assert!(Period::parse("0001-01-01..2025-06-30").unwrap_err().contains("1900"));
+        assert!(Period::parse("2025-01-01..2999-12-31").unwrap_err().contains("10 anni"));
+        assert!(Period::parse("2015-01-01..2025-01-01").is_ok());
+        assert!(Period::parse("2015-01-01..2025-01-02").is_err());
     }
 }
