@@ -234,6 +234,11 @@ impl Walker<'_> {
                 self.invalid(section, key, v, &format!("un testo di al massimo {max} caratteri"));
                 None
             }
+            Value::String(s) if !crate::glyphs::clean(s).1.is_empty() => {
+                let found = crate::glyphs::clean(s).1.describe();
+                self.invalid(section, key, v, &format!("un testo stampabile, senza {found}"));
+                None
+            }
             Value::String(s) => Some(s.trim().to_string()),
             _ => {
                 self.invalid(section, key, v, "un testo tra virgolette");

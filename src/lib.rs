@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod files;
+pub mod glyphs;
 pub mod period;
 pub mod privacy;
 pub mod read;

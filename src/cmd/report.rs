@@ -151,7 +151,7 @@ fn write_typst_folder(dir: &Path, cfg: &ReportConfig, data: String, protected: &
         write_atomic(&dir.join(rel), bytes, protected)?;
     }
     write_atomic(&dir.join("data.json"), data.as_bytes(), protected)?;
-    for (name, bytes) in render::world::FONTS {
+    for (name, bytes) in crate::glyphs::FONTS {
         write_atomic(&dir.join("fonts").join(name), bytes, protected)?;
     }
     eprintln!(

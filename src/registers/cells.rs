@@ -341,7 +341,8 @@ impl<'a> Cells<'a> {
         let v = self.text(d, row, col)?;
         let vocab = &self.centro.tipo_richiesta;
         if vocab.is_empty() {
-            let i = extra.intern(v);
+            // Without a vocabulary the text itself is what the report shows.
+            let i = extra.intern(&self.shown(d, row, col, v));
             if i < u32::from(u16::MAX) {
                 return Some(i as u16);
             }
@@ -465,14 +466,28 @@ impl<'a> Cells<'a> {
     }
 
     /// Free text that goes into the report (titles, descriptions, partners,
-    /// outcomes), with any personal datum replaced and warned at its cell.
+    /// outcomes), made fit to be shown: see [`Cells::shown`].
     pub fn free_text<'r>(&mut self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<Cow<'r, str>> {
         let v = self.text(d, row, col)?;
-        let (clean, found) = crate::privacy::redact(v);
+        Some(self.shown(d, row, col, v))
+    }
+
+    /// Text of column `col` as the report shows it: any personal datum
+    /// replaced (`text-personal-data`), control characters removed and
+    /// characters no embedded font has replaced (`text-unprintable`), each
+    /// warned at its cell without quoting what was removed.
+    pub fn shown<'r>(&self, d: &mut Diagnostics, row: &Row, col: usize, v: &'r str) -> Cow<'r, str> {
+        let name = self.spec.columns[col].name;
+        let (redacted, found) = crate::privacy::redact(v);
         for what in found {
-            d.push(personal_text(&self.src, row.line, Some(self.spec.columns[col].name), what));
+            d.push(personal_text(&self.src, row.line, Some(name), what));
         }
-        Some(clean)
+        let (printable, bad) = crate::glyphs::clean(&redacted);
+        if bad.is_empty() {
+            return redacted;
+        }
+        d.push(unprintable_text(&self.src, row.line, Some(name), &bad));
+        Cow::Owned(printable.into_owned())
     }
 
     /// A new row begins.
@@ -535,6 +550,26 @@ pub fn personal_text(src: &Source, line: usize, column: Option<&str>, what: &str
         )
         .line(line)
         .hint("i testi che finiscono nel report non devono contenere dati personali: togli il dato dal registro");
+    d.column = column.map(str::to_string);
+    d
+}
+
+/// Text that cannot be shown as written, at `line` (and `column`).
+pub fn unprintable_text(
+    src: &Source,
+    line: usize,
+    column: Option<&str>,
+    found: &crate::glyphs::Found,
+) -> crate::diag::Diagnostic {
+    let place = column.map_or_else(|| "il testo".to_string(), |c| format!("la colonna «{c}»"));
+    let mut d = src
+        .diag(
+            Severity::Warning,
+            "text-unprintable",
+            format!("{place} contiene {}: {}", found.describe(), found.consequence()),
+        )
+        .line(line)
+        .hint("riscrivi il testo in caratteri latini (o greci e cirillici); i caratteri di controllo vengono da copia e incolla: riscrivi la cella");
     d.column = column.map(str::to_string);
     d
 }

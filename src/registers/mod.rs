@@ -418,5 +418,14 @@ fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Op
     let text = crate::privacy::redact_lines(&text, |line, what| {
         diags.push(cells::personal_text(&src, line, None, what));
     });
+    let mut shown = String::with_capacity(text.len());
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let (clean, found) = crate::glyphs::clean(line);
+        if !found.is_empty() {
+            diags.push(cells::unprintable_text(&src, n + 1, None, &found));
+        }
+        shown.push_str(&clean);
+    }
+    let text = shown;
     Some(Notes { file: rel, text })
 }

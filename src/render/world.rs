@@ -26,28 +26,8 @@ pub const DEFAULT_TEMPLATE: &[(&str, &[u8])] = &[
     ("data.json", include_bytes!("../../report-templates/default/data.json")),
 ];
 
-/// Fonts embedded besides Typst's own: Titillium Web (SIL OFL 1.1).
-pub const FONTS: &[(&str, &[u8])] = &[
-    ("TitilliumWeb-Regular.ttf", include_bytes!("../../assets/fonts/TitilliumWeb-Regular.ttf")),
-    ("TitilliumWeb-Italic.ttf", include_bytes!("../../assets/fonts/TitilliumWeb-Italic.ttf")),
-    ("TitilliumWeb-SemiBold.ttf", include_bytes!("../../assets/fonts/TitilliumWeb-SemiBold.ttf")),
-    ("TitilliumWeb-Bold.ttf", include_bytes!("../../assets/fonts/TitilliumWeb-Bold.ttf")),
-    ("OFL.txt", include_bytes!("../../assets/fonts/OFL.txt")),
-];
-
 fn fonts() -> &'static FontStore {
-    static STORE: OnceLock<FontStore> = OnceLock::new();
-    STORE.get_or_init(|| {
-        let mut store = FontStore::new();
-        for (_, data) in FONTS.iter().filter(|(name, _)| name.ends_with(".ttf")) {
-            for font in Font::iter(Bytes::new(*data)) {
-                let info = font.info().clone();
-                store.push((font, info));
-            }
-        }
-        store.extend(typst_kit::fonts::embedded());
-        store
-    })
+    crate::glyphs::store()
 }
 
 fn library() -> &'static LazyHash<Library> {

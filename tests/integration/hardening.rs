@@ -259,3 +259,24 @@ fn no_personal_data_reaches_any_output() {
         }
     }
 }
+
+#[test]
+fn text_no_font_has_still_makes_a_pdf_and_a_clean_terminal_table() {
+    // Red team: an emoji or Bengali failed the PDF with an error pointing
+    // into the template; control characters reached the terminal raw.
+    let dir = materialise("_base");
+    let d = dir.path();
+    std::fs::write(
+        d.join("eventi.csv"),
+        "data;titolo;partner;descrizione\n15/01/2025;Festa 🎉 দুর্গা 中文 ሰላም;Comune;Testo \u{9b}[2J con \u{202e} controllo\n",
+    )
+    .unwrap();
+    let run = report(d, &["--format", "table"]).code_is(0);
+    assert!(!run.stdout().chars().any(|c| c.is_control() && c != '\n'), "control characters in the table");
+    assert!(run.stderr().contains("[text-unprintable]"), "{}", run.stderr());
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("r.pdf");
+    report(d, &["--out", pdf.to_str().unwrap()]).code_is(0);
+    let text = crate::harness::pdf_text(&pdf);
+    assert!(text.contains("Festa ?"), "the title, with what cannot be shown replaced");
+}
