@@ -165,6 +165,20 @@ pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnos
             return None;
         }
     };
+    if !scan.invalid_utf8.is_empty() {
+        for &line in &scan.invalid_utf8 {
+            diags.push(
+                src.diag(
+                    Severity::Error,
+                    "encoding-invalid",
+                    "il file è in UTF-8 ma questa riga contiene byte che non lo sono (un carattere incollato da un'altra codifica)",
+                )
+                .line(line)
+                .hint("riscrivi le lettere accentate o i simboli di questa riga, oppure riesporta il registro come «CSV UTF-8»"),
+            );
+        }
+        return None;
+    }
     if !scan.utf8 {
         diags.push(
             src.diag(

@@ -14,12 +14,15 @@ pub const CHUNK: u64 = 8 << 20;
 pub struct Scan {
     /// SHA-256 of the whole file, hex.
     pub sha256: String,
-    /// Whether every byte is valid UTF-8 (else the file is Windows-1252).
+    /// Whether the file is UTF-8 (else it is Windows-1252); see `invalid_utf8`.
     pub utf8: bool,
     /// The delimiter.
     pub delimiter: u8,
     /// First line holding bytes that are text in no supported encoding.
     pub bad_line: Option<usize>,
+    /// For a UTF-8 file with a few bytes that are not UTF-8: their lines
+    /// (the first few).
+    pub invalid_utf8: Vec<usize>,
     /// The line where a quoted field opens and never closes.
     pub unclosed_quote: Option<usize>,
     /// Pieces to parse: (first byte, end byte, first line).
@@ -60,36 +63,90 @@ fn first_bad(data: &[u8], undefined: bool) -> Option<usize> {
         .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || (undefined && UNDEFINED_1252.contains(&b)))
 }
 
-/// Validates the next piece of a UTF-8 stream without copying it: only a
-/// character split across two buffers goes through `carry`.
-fn validate_utf8(mut rest: &[u8], carry: &mut Vec<u8>) -> bool {
-    if let Some(&first) = carry.first() {
-        let width = match first {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        let need = width - carry.len();
-        if rest.len() < need {
-            carry.extend_from_slice(rest);
-            return true;
+/// UTF-8 validation of a stream, piece by piece, without copying: only a
+/// character split across two buffers goes through `carry`. It goes on past
+/// an invalid byte, counting valid multi-byte characters and invalid bytes,
+/// so that a UTF-8 file with a stray byte is told from a Windows-1252 file.
+#[derive(Default)]
+struct Utf8Check {
+    carry: Vec<u8>,
+    /// Valid characters of two or more bytes.
+    multibyte: u64,
+    /// Invalid sequences.
+    invalid: u64,
+}
+
+/// Lead bytes of multi-byte characters in valid UTF-8.
+fn leads(b: &[u8]) -> u64 {
+    b.iter().filter(|&&x| x >= 0xC0).count() as u64
+}
+
+impl Utf8Check {
+    /// Checks the next piece; returns the offsets in it where the first few
+    /// invalid sequences start.
+    fn feed(&mut self, body: &[u8]) -> Vec<usize> {
+        let mut bad = Vec::new();
+        let mut off = 0;
+        if let Some(&first) = self.carry.first() {
+            let width = match first {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            let need = width - self.carry.len();
+            if body.len() < need {
+                self.carry.extend_from_slice(body);
+                return bad;
+            }
+            self.carry.extend_from_slice(&body[..need]);
+            if std::str::from_utf8(&self.carry).is_ok() {
+                self.multibyte += 1;
+                off = need;
+            } else {
+                // The bytes after the broken lead are read again as they are.
+                self.invalid += 1;
+                bad.push(0);
+            }
+            self.carry.clear();
         }
-        carry.extend_from_slice(&rest[..need]);
-        if std::str::from_utf8(carry).is_err() {
-            return false;
+        loop {
+            let rest = &body[off..];
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    self.multibyte += leads(rest);
+                    break;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    self.multibyte += leads(&rest[..valid]);
+                    match e.error_len() {
+                        Some(len) => {
+                            self.invalid += 1;
+                            if bad.len() < MAX_BAD_LINES {
+                                bad.push(off + valid);
+                            }
+                            off += valid + len;
+                        }
+                        None => {
+                            self.carry.extend_from_slice(&rest[valid..]);
+                            break;
+                        }
+                    }
+                }
+            }
         }
-        carry.clear();
-        rest = &rest[need..];
+        bad
     }
-    match std::str::from_utf8(rest) {
-        Ok(_) => true,
-        Err(e) if e.error_len().is_none() => {
-            carry.extend_from_slice(&rest[e.valid_up_to()..]);
-            true
-        }
-        Err(_) => false,
+
+    /// Whether the stream is UTF-8: entirely, or with a few stray bytes
+    /// among more valid accented characters than invalid bytes.
+    fn is_utf8(&self) -> bool {
+        self.invalid == 0 || self.multibyte > self.invalid
     }
 }
+
+/// Lines with invalid UTF-8 listed at most.
+const MAX_BAD_LINES: usize = 20;
 
 /// State of the streaming pass, byte offsets absolute in the file.
 struct Scanner {
@@ -265,7 +322,8 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
     use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
-    let (mut utf8, mut carry) = (true, Vec::<u8>::new());
+    let mut check = Utf8Check::default();
+    let mut invalid_lines: Vec<usize> = Vec::new();
     let (mut bad_line, mut undefined_line, mut replacement_line) = (None, None, None);
     let mut sc: Option<Scanner> = None;
     let mut pos = 0u64;
@@ -281,10 +339,13 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
             Scanner::new(detect_delimiter(&String::from_utf8_lossy(&data[from..]), extension), piece, skip)
         });
         let body = &data[from..];
-        if utf8 {
-            utf8 = validate_utf8(body, &mut carry);
-        }
         let at = |i: usize| pos + (from + i) as u64;
+        for i in check.feed(body) {
+            let line = s.line_at(data, pos, at(i));
+            if invalid_lines.len() < MAX_BAD_LINES && invalid_lines.last() != Some(&line) {
+                invalid_lines.push(line);
+            }
+        }
         if bad_line.is_none() {
             bad_line = first_bad(body, false).map(|i| s.line_at(data, pos, at(i)));
         }
@@ -297,9 +358,14 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
         s.feed(data, pos, from);
         pos += n as u64;
     }
-    if !carry.is_empty() {
-        utf8 = false;
+    if !check.carry.is_empty() {
+        // The file ends inside a character.
+        check.invalid += 1;
     }
+    let utf8 = check.is_utf8();
+    // UTF-8 with stray bytes: each is an error at its line (reading it as
+    // Windows-1252 would garble every accented letter of the file).
+    let invalid_utf8 = if utf8 && check.invalid > 0 { invalid_lines } else { Vec::new() };
     let mut s = sc.unwrap_or_else(|| Scanner::new(b';', piece, skip));
     if s.pending_quote {
         s.in_quote = false;
@@ -313,6 +379,7 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
         utf8,
         delimiter: s.delimiter,
         bad_line: bad,
+        invalid_utf8,
         unclosed_quote: s.in_quote.then_some(s.open_line),
         chunks: s.chunks,
     })
@@ -320,4 +387,40 @@ pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Utf8Check;
+
+    fn check(pieces: &[&[u8]]) -> (Utf8Check, Vec<Vec<usize>>) {
+        let mut c = Utf8Check::default();
+        let bad = pieces.iter().map(|p| c.feed(p)).collect();
+        (c, bad)
+    }
+
+    #[test]
+    fn a_character_split_across_buffers_is_valid() {
+        let s = "Perù e Città".as_bytes();
+        for cut in 0..s.len() {
+            let (c, bad) = check(&[&s[..cut], &s[cut..]]);
+            assert!(c.is_utf8() && c.invalid == 0 && c.multibyte == 2, "cut at {cut}");
+            assert!(bad.iter().all(Vec::is_empty));
+        }
+    }
+
+    #[test]
+    fn stray_bytes_in_utf8_and_whole_windows_1252_are_told_apart() {
+        // UTF-8 with accents and one Windows-1252 "è": UTF-8, the byte found.
+        let (c, bad) = check(&["Perù, Città, ".as_bytes(), b"caff\xe8 ", "però".as_bytes()]);
+        assert!(c.is_utf8());
+        assert_eq!((c.invalid, bad[1].clone()), (1, vec![4]));
+        // Windows-1252 throughout: not UTF-8.
+        let (c, _) = check(&[b"Per\xf9, Citt\xe0, caff\xe8"]);
+        assert!(!c.is_utf8());
+        // A broken lead byte at the end of one buffer.
+        let (c, bad) = check(&["ù".as_bytes(), b"ok \xc3", b"a"]);
+        assert_eq!(c.invalid, 1);
+        assert_eq!(bad[2], vec![0]);
+    }
 }
