@@ -107,6 +107,15 @@ pub struct ReportConfig {
     pub document_date: NaiveDate,
     /// Colours for diagnostics.
     pub style: Style,
+    /// How long the template may take to compile.
+    pub template_limit: std::time::Duration,
+}
+
+/// How long a template may compile: 60 seconds, or `INTEGRA_TEMPLATE_SECONDS`
+/// (for tests and for very slow machines).
+fn template_limit() -> std::time::Duration {
+    let secs = std::env::var("INTEGRA_TEMPLATE_SECONDS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(60);
+    std::time::Duration::from_secs(secs)
 }
 
 impl ReportConfig {
@@ -161,6 +170,7 @@ impl ReportConfig {
             template,
             document_date,
             style: style(color, Stream::Stderr),
+            template_limit: template_limit(),
         })
     }
 }

@@ -123,7 +123,13 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         }
         ReportFormat::Pdf => {
             let ident = format!("integra/{}/{}", report.centre.comune, report.period.code);
-            render::pdf::render(cfg.template.clone(), render::json(&report).into_bytes(), cfg.document_date, &ident)?
+            render::pdf::render_within(
+                cfg.template_limit,
+                cfg.template.clone(),
+                render::json(&report).into_bytes(),
+                cfg.document_date,
+                &ident,
+            )?
         }
     };
     match &cfg.dest {

@@ -17,6 +17,11 @@ pub enum PdfError {
     /// Typst's errors, located in the template.
     #[error("il modello del report non si compila:\n{0}")]
     Template(String),
+    /// Compilation ran past its time limit (a template in an endless loop).
+    #[error(
+        "il modello del report non ha finito in {0} secondi: forse un ciclo senza fine (while, ricorsione) nel modello"
+    )]
+    TooSlow(u64),
 }
 
 fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
@@ -44,6 +49,27 @@ fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
         out.push(s);
     }
     out.join("\n")
+}
+
+/// [`render`] with a time limit: the compilation runs on its own thread,
+/// and past `limit` the run ends with [`PdfError::TooSlow`] (the process
+/// exits with it; the thread is not waited for).
+pub fn render_within(
+    limit: std::time::Duration,
+    template: TemplateSource,
+    data: Vec<u8>,
+    date: NaiveDate,
+    ident: &str,
+) -> Result<Vec<u8>, PdfError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ident = ident.to_string();
+    std::thread::Builder::new()
+        .name("typst".into())
+        .spawn(move || {
+            let _ = tx.send(render(template, data, date, &ident));
+        })
+        .map_err(|e| PdfError::Template(e.to_string()))?;
+    rx.recv_timeout(limit).map_err(|_| PdfError::TooSlow(limit.as_secs()))?
 }
 
 /// Compiles the template over `data` (the report JSON) and returns the PDF.

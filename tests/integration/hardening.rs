@@ -280,3 +280,26 @@ fn text_no_font_has_still_makes_a_pdf_and_a_clean_terminal_table() {
     let text = crate::harness::pdf_text(&pdf);
     assert!(text.contains("Festa ?"), "the title, with what cannot be shown replaced");
 }
+
+#[test]
+fn a_template_that_never_ends_is_stopped() {
+    let data = materialise("_base");
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tpl.path().join("main.typ"),
+        "#for i in range(100000) { for j in range(100000) { let x = i * j } }\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cmd = Integra::new()
+        .env("INTEGRA_TEMPLATE_SECONDS", "2")
+        .args(["report", "--period", "2025H1", "--template"])
+        .arg_path(tpl.path())
+        .arg("--out")
+        .arg_path(&out.path().join("r.pdf"))
+        .arg("--data")
+        .arg_path(data.path());
+    let run = run_within(cmd, Duration::from_secs(60)).code_is(3);
+    assert!(run.stderr().contains("non ha finito in 2 secondi"), "{}", run.stderr());
+    assert!(!out.path().join("r.pdf").exists());
+}
