@@ -466,7 +466,15 @@ fn walk_orari(w: &mut Walker, c: &mut Centro, t: &Table) {
         for s in w.strings("orari", k, v) {
             match parse_slot(&s) {
                 Some(slot) => slots.push(slot),
-                None => w.invalid("orari", k, v, "un elenco di fasce orarie come [\"09:00-12:00\", \"15:00-18:00\"]"),
+                None => w.invalid(
+                    "orari",
+                    k,
+                    &Value::String(s.clone()),
+                    &format!(
+                        "un elenco di fasce orarie come [\"09:00-12:00\", \"15:00-18:00\"]: «{}» non è una fascia (ore da 00:00 a 24:00, l'inizio prima della fine)",
+                        crate::text::short(&s)
+                    ),
+                ),
             }
         }
         if !slots.is_empty() {

@@ -66,12 +66,10 @@ impl From<crate::registers::LoadError> for Error {
         match e {
             crate::registers::LoadError::Config(d) => Error::Config(d),
             crate::registers::LoadError::Discover(d) => match d {
-                crate::read::DiscoverError::Ambiguous { .. } | crate::read::DiscoverError::Folder { .. } => {
-                    Error::Usage {
-                        message: d.to_string(),
-                        hint: Some("indica la cartella dei registri con --data".into()),
-                    }
-                }
+                crate::read::DiscoverError::Ambiguous(_) | crate::read::DiscoverError::Folder { .. } => Error::Usage {
+                    message: d.to_string(),
+                    hint: Some("indica la cartella dei registri con --data".into()),
+                },
             },
         }
     }

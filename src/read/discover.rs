@@ -58,16 +58,21 @@ pub enum DiscoverError {
         /// Why.
         source: std::io::Error,
     },
-    /// One register in two files.
-    #[error("il registro «{register}» è presente due volte: «{first}» e «{second}»")]
-    Ambiguous {
-        /// Register name.
-        register: &'static str,
-        /// First file.
-        first: String,
-        /// Second file.
-        second: String,
-    },
+    /// Registers found in two places each (all of them, not only the first).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Ambiguous(Vec<Ambiguity>),
+}
+
+/// One register in two files.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("il registro «{register}» è presente due volte: «{first}» e «{second}»")]
+pub struct Ambiguity {
+    /// Register name.
+    pub register: &'static str,
+    /// First file.
+    pub first: String,
+    /// Second file.
+    pub second: String,
 }
 
 /// Workbook names holding one sheet per register.
@@ -114,8 +119,14 @@ pub fn is_input_name(name: &str) -> bool {
         || (crate::schema::register(stem).is_some() && (is_ext(&TEXT_EXTENSIONS) || is_ext(&workbook::EXTENSIONS)))
 }
 
-const REOPEN_HINT: &str =
-    "aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella";
+/// What to do about a workbook that does not open.
+fn reopen_hint(why: &str) -> &'static str {
+    if why.starts_with(workbook::PROTECTED) {
+        workbook::PROTECTED_HINT
+    } else {
+        "aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella"
+    }
+}
 
 /// Like [`discover`], also naming the workbooks that do not open.
 pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
@@ -144,7 +155,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
             let sheets = match workbook::sheet_names(&dir.join(name), dir) {
                 Ok(s) => s,
                 Err(e) => {
-                    broken.push(Broken { file: name.clone(), register: None, why: e, hint: REOPEN_HINT });
+                    broken.push(Broken { file: name.clone(), register: None, hint: reopen_hint(&e), why: e });
                     continue;
                 }
             };
@@ -161,7 +172,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
                 match workbook::sheet_names(&dir.join(name), dir) {
                     Ok(s) => s.into_iter().next(),
                     Err(e) => {
-                        broken.push(Broken { file: name.clone(), register, why: e, hint: REOPEN_HINT });
+                        broken.push(Broken { file: name.clone(), register, hint: reopen_hint(&e), why: e });
                         continue;
                     }
                 }
@@ -172,17 +183,17 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
         }
     }
     let mut found: Vec<Located> = Vec::new();
+    let mut twice = Vec::new();
     for spec in &REGISTERS {
         for c in candidates.iter().filter(|c| c.spec.name == spec.name) {
-            if let Some(prev) = found.iter().find(|l| l.spec.name == spec.name) {
-                return Err(DiscoverError::Ambiguous {
-                    register: spec.name,
-                    first: prev.display(),
-                    second: c.display(),
-                });
+            match found.iter().find(|l| l.spec.name == spec.name) {
+                Some(prev) => twice.push(Ambiguity { register: spec.name, first: prev.display(), second: c.display() }),
+                None => found.push(c.clone()),
             }
-            found.push(c.clone());
         }
+    }
+    if !twice.is_empty() {
+        return Err(DiscoverError::Ambiguous(twice));
     }
     Ok(Found { registers: found, broken })
 }

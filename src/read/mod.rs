@@ -14,7 +14,8 @@ pub use parallel::{RowSink, read_register_parallel};
 pub mod workbook;
 
 pub use discover::{
-    Broken, DiscoverError, Found, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover, discover_all, is_input_name,
+    Ambiguity, Broken, DiscoverError, Found, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover, discover_all,
+    is_input_name,
 };
 pub use header::Header;
 use header::{column_names, header_score, map_header};

@@ -13,13 +13,36 @@ use csv::StringRecord;
 /// Extensions read as workbooks.
 pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
+/// The first bytes of an OLE compound file: an old .xls, or an encrypted
+/// (password-protected) .xlsx.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// What integra says of a workbook protected by a password; the hint is
+/// [`PROTECTED_HINT`].
+pub const PROTECTED: &str = "il file è protetto da una password (cifrato): integra non può leggerlo";
+
+/// How to remove the password.
+pub const PROTECTED_HINT: &str = "apri il file con la password e salvane una copia senza: in Excel File > Informazioni > Proteggi cartella di lavoro > Crittografa con password (lascia vuoto); in LibreOffice File > Salva con nome, senza «Salva con password»";
+
 /// Opens the workbook at `path`, a regular file inside `folder` (see
 /// `crate::files`), by its extension in any case.
 fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, String> {
-    let file = crate::files::open(path, folder, None).map_err(|e| e.to_string())?;
+    let mut file = crate::files::open(path, folder, None).map_err(|e| e.to_string())?;
+    let mut head = [0u8; 8];
+    let is_ole = std::io::Read::read_exact(&mut file, &mut head).is_ok() && head == OLE_MAGIC;
+    std::io::Seek::rewind(&mut file).map_err(|e| e.to_string())?;
     let rs = BufReader::new(file);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let not_workbook = |e: &dyn std::fmt::Display| format!("il file non si apre come foglio di calcolo ({e})");
+    let not_workbook = |e: &dyn std::fmt::Display| {
+        let said = e.to_string();
+        // A password-protected .xlsx is an OLE container, not a zip; calamine
+        // says "password" for a protected .xls.
+        if said.to_lowercase().contains("password") || (is_ole && ext != "xls") {
+            format!("{PROTECTED} ({said})")
+        } else {
+            format!("il file non si apre come foglio di calcolo ({said})")
+        }
+    };
     Ok(match ext.as_str() {
         "xls" => Sheets::Xls(Xls::new(rs).map_err(|e| not_workbook(&e))?),
         "xlsb" => Sheets::Xlsb(Xlsb::new(rs).map_err(|e| not_workbook(&e))?),

@@ -223,6 +223,13 @@ impl<'a> Cells<'a> {
         match digits.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
+                let (what, hint) = if digits.starts_with('-') && digits[1..].bytes().all(|b| b.is_ascii_digit()) {
+                    ("è negativo: qui serve un numero da 0 in su", "scrivi il numero senza segno meno")
+                } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    ("è troppo grande", "controlla il numero: forse cifre ripetute o due celle unite")
+                } else {
+                    ("non è un numero intero", "scrivi un numero intero, senza decimali")
+                };
                 self.diag(
                     d,
                     Severity::Error,
@@ -230,8 +237,8 @@ impl<'a> Cells<'a> {
                     row,
                     col,
                     v,
-                    format!("«{v}» non è un numero intero"),
-                    Some("scrivi un numero intero, senza decimali".into()),
+                    format!("«{v}» {what}"),
+                    Some(hint.into()),
                 );
                 None
             }

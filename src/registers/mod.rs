@@ -141,17 +141,15 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
             }
             found
         }
-        Err(read::DiscoverError::Ambiguous { register, first, second }) => {
+        Err(read::DiscoverError::Ambiguous(twice)) => {
             let mut d = Diagnostics::default();
-            d.push(
-                Source::new(register, &second)
-                    .diag(
-                        Severity::Error,
-                        "register-ambiguous",
-                        format!("il registro «{register}» è presente due volte: «{first}» e «{second}»"),
-                    )
-                    .hint("tieni un solo file per registro: sposta o rinomina l'altro"),
-            );
+            for a in twice {
+                d.push(
+                    Source::new(a.register, &a.second)
+                        .diag(Severity::Error, "register-ambiguous", a.to_string())
+                        .hint("tieni un solo file per registro: sposta o rinomina l'altro"),
+                );
+            }
             return Err(LoadError::Config(d));
         }
         Err(e) => return Err(e.into()),

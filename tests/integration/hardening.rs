@@ -303,3 +303,68 @@ fn a_template_that_never_ends_is_stopped() {
     assert!(run.stderr().contains("non ha finito in 2 secondi"), "{}", run.stderr());
     assert!(!out.path().join("r.pdf").exists());
 }
+
+/// The text a person reads for a fixture: validate's stdout and stderr.
+fn validate_text(dir: &Path) -> String {
+    let run = Integra::new().args(["validate", "--data"]).arg_path(dir).run();
+    format!("{}{}", run.stdout(), run.stderr())
+}
+
+#[test]
+fn messages_say_what_is_wrong_where_and_what_to_do() {
+    // Each: a fixture of the red team's unclear messages, and what the
+    // message must now say.
+    for (fixture, says) in [
+        ("number-invalid-storico-negative", "«-3» è negativo"),
+        ("number-invalid-storico-huge", "è troppo grande"),
+        ("config-invalid-orari-slot", "«25:00-26:00» non è una fascia"),
+        ("config-invalid-orari-slot", "«14-13» non è una fascia"),
+        ("value-too-long-paese", "ammessi al massimo 100"),
+        ("text-unprintable-emoji-titolo", "U+1F389"),
+    ] {
+        let dir = materialise(fixture);
+        let text = validate_text(dir.path());
+        assert!(text.contains(says), "{fixture}: «{says}» not in\n{text}");
+    }
+    // A 280-character country is quoted short, not echoed.
+    let text = validate_text(materialise("value-too-long-paese").path());
+    assert!(!text.contains(&"Nigeria".repeat(20)), "{text}");
+}
+
+#[test]
+fn a_password_protected_workbook_says_so() {
+    let dir = materialise("_base");
+    std::fs::remove_file(dir.path().join("accessi.csv")).unwrap();
+    // An encrypted .xlsx is an OLE compound file, not a zip.
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(dir.path().join("accessi.xlsx"), bytes).unwrap();
+    let text = validate_text(dir.path());
+    assert!(text.contains("protetto da una password"), "{text}");
+    assert!(text.contains("senza"), "the hint says how to save it without: {text}");
+    assert!(!text.contains("[register-missing]"), "{text}");
+}
+
+#[test]
+fn every_register_kept_twice_is_named() {
+    let dir = materialise("_base");
+    for r in ["accessi", "utenti"] {
+        std::fs::copy(dir.path().join(format!("{r}.csv")), dir.path().join(format!("{r}.tsv"))).unwrap();
+    }
+    let run = Integra::new().args(["validate", "--data"]).arg_path(dir.path()).run().code_is(2);
+    let text = format!("{}{}", run.stdout(), run.stderr());
+    assert!(
+        text.contains("«accessi» è presente due volte") && text.contains("«utenti» è presente due volte"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_nul_byte_in_the_notes_names_the_notes_file() {
+    let dir = materialise("_base");
+    std::fs::create_dir(dir.path().join("note")).unwrap();
+    std::fs::write(dir.path().join("note/2025H1.md"), b"Bisogni\n\nriga con \0 dentro\n").unwrap();
+    let run = report(dir.path(), &["--format", "json"]).code_is(1);
+    assert!(run.stderr().contains("note/2025H1.md:3"), "{}", run.stderr());
+    assert!(run.stderr().contains("[notes-unreadable]"), "{}", run.stderr());
+}
