@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod agreement;
 mod fixtures;
 mod hardening;
 mod init;
