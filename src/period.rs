@@ -63,6 +63,11 @@ impl Period {
     pub fn parse(input: &str) -> Result<Period, String> {
         let s = input.trim().to_ascii_uppercase();
         let bad = || format!("periodo «{}» non riconosciuto; forme accettate: {PERIOD_FORMS}", input.trim());
+        // Every form is ASCII; slicing below relies on it (the fuzzer found
+        // "202€" panicking at a character boundary).
+        if !s.is_ascii() {
+            return Err(bad());
+        }
         if let Some((a, b)) = s.split_once("..") {
             let day = |x: &str| {
                 NaiveDate::parse_from_str(x, "%Y-%m-%d").map_err(|_| match crate::dates::parse_date(x) {
@@ -217,5 +222,8 @@ mod tests {
         assert!(Period::parse("2025-01-01..2999-12-31").unwrap_err().contains("10 anni"));
         assert!(Period::parse("2015-01-01..2025-01-01").is_ok());
         assert!(Period::parse("2015-01-01..2025-01-02").is_err());
+        for odd in ["202€", "20è6", "2-0\u{1F389}", "2025H\u{e8}"] {
+            assert!(Period::parse(odd).is_err(), "{odd}");
+        }
     }
 }

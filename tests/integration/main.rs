@@ -6,6 +6,7 @@ mod harness;
 
 mod agreement;
 mod fixtures;
+mod fuzz;
 mod hardening;
 mod init;
 mod report;
