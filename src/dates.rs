@@ -15,11 +15,12 @@ pub enum DateError {
 }
 
 /// Parses `dd/mm/yyyy`, `d/m/yyyy`, `dd/mm/yy`, `dd-mm-yyyy`, `dd.mm.yyyy`
-/// and `yyyy-mm-dd`; two-digit years are 20yy. A trailing midnight time
-/// (`00:00` or `00:00:00`, as some exports add) is ignored.
+/// and `yyyy-mm-dd`; two-digit years are 20yy. A time of day after the
+/// date (`10:30`, `00:00:00`, `T10:30:00`, as date-time cells export) is
+/// ignored.
 pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     let s = s.trim();
-    let s = strip_midnight(s);
+    let s = strip_time(s);
     let b = s.as_bytes();
     let mut parts = [0u32; 3];
     let mut lens = [0usize; 3];
@@ -68,13 +69,20 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::Invalid)
 }
 
-fn strip_midnight(s: &str) -> &str {
-    for suffix in [" 00:00:00", " 00:00", "T00:00:00"] {
-        if let Some(rest) = s.strip_suffix(suffix) {
-            return rest;
-        }
-    }
-    s
+fn strip_time(s: &str) -> &str {
+    // A date-time cell exported as text ("07/01/2025 10:30",
+    // "2025-01-07T10:30:00"): the day is what counts.
+    let Some(cut) = s.rfind([' ', 'T']) else { return s };
+    let time = &s[cut + 1..];
+    let mut parts = time.split(':');
+    let field = |p: Option<&str>, max: u32| {
+        p.is_some_and(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            && p.and_then(|p| p.parse::<u32>().ok()).is_some_and(|v| v < max)
+    };
+    let (h, m) = (parts.next(), parts.next());
+    let secs = parts.next().map(|x| x.split_once(['.', ',']).map_or(x, |(w, _)| w));
+    let ok = field(h, 24) && m.is_some_and(|m| m.len() == 2) && field(m, 60) && secs.is_none_or(|x| field(Some(x), 60));
+    if ok && parts.next().is_none() { s[..cut].trim_end() } else { s }
 }
 
 /// Parses a number with a decimal comma or point (`1,5` = `1.5`).
@@ -231,6 +239,10 @@ mod tests {
         assert_eq!(parse_date("04.04.2025"), Ok(d(2025, 4, 4)));
         assert_eq!(parse_date("2025-04-04"), Ok(d(2025, 4, 4)));
         assert_eq!(parse_date(" 2025-04-04 00:00:00"), Ok(d(2025, 4, 4)));
+        assert_eq!(parse_date("07/01/2025 10:30"), Ok(d(2025, 1, 7)));
+        assert_eq!(parse_date("2025-01-07T16:05:59.250"), Ok(d(2025, 1, 7)));
+        assert_eq!(parse_date("07/01/2025 25:30"), Err(DateError::Unreadable));
+        assert_eq!(parse_date("07/01/2025 10"), Err(DateError::Unreadable));
         assert_eq!(parse_date("29/02/2024"), Ok(d(2024, 2, 29)));
     }
 

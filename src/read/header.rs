@@ -23,6 +23,25 @@ pub struct Header {
     pub named: usize,
     /// Line of the header.
     pub line: usize,
+    /// For each canonical column, the header's own text (to spot the header
+    /// repeated further down, as when two exports are pasted together).
+    pub names: Vec<Option<String>>,
+}
+
+impl Header {
+    /// Whether `rec` repeats this header: every column integra reads holds
+    /// its header's text (case and spaces aside).
+    pub fn repeated_by(&self, rec: &StringRecord) -> bool {
+        let mut seen = 0;
+        for (field, name) in self.map.iter().zip(&self.names) {
+            let (Some(f), Some(name)) = (field, name) else { continue };
+            match rec.get(*f) {
+                Some(cell) if trim_cell(cell).eq_ignore_ascii_case(name) => seen += 1,
+                _ => return false,
+            }
+        }
+        seen >= 2
+    }
 }
 
 /// The canonical column a header cell names, if any.
@@ -138,5 +157,6 @@ pub(super) fn map_header(
         }
     }
     let named = map.iter().flatten().copied().max().map_or(0, |m| m + 1);
-    (!missing).then_some(Header { map, blank, width: rec.len(), named, line })
+    let names = map.iter().map(|f| f.and_then(|f| rec.get(f)).map(|c| trim_cell(c).to_string())).collect();
+    (!missing).then_some(Header { map, blank, width: rec.len(), named, line, names })
 }

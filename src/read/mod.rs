@@ -361,6 +361,18 @@ impl<'a> RowChecker<'a> {
         if is_blank(rec) && errors.is_empty() {
             return 0;
         }
+        if header.repeated_by(rec) {
+            diags.push(
+                src.diag(
+                    Severity::Warning,
+                    "header-repeated",
+                    format!("questa riga ripete l'intestazione della riga {}: è stata saltata", header.line),
+                )
+                .line(line)
+                .hint("forse due esportazioni incollate una dopo l'altra: togli la riga ripetuta (e controlla che le righe non siano doppie)"),
+            );
+            return 0;
+        }
         // Error cells of a formula: report those in columns integra reads,
         // and do not parse the row further (its values are unknown).
         let mut broken = false;

@@ -123,3 +123,16 @@ fn every_fixture_reports_what_it_shows() {
     }
     assert!(failures.is_empty(), "{} of {} fixtures failed:\n\n{}", failures.len(), names.len(), failures.join("\n\n"));
 }
+
+#[test]
+fn every_fixture_is_listed_in_the_bad_input_catalogue() {
+    let doc = std::fs::read_to_string(crate::harness::root().join("docs/BAD-INPUTS.md")).unwrap();
+    let missing: Vec<String> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('_') && !doc.contains(&format!("`{n}`")))
+        .collect();
+    assert!(missing.is_empty(), "fixtures not in docs/BAD-INPUTS.md: {missing:?}");
+}
