@@ -53,7 +53,40 @@ fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, String> {
 
 /// The names of a workbook's sheets.
 pub fn sheet_names(path: &Path, folder: &Path) -> Result<Vec<String>, String> {
-    Ok(open(path, folder)?.sheet_names().to_vec())
+    guarded(|| Ok(open(path, folder)?.sheet_names().to_vec()))
+}
+
+thread_local! {
+    /// Set while calamine parses on this thread: its panics are reported
+    /// as a damaged file, not printed as a crash.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, which parses a workbook with calamine, turning a panic inside
+/// it into an error: hostile or damaged workbooks made calamine panic
+/// (the fuzzer found "attempt to multiply with overflow" on cell
+/// references), and a damaged file must be a diagnostic, not a crash.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    outcome.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!("il file è danneggiato: il foglio di calcolo non si legge ({})", crate::text::short(&why)))
+    })
 }
 
 /// A cell's content: its text, or the error it shows (`#N/D`).
@@ -87,6 +120,10 @@ fn content_of(cell: &Data) -> Content {
 impl SheetRows {
     /// Reads `sheet` of the workbook at `path`, inside `folder`.
     pub fn open(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, String> {
+        guarded(|| Self::read(path, folder, sheet))
+    }
+
+    fn read(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, String> {
         let mut cells = Vec::new();
         match open(path, folder)? {
             Sheets::Xlsx(mut wb) => {
