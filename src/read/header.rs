@@ -44,29 +44,40 @@ impl Header {
     }
 }
 
-/// The canonical column a header cell names, if any.
-pub(super) fn match_column(
-    spec: &RegisterSpec,
-    aliases: Option<&BTreeMap<String, Vec<String>>>,
-    cell: &str,
-) -> Option<usize> {
-    let key = fold(cell);
-    if key.is_empty() {
-        return None;
-    }
-    spec.columns.iter().position(|c| {
-        fold(c.name) == key
-            || c.aliases.iter().any(|a| fold(a) == key)
-            || aliases.and_then(|a| a.get(c.name)).is_some_and(|list| list.iter().any(|a| fold(a) == key))
-    })
-}
+/// The folded names (and aliases) of a register's columns, computed once
+/// per file: a header of millions of cells is then one fold per cell.
+pub(super) struct Names(Vec<(String, usize)>);
 
-pub(super) fn header_score(
-    spec: &RegisterSpec,
-    aliases: Option<&BTreeMap<String, Vec<String>>>,
-    rec: &StringRecord,
-) -> usize {
-    rec.iter().filter(|c| match_column(spec, aliases, c).is_some()).count()
+impl Names {
+    pub(super) fn new(spec: &RegisterSpec, aliases: Option<&BTreeMap<String, Vec<String>>>) -> Names {
+        let mut keys = Vec::new();
+        for (i, c) in spec.columns.iter().enumerate() {
+            keys.push((fold(c.name), i));
+            keys.extend(c.aliases.iter().map(|a| (fold(a), i)));
+            if let Some(list) = aliases.and_then(|a| a.get(c.name)) {
+                keys.extend(list.iter().map(|a| (fold(a), i)));
+            }
+        }
+        Names(keys)
+    }
+
+    /// The canonical column a header cell names, if any.
+    pub(super) fn column(&self, cell: &str) -> Option<usize> {
+        // No name is long: a long cell is no header, and is not folded.
+        if cell.len() > 200 {
+            return None;
+        }
+        let key = fold(cell);
+        if key.is_empty() {
+            return None;
+        }
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, i)| *i)
+    }
+
+    /// How many cells of `rec` name a column.
+    pub(super) fn score(&self, rec: &StringRecord) -> usize {
+        rec.iter().filter(|c| self.column(c).is_some()).count()
+    }
 }
 
 pub(super) fn column_names(spec: &RegisterSpec) -> String {
@@ -74,8 +85,8 @@ pub(super) fn column_names(spec: &RegisterSpec) -> String {
 }
 
 pub(super) fn map_header(
+    names: &Names,
     spec: &'static RegisterSpec,
-    aliases: Option<&BTreeMap<String, Vec<String>>>,
     rec: &StringRecord,
     line: usize,
     src: &Source,
@@ -84,13 +95,14 @@ pub(super) fn map_header(
     let mut map: Vec<Option<usize>> = vec![None; spec.columns.len()];
     let mut blank = Vec::new();
     let mut unknown = Vec::new();
+    let mut unknown_count = 0usize;
     for (i, cell) in rec.iter().enumerate() {
         let cell = trim_cell(cell);
         if cell.is_empty() {
             blank.push(i);
             continue;
         }
-        match match_column(spec, aliases, cell) {
+        match names.column(cell) {
             Some(c) => {
                 if let Some(first) = map[c] {
                     diags.push(
@@ -113,7 +125,13 @@ pub(super) fn map_header(
                     map[c] = Some(i);
                 }
             }
-            None => unknown.push(crate::text::short(cell).into_owned()),
+            None => {
+                // Listed: the first ten; counted: all.
+                unknown_count += 1;
+                if unknown.len() < 10 {
+                    unknown.push(crate::text::short(cell).into_owned());
+                }
+            }
         }
     }
     if !unknown.is_empty() {
@@ -123,12 +141,12 @@ pub(super) fn map_header(
                 "column-unknown",
                 format!(
                     "colonne non usate da integra: {}{}",
-                    unknown.iter().take(10).map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", "),
-                    if unknown.len() > 10 { format!(" e altre {}", unknown.len() - 10) } else { String::new() }
+                    unknown.iter().map(|u| format!("«{u}»")).collect::<Vec<_>>().join(", "),
+                    if unknown_count > 10 { format!(" e altre {}", unknown_count - 10) } else { String::new() }
                 ),
             )
             .line(line)
-            .value(unknown.iter().take(10).cloned().collect::<Vec<_>>().join(", "))
+            .value(unknown.join(", "))
             .hint(format!(
                 "le colonne lette sono: {}; altri nomi si aggiungono in centro.toml, [colonne.{}]",
                 column_names(spec),

@@ -18,7 +18,7 @@ pub use discover::{
     is_input_name,
 };
 pub use header::Header;
-use header::{column_names, header_score, map_header};
+use header::{column_names, map_header};
 
 use std::collections::HashSet;
 
@@ -314,7 +314,8 @@ fn find_header(
         );
         return None;
     }
-    let scores: Vec<usize> = pending.iter().map(|(_, r, _)| header_score(loc.spec, aliases, r)).collect();
+    let names = header::Names::new(loc.spec, aliases);
+    let scores: Vec<usize> = pending.iter().map(|(_, r, _)| names.score(r)).collect();
     let best = (0..pending.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i))).unwrap_or(0);
     let header_at = if scores[best] > scores[0] { best } else { 0 };
     if header_at > 0 {
@@ -328,7 +329,7 @@ fn find_header(
         );
     }
     let (header_line, header_rec, _) = pending[header_at].clone();
-    let header = map_header(loc.spec, aliases, &header_rec, header_line, &src, diags)?;
+    let header = map_header(&names, loc.spec, &header_rec, header_line, &src, diags)?;
     pending.drain(..=header_at);
     Some(Opened { src, sha256, header, pending, rows })
 }
