@@ -67,13 +67,12 @@ fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
             if regs.user_ids.find(u).is_some_and(|i| known.contains(&i)) {
                 continue;
             }
-            d.push(
-                s.diag(Severity::Error, "user-unknown", format!("l'utente «{u}» non è nel registro utenti"))
-                    .line(a.line)
-                    .column("utente")
-                    .value(u.clone())
-                    .hint("controlla il codice, oppure lascia vuota la cella se la persona non è presa in carico"),
-            );
+            d.push(crate::registers::cells::unknown_user(
+                &s,
+                a.line,
+                u,
+                "controlla il codice, oppure lascia vuota la cella se la persona non è presa in carico",
+            ));
         }
     }
 }

@@ -561,6 +561,17 @@ pub fn personal_text(src: &Source, line: usize, column: Option<&str>, what: &str
     d
 }
 
+/// An access or application naming a user not in `utenti`. The code is
+/// quoted unless it looks like personal data (then only the row says it).
+pub fn unknown_user(src: &Source, line: usize, code: &str, hint: &str) -> crate::diag::Diagnostic {
+    let d = if crate::privacy::id_looks_personal(code).is_some() {
+        src.diag(Severity::Error, "user-unknown", "il codice utente di questa riga non è nel registro utenti")
+    } else {
+        src.diag(Severity::Error, "user-unknown", format!("l'utente «{code}» non è nel registro utenti")).value(code)
+    };
+    d.line(line).column("utente").hint(hint)
+}
+
 /// Text that cannot be shown as written, at `line` (and `column`).
 pub fn unprintable_text(
     src: &Source,

@@ -90,15 +90,12 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
         if let Some(known) = x.users
             && !u.is_some_and(|u| known.contains(&u))
         {
-            let shown = user_text.unwrap_or_default();
-            d.push(
-                c.src
-                    .diag(Severity::Error, "user-unknown", format!("l'utente «{shown}» non è nel registro utenti"))
-                    .line(row.line)
-                    .column("utente")
-                    .value(user_text.unwrap_or_default())
-                    .hint("controlla il codice, oppure aggiungi l'utente al registro utenti (o lascia vuota la cella se non è preso in carico)"),
-            );
+            d.push(super::cells::unknown_user(
+                &c.src,
+                row.line,
+                user_text.unwrap_or_default(),
+                "controlla il codice, oppure aggiungi l'utente al registro utenti (o lascia vuota la cella se non è preso in carico)",
+            ));
         }
         x.dups.note(row);
     }

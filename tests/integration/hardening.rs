@@ -368,3 +368,14 @@ fn a_nul_byte_in_the_notes_names_the_notes_file() {
     assert!(run.stderr().contains("note/2025H1.md:3"), "{}", run.stderr());
     assert!(run.stderr().contains("[notes-unreadable]"), "{}", run.stderr());
 }
+
+#[test]
+fn an_unknown_user_whose_code_is_a_fiscal_code_is_not_quoted() {
+    let dir = materialise("_base");
+    let mut accessi = String::from_utf8(file_bytes(&dir.path().join("accessi.csv"))).unwrap();
+    accessi.push_str("10/01/2025;Marocco;monitoraggio;BNCMRA80A41H501X;F\n");
+    std::fs::write(dir.path().join("accessi.csv"), accessi).unwrap();
+    let run = Integra::new().args(["validate", "--data"]).arg_path(dir.path()).run().code_is(1);
+    assert!(run.stdout().contains("[user-unknown]"), "{}", run.stdout());
+    assert!(!run.stdout().contains("BNCMRA80A41H501X"), "{}", run.stdout());
+}
