@@ -291,7 +291,7 @@ fn parse_slot(s: &str) -> Option<Slot> {
             Some((h, m)) => (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?),
             None => (t.parse::<u16>().ok()?, 0),
         };
-        (h <= 24 && m < 60).then_some(h * 60 + m)
+        (h <= 24 && m < 60).then(|| h * 60 + m)
     }
     let (a, b) = s.split_once('-')?;
     let slot = Slot { from: minutes(a)?, to: minutes(b)? };
@@ -597,6 +597,15 @@ data = ["Giorno"]
         let e = &d.items()[0];
         assert_eq!((e.code, e.line), ("config-syntax", Some(2)));
         assert!(e.hint.as_deref().unwrap().contains("giovedi"), "{:?}", e.hint);
+    }
+
+    #[test]
+    fn an_hour_too_large_for_minutes_is_invalid_not_a_panic() {
+        // The fuzzer: "2000:00" overflowed the minutes before the range check.
+        let (_, d) = parse("[orari]\nlunedi = [\"2000:00-2001:00\", \"9-99999\"]\n");
+        for slot in ["2000:00-2001:00", "9-99999"] {
+            assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains(slot)), "{slot}");
+        }
     }
 
     #[test]

@@ -127,14 +127,4 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Text of a PDF, via `pdftotext` (poppler-utils).
-pub fn pdf_text(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed (apt-get install poppler-utils)");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+pub use crate::pdftext::pdf_text;

@@ -3,6 +3,7 @@
 //! the text inside the PDF).
 
 mod harness;
+mod pdftext;
 
 mod agreement;
 mod fixtures;
