@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::period::Period;
+use crate::period::PeriodSpec;
 
 /// The help layout, with Italian headings.
 const HELP: &str = "{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}";
@@ -110,8 +110,8 @@ pub struct DataArgs {
         hide_env = true
     )]
     pub data: PathBuf,
-    /// Data di oggi per i controlli sulle date future (AAAA-MM-GG); utile per prove ripetibili.
-    #[arg(long, value_name = "AAAA-MM-GG", env = "INTEGRA_TODAY", hide = true)]
+    /// Data di oggi (AAAA-MM-GG) per i periodi relativi e i controlli sulle date future; utile per prove ripetibili e per rifare un report.
+    #[arg(long, value_name = "AAAA-MM-GG", env = "INTEGRA_OGGI", hide = true)]
     pub today: Option<chrono::NaiveDate>,
 }
 
@@ -121,9 +121,9 @@ pub struct ValidateArgs {
     #[command(flatten)]
     /// Data folder.
     pub data: DataArgs,
-    /// Controlla solo le righe del periodo (2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30).
+    /// Controlla solo le righe del periodo (2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30, mese-scorso, trimestre-scorso, semestre-scorso, anno-scorso).
     #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
-    pub period: Option<Period>,
+    pub period: Option<PeriodSpec>,
     /// Formato dell'esito: text (predefinito) oppure json.
     #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ValidateFormat::Text, hide_default_value = true, hide_possible_values = true)]
     pub format: ValidateFormat,
@@ -147,9 +147,9 @@ pub struct ReportArgs {
     #[command(flatten)]
     /// Data folder.
     pub data: DataArgs,
-    /// Periodo del report: 2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30.
+    /// Periodo del report: 2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30, oppure rispetto a oggi mese-scorso, trimestre-scorso, semestre-scorso, anno-scorso.
     #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
-    pub period: Period,
+    pub period: PeriodSpec,
     /// Dove scrivere: un file o una cartella. Senza, il PDF va in report-<PERIODO>.pdf e gli altri formati sullo standard output.
     #[arg(long, short = 'o', value_name = "PERCORSO")]
     pub out: Option<PathBuf>,
@@ -187,8 +187,8 @@ pub struct InitArgs {
     pub xlsx: bool,
 }
 
-fn parse_period(s: &str) -> Result<Period, String> {
-    Period::parse(s)
+fn parse_period(s: &str) -> Result<PeriodSpec, String> {
+    PeriodSpec::parse(s)
 }
 
 fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {

@@ -40,6 +40,14 @@ pub fn style(choice: ColorChoice, stream: Stream) -> Style {
     Style { color }
 }
 
+/// Today: `--today` / `INTEGRA_OGGI` (or the older `INTEGRA_TODAY`), else
+/// the system's date.
+fn today(data: &DataArgs) -> NaiveDate {
+    data.today
+        .or_else(|| std::env::var("INTEGRA_TODAY").ok().and_then(|v| v.trim().parse().ok()))
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 fn load_options(data: &DataArgs, period: Option<Period>) -> Result<LoadOptions> {
     if !data.data.is_dir() {
         return Err(Error::Usage {
@@ -47,11 +55,7 @@ fn load_options(data: &DataArgs, period: Option<Period>) -> Result<LoadOptions> 
             hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
         });
     }
-    Ok(LoadOptions {
-        data_dir: data.data.clone(),
-        period,
-        today: data.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
-    })
+    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data) })
 }
 
 /// `validate`, configured.
@@ -71,7 +75,7 @@ impl ValidateConfig {
     /// Checks the arguments.
     pub fn new(a: ValidateArgs, color: ColorChoice) -> Result<ValidateConfig> {
         Ok(ValidateConfig {
-            load: load_options(&a.data, a.period)?,
+            load: load_options(&a.data, a.period.map(|p| p.resolve(today(&a.data))))?,
             format: a.format,
             strict: a.strict,
             style: style(color, Stream::Stdout),
@@ -121,7 +125,8 @@ fn template_limit() -> std::time::Duration {
 impl ReportConfig {
     /// Checks the arguments.
     pub fn new(a: ReportArgs, color: ColorChoice) -> Result<ReportConfig> {
-        let load = load_options(&a.data, Some(a.period.clone()))?;
+        let period = a.period.resolve(today(&a.data));
+        let load = load_options(&a.data, Some(period.clone()))?;
         let template = match &a.template {
             None => TemplateSource::Embedded,
             Some(dir) => {
@@ -141,7 +146,7 @@ impl ReportConfig {
                 TemplateSource::Folder(real)
             }
         };
-        let default_name = |ext: &str| PathBuf::from(format!("report-{}.{ext}", a.period.code));
+        let default_name = |ext: &str| PathBuf::from(format!("report-{}.{ext}", period.code));
         let ext = match a.format {
             ReportFormat::Pdf => "pdf",
             ReportFormat::Json => "json",
@@ -159,12 +164,12 @@ impl ReportConfig {
             (Some(p), _) => Destination::File(p.clone()),
         };
         let document_date = match std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-            Some(secs) => chrono::DateTime::from_timestamp(secs, 0).map_or(a.period.end, |d| d.date_naive()),
-            None => a.period.end,
+            Some(secs) => chrono::DateTime::from_timestamp(secs, 0).map_or(period.end, |d| d.date_naive()),
+            None => period.end,
         };
         Ok(ReportConfig {
             load,
-            period: a.period,
+            period,
             format: a.format,
             dest,
             template,

@@ -37,7 +37,58 @@ pub struct Period {
 }
 
 /// The forms accepted, for error messages.
-pub const PERIOD_FORMS: &str = "2025 (anno), 2025H1 / 2025H2 (semestre), 2025Q1…2025Q4 (trimestre), 2025-03 (mese), 2025-01-01..2025-06-30 (intervallo)";
+pub const PERIOD_FORMS: &str = "2025 (anno), 2025H1 / 2025H2 (semestre), 2025Q1…2025Q4 (trimestre), 2025-03 (mese), 2025-01-01..2025-06-30 (intervallo), mese-scorso / trimestre-scorso / semestre-scorso / anno-scorso (rispetto a oggi)";
+
+/// A period as written on the command line: fixed (`2025H1`) or relative to
+/// today (`mese-scorso`), resolved once today is known (`config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodSpec {
+    /// A period given by its dates.
+    Fixed(Period),
+    /// The last whole month, quarter, semester or year before today.
+    Last(PeriodKind),
+}
+
+/// The relative periods and their names (Italian first, English aliases).
+const RELATIVE: [(&str, PeriodKind); 8] = [
+    ("mese-scorso", PeriodKind::Month),
+    ("trimestre-scorso", PeriodKind::Quarter),
+    ("semestre-scorso", PeriodKind::Semester),
+    ("anno-scorso", PeriodKind::Year),
+    ("last-month", PeriodKind::Month),
+    ("last-quarter", PeriodKind::Quarter),
+    ("last-semester", PeriodKind::Semester),
+    ("last-year", PeriodKind::Year),
+];
+
+impl PeriodSpec {
+    /// Parses a fixed period or one of `mese-scorso`, `trimestre-scorso`,
+    /// `semestre-scorso`, `anno-scorso` (or `last-month`, …).
+    pub fn parse(input: &str) -> Result<PeriodSpec, String> {
+        let key = input.trim().to_ascii_lowercase().replace('_', "-");
+        match RELATIVE.iter().find(|(name, _)| *name == key) {
+            Some((_, kind)) => Ok(PeriodSpec::Last(*kind)),
+            None => Period::parse(input).map(PeriodSpec::Fixed),
+        }
+    }
+
+    /// The period, with relative ones counted back from `today`: the last
+    /// one wholly over (on 15/04/2025, `mese-scorso` is 2025-03).
+    pub fn resolve(&self, today: NaiveDate) -> Period {
+        let (y, m) = (today.year(), today.month());
+        let code = match self {
+            PeriodSpec::Fixed(p) => return p.clone(),
+            PeriodSpec::Last(PeriodKind::Month) if m == 1 => format!("{}-12", y - 1),
+            PeriodSpec::Last(PeriodKind::Month) => format!("{y}-{:02}", m - 1),
+            PeriodSpec::Last(PeriodKind::Quarter) if m <= 3 => format!("{}Q4", y - 1),
+            PeriodSpec::Last(PeriodKind::Quarter) => format!("{y}Q{}", (m - 1) / 3),
+            PeriodSpec::Last(PeriodKind::Semester) if m <= 6 => format!("{}H2", y - 1),
+            PeriodSpec::Last(PeriodKind::Semester) => format!("{y}H1"),
+            PeriodSpec::Last(_) => format!("{}", y - 1),
+        };
+        Period::parse(&code).expect("a period code integra builds is valid")
+    }
+}
 
 /// The longest explicit interval a report covers.
 pub const MAX_YEARS: u32 = 10;
@@ -222,6 +273,21 @@ mod tests {
         assert!(Period::parse("2025-01-01..2999-12-31").unwrap_err().contains("10 anni"));
         assert!(Period::parse("2015-01-01..2025-01-01").is_ok());
         assert!(Period::parse("2015-01-01..2025-01-02").is_err());
+    }
+
+    #[test]
+    fn relative_periods_count_back_from_today() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let code = |s: &str, today| PeriodSpec::parse(s).unwrap().resolve(today).code;
+        assert_eq!(code("mese-scorso", d(2025, 4, 15)), "2025-03");
+        assert_eq!(code("last-month", d(2025, 1, 1)), "2024-12");
+        assert_eq!(code("trimestre-scorso", d(2025, 4, 1)), "2025Q1");
+        assert_eq!(code("trimestre-scorso", d(2025, 2, 28)), "2024Q4");
+        assert_eq!(code("semestre-scorso", d(2025, 7, 1)), "2025H1");
+        assert_eq!(code("Semestre-Scorso", d(2025, 6, 30)), "2024H2");
+        assert_eq!(code("anno-scorso", d(2025, 11, 27)), "2024");
+        assert_eq!(code("2025H1", d(2030, 1, 1)), "2025H1");
+        assert!(PeriodSpec::parse("mese-prossimo").is_err());
         for odd in ["202€", "20è6", "2-0\u{1F389}", "2025H\u{e8}"] {
             assert!(Period::parse(odd).is_err(), "{odd}");
         }

@@ -57,7 +57,8 @@ impl Integra {
             .env_remove("SOURCE_DATE_EPOCH")
             .env_remove("INTEGRA_DATA")
             .env_remove("INTEGRA_TEMPLATE")
-            .env("INTEGRA_TODAY", "2025-11-26");
+            .env_remove("INTEGRA_TODAY")
+            .env("INTEGRA_OGGI", "2025-11-26");
         Integra { cmd }
     }
 

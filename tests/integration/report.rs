@@ -439,3 +439,26 @@ fn a_course_with_no_meetings_has_zero_hours_and_periods_past_the_registers_are_f
         run.json()["data_quality"]["warnings_list"].as_array().unwrap().iter().any(|w| w["code"] == "period-not-over")
     );
 }
+
+#[test]
+fn a_relative_period_is_resolved_against_today() {
+    // A monthly job: "the month just over", with today fixed by INTEGRA_OGGI.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = Integra::new()
+        .env("INTEGRA_OGGI", "2025-04-15")
+        .args(["report", "--period", "mese-scorso", "--data"])
+        .arg_path(&samples())
+        .current_dir(tmp.path())
+        .run()
+        .code_is(0);
+    assert!(tmp.path().join("report-2025-03.pdf").is_file(), "{}", run.stderr());
+    let j = Integra::new()
+        .env("INTEGRA_OGGI", "2025-07-01")
+        .args(["report", "--period", "semestre-scorso", "--format", "json", "--data"])
+        .arg_path(&samples())
+        .run()
+        .code_is(0)
+        .json();
+    assert_eq!(j["period"]["code"], "2025H1");
+    assert_eq!(j["accesses"]["total"], 181);
+}
