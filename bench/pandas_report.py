@@ -1,11 +1,23 @@
 #!/usr/bin/env python3
 """What a data-literate user would write instead of integra: the accesses and
 users aggregates of `integra report --format json` with pandas, on the same
-registers (canonical CSV as `integra synth` writes them).
+registers: written plainly (every column read as text, one call a file), as
+most scripts are. bench/pandas_fast.py computes the same figures tuned for
+speed.
+
+Reads the canonical CSV `integra synth` writes and every other shape
+bench/dialects.py writes: `;` or `,` (sniffed from the header line), UTF-8
+with or without BOM or Windows-1252 (a UTF-8 decode of the first block of the
+file, cp1252 on UnicodeDecodeError), dates dd/mm/yyyy or yyyy-mm-dd (from the
+first data row), or one workbook registri.xlsx / registri.ods with sheets
+`accessi` and `utenti`. On the canonical shape it reads exactly as before
+(`;`, UTF-8, dd/mm/yyyy): the sniffing costs one 64 KiB read a file.
 
 Usage: pandas_report.py DATA_DIR START END   (dates as YYYY-MM-DD)
 """
 import json
+import os
+import re
 import sys
 
 import pandas as pd
@@ -15,10 +27,54 @@ EU = {"Austria", "Belgio", "Bulgaria", "Cipro", "Croazia", "Danimarca", "Estonia
       "Portogallo", "Repubblica Ceca", "Romania", "Slovacchia", "Slovenia", "Spagna", "Svezia", "Ungheria"}
 
 
+def sniff(path):
+    """(encoding, delimiter, date format) of a CSV, from its first block:
+    a BOM means utf-8-sig; bytes that are not UTF-8 mean cp1252; the
+    delimiter is the most frequent of `;`, `,` and tab in the header line;
+    the date format is that of the first data row's first date."""
+    with open(path, "rb") as f:
+        block = f.read(1 << 16)
+    block = block[: block.rfind(b"\n") + 1] or block  # whole lines only
+    if block.startswith(b"\xef\xbb\xbf"):
+        encoding, block = "utf-8-sig", block[3:]
+    else:
+        try:
+            block.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    lines = block.decode(encoding).splitlines()
+    header = lines[0]
+    sep = max([";", ",", "\t"], key=header.count)
+    first = lines[1] if len(lines) > 1 else ""
+    iso = re.search(r"(?:^|[;,\t\"])\d{4}-\d{2}-\d{2}(?:$|[;,\t\"])", first)
+    return encoding, sep, "%Y-%m-%d" if iso else "%d/%m/%Y"
+
+
+def read_registers(data):
+    """{register: (all columns as text, empty cells as "", date format)}."""
+    if all(os.path.exists(f"{data}/{n}.csv") for n in ("accessi", "utenti")):
+        out = {}
+        for n in ("accessi", "utenti"):
+            encoding, sep, date_format = sniff(f"{data}/{n}.csv")
+            out[n] = pd.read_csv(f"{data}/{n}.csv", sep=sep, dtype=str, keep_default_na=False,
+                                 encoding=encoding), date_format
+        return out
+    for ext, engine in (("xlsx", "openpyxl"), ("ods", "odf")):
+        if os.path.exists(f"{data}/registri.{ext}"):
+            # Date cells come as datetimes, which dtype=str writes as
+            # "2025-01-31 00:00:00".
+            sheets = pd.read_excel(f"{data}/registri.{ext}", sheet_name=["accessi", "utenti"], engine=engine,
+                                   dtype=str, keep_default_na=False)
+            return {n: (df, "%Y-%m-%d %H:%M:%S") for n, df in sheets.items()}
+    raise SystemExit(f"{data}: no accessi.csv/utenti.csv nor registri.xlsx/.ods")
+
+
 def main():
     data, start, end = sys.argv[1], pd.Timestamp(sys.argv[2]), pd.Timestamp(sys.argv[3])
-    a = pd.read_csv(f"{data}/accessi.csv", sep=";", dtype=str, keep_default_na=False)
-    a["data"] = pd.to_datetime(a["data"], format="%d/%m/%Y")
+    registers = read_registers(data)
+    a, date_format = registers["accessi"]
+    a["data"] = pd.to_datetime(a["data"], format=date_format)
     a = a[(a["data"] >= start) & (a["data"] <= end)]
     accesses = {
         "total": int(len(a)),
@@ -28,9 +84,9 @@ def main():
         "by_referral": a.groupby("inviato_da").size().to_dict(),
         "by_gender": a.groupby("genere").size().to_dict(),
     }
-    u = pd.read_csv(f"{data}/utenti.csv", sep=";", dtype=str, keep_default_na=False)
-    u["taken"] = pd.to_datetime(u["data_presa_in_carico"], format="%d/%m/%Y")
-    u["closed"] = pd.to_datetime(u["data_chiusura"].replace("", None), format="%d/%m/%Y")
+    u, date_format = registers["utenti"]
+    u["taken"] = pd.to_datetime(u["data_presa_in_carico"], format=date_format)
+    u["closed"] = pd.to_datetime(u["data_chiusura"].replace("", None), format=date_format)
     u = u[(u["taken"] <= end) & (u["closed"].isna() | (u["closed"] >= start))]
     category = u["paese"].map(lambda p: "italian" if p == "Italia" else ("eu" if p in EU else "non_eu"))
     homeless = u["senza_dimora"].str.lower().isin(["sì", "si", "x", "1", "true"])

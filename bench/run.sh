@@ -1,69 +1,188 @@
 #!/usr/bin/env bash
-# Whole-process benchmarks of integra, against the pandas script a user would
-# write instead. Prints one table: median wall time and median peak RSS of
-# RUNS runs of each case (GNU time). Usage:
-#   bench/run.sh                 # every case, 10M accesses included
+# Whole-process benchmarks of integra, against two pandas scripts a user would
+# write instead (bench/pandas_report.py, written plainly as most scripts are;
+# bench/pandas_fast.py, the same figures tuned for speed), on every file shape
+# real tools write (bench/dialects.py): `;` CSV as is, `,` CSV with ISO dates,
+# `;` CSV all quoted with CRLF in Windows-1252, UTF-8 with BOM, and one xlsx /
+# ods workbook. Prints median wall time and median peak RSS of RUNS runs of
+# each case (GNU time) as one markdown table. Usage:
+#   bench/run.sh                       # every case, 10M accesses included
 #   RUNS=3 SKIP_10M=1 bench/run.sh
-# Data sets are generated (deterministically) into BENCH_DIR, kept for reuse.
+#   SHAPES="semicolon comma-iso" bench/run.sh
+#   BIN=target/debug/integra RUNS=1 SIZES=small bench/run.sh   # a quick try
+# Variables:
+#   RUNS      runs of each case, the median is shown (5)
+#   BENCH_DIR where data sets are generated and kept for reuse (/tmp/integra-bench)
+#   SKIP_10M  1 leaves out the 10M-access set
+#   SHAPES    the shapes measured, space-separated (all of them:
+#             semicolon comma-iso quoteall-crlf-cp1252 bom xlsx ods)
+#   SIZES     full (a100k, a1m, a10m) or small (one set s20k of 20000
+#             accesses and 5000 users, to try the script with a debug build)
+#   BIN       the integra binary to measure; without it the release build is
+#             made with cargo and measured
+# Workbooks (xlsx, ods) are written and measured only for the smallest set
+# (a100k, or s20k): spreadsheets of millions of rows are not what offices keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 WORK=${BENCH_DIR:-/tmp/integra-bench}
+SIZES=${SIZES:-full}
+ALL_SHAPES="semicolon comma-iso quoteall-crlf-cp1252 bom xlsx ods"
+SHAPES=${SHAPES:-$ALL_SHAPES}
+for s in $SHAPES; do
+  case " $ALL_SHAPES " in *" $s "*) ;; *) echo "unknown shape $s (known: $ALL_SHAPES)" >&2; exit 2 ;; esac
+done
 mkdir -p "$WORK"
 
-echo "building (release)…" >&2
-cargo build --release --locked -q
-BIN=$PWD/target/release/integra
+if [ -n "${BIN:-}" ]; then
+  BIN=$(realpath "$BIN")
+  [ -x "$BIN" ] || { echo "BIN=$BIN is not an executable" >&2; exit 2; }
+else
+  echo "building (release)…" >&2
+  cargo build --release --locked -q
+  BIN=$PWD/target/release/integra
+fi
+echo "measuring $BIN" >&2
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-python3 -c "import pandas" 2>/dev/null || pip install --quiet pandas >&2
+# pandas for both scripts, pyarrow for the fast one's CSV engine, openpyxl
+# and odfpy to write and read the workbooks.
+for mod_pkg in pandas:pandas pyarrow:pyarrow openpyxl:openpyxl odf:odfpy; do
+  python3 -c "import ${mod_pkg%%:*}" 2>/dev/null || pip install --quiet "${mod_pkg#*:}" >&2
+done
 
-gen() { # name accesses users
-  [ -f "$WORK/$1/accessi.csv" ] || { echo "generating $1…" >&2; "$BIN" synth "$WORK/$1" --accessi "$2" --utenti "$3" --seme 7 >/dev/null; }
-}
-gen a100k 100000 100000
-gen a1m 1000000 100000
-[ "${SKIP_10M:-0}" = 1 ] || gen a10m 10000000 100000
+# Data sets: name, accesses, users. The first one also gets the workbooks.
+case $SIZES in
+  full)
+    SETS=("a100k 100000 100000" "a1m 1000000 100000")
+    [ "${SKIP_10M:-0}" = 1 ] || SETS+=("a10m 10000000 100000")
+    ;;
+  small) SETS=("s20k 20000 5000") ;;
+  *) echo "SIZES is full or small, not $SIZES" >&2; exit 2 ;;
+esac
 
-# measure LABEL CMD… : median wall (s) and peak RSS (MiB) over RUNS runs.
-declare -A WALL RSS
+# Generated once (deterministically, seed 7) and kept in BENCH_DIR; then the
+# same rows in each shape, into $WORK/dialects/<set>/<shape>/.
+SET_NAMES=()
+first=1
+for spec in "${SETS[@]}"; do
+  read -r name accesses users <<<"$spec"
+  SET_NAMES+=("$name")
+  [ -f "$WORK/$name/accessi.csv" ] || {
+    echo "generating $name…" >&2
+    "$BIN" synth "$WORK/$name" --accessi "$accesses" --utenti "$users" --seme 7 >/dev/null
+  }
+  shapes=()
+  for s in $SHAPES; do
+    case $s in xlsx | ods) [ $first = 1 ] && shapes+=("$s") ;; *) shapes+=("$s") ;; esac
+  done
+  [ ${#shapes[@]} = 0 ] || python3 bench/dialects.py "$WORK/$name" "$WORK/dialects/$name" "${shapes[@]}"
+  first=0
+done
+
+# measure LABEL OKMAX CMD… : median wall (s) and peak RSS (MiB) over RUNS
+# runs; an exit code above OKMAX (validate exits 1 on register errors) marks
+# the case failed. The output of the last run is kept in $OUT/<label>.out.
+declare -A WALL RSS FAILED
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
 measure() {
-  local label=$1; shift
-  local walls=() rsss=() tfile
+  local label=$1 okmax=$2; shift 2
+  local walls=() rsss=() tfile rc file=$OUT/${label// /_}.out
   tfile=$(mktemp)
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$tfile" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    local out
-    out=$(tail -1 "$tfile")
-    walls+=("${out% *}"); rsss+=("${out#* }")
+    rc=0
+    /usr/bin/time -o "$tfile" -f "%e %M" "$@" >"$file" 2>"$file.err" || rc=$?
+    [ "$rc" -le "$okmax" ] || FAILED[$label]=$rc
+    local t
+    t=$(tail -1 "$tfile")
+    walls+=("${t% *}"); rsss+=("${t#* }")
   done
   rm -f "$tfile"
   WALL[$label]=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   RSS[$label]=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
-  printf '%-44s %8s s %8s MiB\n' "$label" "${WALL[$label]}" "${RSS[$label]}" >&2
+  printf '%-48s %8s s %8s MiB%s\n' "$label" "${WALL[$label]}" "${RSS[$label]}" \
+    "${FAILED[$label]:+   FAILED (exit ${FAILED[$label]}): $(head -c 300 "$file.err")}" >&2
 }
 
-OUT=$(mktemp -d)
-measure "seed report PDF (data-samples), cold" "$BIN" report --period 2025H1 --data data-samples --out "$OUT/r.pdf"
-for set in a100k a1m a10m; do
-  [ -d "$WORK/$set" ] || continue
-  measure "validate $set" "$BIN" validate --data "$WORK/$set"
-  measure "report json $set" "$BIN" report --period 2025H1 --format json --data "$WORK/$set"
-  measure "pandas $set" python3 bench/pandas_report.py "$WORK/$set" 2025-01-01 2025-06-30
+# check DIR LABEL_SUFFIX: the two pandas scripts must print the same figures,
+# and these must be integra's (totals, users new and by category, accesses by
+# country). A mismatch is printed, never hidden in the table.
+check() {
+  python3 - "$OUT/pandas_$1.out" "$OUT/fast_$1.out" "$OUT/report_$1.out" "$1" <<'EOF' >&2 || true
+import json, sys
+def load(p):
+    try:
+        return json.load(open(p))
+    except Exception as e:
+        return None
+plain, fast, integra = (load(p) for p in sys.argv[1:4])
+case = sys.argv[4]
+if plain is None or fast is None or integra is None:
+    print(f"  check {case}: an output is missing or not JSON")
+    sys.exit()
+if plain != fast:
+    print(f"  check {case}: MISMATCH between pandas_report.py and pandas_fast.py")
+a, u = integra["accesses"], integra["users"]
+ours = {"accesses": a["total"], "users": u["total"], "new": u["new"], "by_category": u["by_category"],
+        "by_country": {c["country"]: c["count"] for c in a["by_country"]}}
+theirs = {"accesses": plain["accesses"]["total"], "users": plain["users"]["total"], "new": plain["users"]["new"],
+          "by_category": {k: plain["users"]["by_category"].get(k, 0) for k in ("italian", "eu", "non_eu")},
+          "by_country": plain["accesses"]["by_country"]}
+for k in ours:
+    if ours[k] != theirs[k]:
+        print(f"  check {case}: integra and pandas disagree on {k}")
+EOF
+}
+
+measure "seed report PDF (data-samples), cold" 0 "$BIN" report --period 2025H1 --data data-samples --out "$OUT/r.pdf"
+ROWS=()
+for set in "${SET_NAMES[@]}"; do
+  for shape in $SHAPES; do
+    d=$WORK/dialects/$set/$shape
+    [ -d "$d" ] || continue
+    ROWS+=("$set $shape")
+    measure "validate $set $shape" 1 "$BIN" validate --data "$d"
+    measure "report $set $shape" 0 "$BIN" report --period 2025H1 --format json --data "$d"
+    measure "pandas $set $shape" 0 python3 bench/pandas_report.py "$d" 2025-01-01 2025-06-30
+    measure "fast $set $shape" 0 python3 bench/pandas_fast.py "$d" 2025-01-01 2025-06-30
+    check "${set}_$shape"
+  done
 done
 
+# cell LABEL: "wall s · RSS MiB", or why there is no number.
+cell() {
+  if [ -n "${FAILED[$1]:-}" ]; then echo "failed (exit ${FAILED[$1]})"
+  elif [ -n "${WALL[$1]:-}" ]; then echo "${WALL[$1]} s · ${RSS[$1]} MiB"
+  else echo "–"; fi
+}
+
 echo
-echo "| case | wall (s, median of $RUNS) | peak RSS (MiB) |"
+echo "integra: $BIN; median of $RUNS runs; wall seconds · peak RSS MiB"
+echo
+echo "| case | wall (s) | peak RSS (MiB) |"
 echo "|---|---:|---:|"
-for k in "seed report PDF (data-samples), cold" "validate a100k" "report json a100k" "pandas a100k" \
-         "validate a1m" "report json a1m" "pandas a1m" "validate a10m" "report json a10m" "pandas a10m"; do
-  if [ -n "${WALL[$k]:-}" ]; then echo "| $k | ${WALL[$k]} | ${RSS[$k]} |"; fi
+k="seed report PDF (data-samples), cold"
+echo "| $k | ${WALL[$k]} | ${RSS[$k]} |"
+echo
+echo "| set | shape | integra validate | integra report json | pandas (today's script) | pandas (fast) |"
+echo "|---|---|---:|---:|---:|---:|"
+for row in "${ROWS[@]}"; do
+  read -r set shape <<<"$row"
+  echo "| $set | $shape | $(cell "validate $set $shape") | $(cell "report $set $shape") |" \
+       "$(cell "pandas $set $shape") | $(cell "fast $set $shape") |"
 done
-for set in a100k a1m a10m; do
-  [ -n "${WALL["pandas $set"]:-}" ] || continue
-  awk -v i="${WALL["report json $set"]}" -v p="${WALL["pandas $set"]}" -v s="$set" \
-    'BEGIN { printf "%s: pandas / integra = %.1fx\n", s, p / i }'
+echo
+# The faster of the two pandas scripts against integra report json.
+for row in "${ROWS[@]}"; do
+  read -r set shape <<<"$row"
+  i=${WALL["report $set $shape"]}
+  p=${WALL["pandas $set $shape"]} f=${WALL["fast $set $shape"]}
+  awk -v i="$i" -v p="$p" -v f="$f" -v row="$set $shape" -v fast="pandas (fast)" -v plain="pandas (today's script)" 'BEGIN {
+    if (f <= p) { best = f; who = fast } else { best = p; who = plain }
+    printf "%s: faster pandas / integra report json = %.1fx (%s, %s s / %s s)\n", row, best / (i > 0 ? i : 0.005), who, best, i
+  }'
 done
-if [ -n "${WALL["report json a10m"]:-}" ]; then
-  awk -v a="${WALL["report json a1m"]}" -v b="${WALL["report json a10m"]}" \
-    'BEGIN { printf "scaling: 10M / 1M = %.1fx (goal <= 11)\n", b / a }'
+if [ -n "${WALL["report a10m semicolon"]:-}" ] && [ -n "${WALL["report a1m semicolon"]:-}" ]; then
+  awk -v a="${WALL["report a1m semicolon"]}" -v b="${WALL["report a10m semicolon"]}" \
+    'BEGIN { printf "scaling (semicolon): 10M / 1M = %.1fx (goal <= 11)\n", b / a }'
 fi

@@ -130,6 +130,9 @@ pub struct ValidateArgs {
     /// Considera anche gli avvisi come errori (codice di uscita 1).
     #[arg(long)]
     pub strict: bool,
+    /// Scrive anche una copia dei registri in una cartella di lavoro .xlsx, con ogni problema colorato e annotato sulla sua cella e un primo foglio che li elenca.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub annota: Option<PathBuf>,
 }
 
 /// Output of `validate`.

@@ -69,6 +69,8 @@ pub struct ValidateConfig {
     pub strict: bool,
     /// Colours.
     pub style: Style,
+    /// Where to write the annotated copy of the registers, if asked.
+    pub annotate: Option<PathBuf>,
 }
 
 impl ValidateConfig {
@@ -79,6 +81,15 @@ impl ValidateConfig {
             format: a.format,
             strict: a.strict,
             style: style(color, Stream::Stdout),
+            annotate: match a.annota {
+                Some(p) if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => {
+                    return Err(Error::Usage {
+                        message: format!("--annota scrive una cartella di lavoro .xlsx, non «{}»", p.display()),
+                        hint: Some("dai al file l'estensione .xlsx (es. --annota registri-annotati.xlsx)".into()),
+                    });
+                }
+                other => other,
+            },
         })
     }
 }

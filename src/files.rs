@@ -335,8 +335,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8], protected: &Protected) -> Result<
     let dir = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     create_folder(&dir)?;
     let name = target.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    let mut tmp =
-        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(fail)?;
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new report gets the usual mode (0666 less the umask), a replaced one
+    // keeps its own: tempfile's default 0600 would hide a shared report.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
     pending(Some(tmp.path()), None);
     let written = tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all());
     let tmp_path = tmp.path().to_path_buf();
@@ -423,6 +433,10 @@ mod tests {
         assert_eq!(std::fs::read(&reg).unwrap(), b"data\n");
         write_atomic(&dir.path().join("report.csv"), b"ok", &p).unwrap();
         assert_eq!(std::fs::read(dir.path().join("report.csv")).unwrap(), b"ok");
+        // The usual mode (0666 less the umask), not tempfile's private 0600.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("report.csv")).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode & 0o044, 0, "mode {mode:o}");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert!(!left.iter().any(|n| n.to_string_lossy().ends_with(".tmp")), "{left:?}");
     }

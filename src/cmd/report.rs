@@ -12,22 +12,12 @@ use crate::files::{OutputError, Protected, write_atomic};
 use crate::render::world::TemplateSource;
 use crate::render::{self, diagnostics};
 
-/// What a report must never be written over: the data folder's registers
-/// and `centro.toml` (also names that would be read as one next time), its
-/// notes, the files actually read, and the template folder.
 fn protected(cfg: &ReportConfig, files: &[crate::read::FileInfo]) -> Protected {
-    let dir = &cfg.load.data_dir;
-    let mut p = Protected::new();
-    p.data_folder(dir, crate::read::is_input_name);
-    p.file(&dir.join(crate::centro::FILE));
-    p.folder(&dir.join(crate::registers::NOTES_DIR));
-    for f in files {
-        p.file(&dir.join(&f.src.file));
-    }
-    if let TemplateSource::Folder(t) = &cfg.template {
-        p.existing_in(t);
-    }
-    p
+    let template = match &cfg.template {
+        TemplateSource::Folder(t) => Some(t.as_path()),
+        TemplateSource::Embedded => None,
+    };
+    super::protected(&cfg.load.data_dir, files, template)
 }
 
 /// Warnings about the period itself: before the registers are complete, or

@@ -53,8 +53,34 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     };
     crate::write_stdout(&mut out, text.as_bytes())?;
     let _ = out.flush();
+    if let Some(path) = &cfg.annotate {
+        annotate(&cfg, path, &regs, &diags)?;
+    }
     if diags.has_errors() || (cfg.strict && diags.count(Severity::Warning) > 0) {
         return Err(Error::Registers);
     }
+    Ok(())
+}
+
+/// Writes the annotated copy of the registers (`--annota`).
+fn annotate(
+    cfg: &ValidateConfig,
+    path: &std::path::Path,
+    regs: &crate::registers::Registers,
+    diags: &crate::diag::Diagnostics,
+) -> Result<()> {
+    let dir = &cfg.load.data_dir;
+    let protected = super::protected(dir, &regs.files, None);
+    let found = crate::read::discover(dir).map_err(crate::registers::LoadError::from)?;
+    let tables: Vec<crate::read::RawTable> =
+        found.iter().filter_map(|loc| crate::read::raw_table(loc, regs.centro.colonne.get(loc.spec.name))).collect();
+    let bytes = crate::render::annotate::workbook(&tables, diags)
+        .map_err(|e| Error::Usage { message: e.to_string(), hint: None })?;
+    crate::files::write_atomic(path, &bytes, &protected)?;
+    eprintln!(
+        "copia annotata dei registri scritta in {}: {} sulle celle, elencati nel foglio «Problemi»",
+        path.display(),
+        diagnostics::summary(diags)
+    );
     Ok(())
 }

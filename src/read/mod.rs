@@ -82,7 +82,7 @@ pub fn read_register(
     diags: &mut Diagnostics,
     mut each: impl FnMut(&Row, &mut Diagnostics),
 ) -> Option<FileInfo> {
-    let Opened { src, sha256, header, pending, rows: mut records } = open_register(loc, aliases, diags)?;
+    let Opened { src, sha256, header, pending, rows: mut records, .. } = open_register(loc, aliases, diags)?;
     let mut checker = RowChecker::new(loc, &src, &header);
     let mut rows = 0;
     for (line, rec, errors) in &pending {
@@ -96,11 +96,44 @@ pub fn read_register(
     Some(FileInfo { src, sha256, rows })
 }
 
+/// A register as its cells are written, for a copy that marks its problems
+/// (`validate --annota`): every record at its physical line (or sheet row).
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    /// Where it was read from (file, sheet, register).
+    pub src: Source,
+    /// The header's line.
+    pub header_line: usize,
+    /// The header's cells.
+    pub header: Vec<String>,
+    /// Every record after the header: (line, cells).
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Canonical column name → field index.
+    pub columns: Vec<(&'static str, usize)>,
+}
+
+/// Reads the register at `loc` as written, for [`RawTable`]; `None` when it
+/// cannot be read (its diagnostics already say why).
+pub fn raw_table(loc: &Located, aliases: Aliases) -> Option<RawTable> {
+    let mut scratch = Diagnostics::default();
+    let Opened { src, header, header_rec, pending, rows: mut records, .. } = open_register(loc, aliases, &mut scratch)?;
+    let cells = |r: &StringRecord| r.iter().map(str::to_string).collect::<Vec<_>>();
+    let mut rows: Vec<(usize, Vec<String>)> = pending.iter().map(|(line, r, _)| (*line, cells(r))).collect();
+    let mut rec = StringRecord::new();
+    while let Some(line) = records.next_record(&mut rec) {
+        rows.push((line, cells(&rec)));
+    }
+    let columns = header.map.iter().enumerate().filter_map(|(i, f)| f.map(|f| (loc.spec.columns[i].name, f))).collect();
+    Some(RawTable { src, header_line: header.line, header: cells(&header_rec), rows, columns })
+}
+
 /// A register opened, its header found and mapped.
 pub(crate) struct Opened {
     src: Source,
     sha256: String,
     header: Header,
+    /// The header row as written.
+    header_rec: StringRecord,
     /// Rows read while looking for the header, not yet handed out.
     pending: Vec<Pending>,
     rows: Records,
@@ -331,7 +364,7 @@ fn find_header(
     let (header_line, header_rec, _) = pending[header_at].clone();
     let header = map_header(&names, loc.spec, &header_rec, header_line, &src, diags)?;
     pending.drain(..=header_at);
-    Some(Opened { src, sha256, header, pending, rows })
+    Some(Opened { src, sha256, header, header_rec, pending, rows })
 }
 
 /// The structural checks of every data row: error cells, too many or too

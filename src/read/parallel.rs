@@ -28,7 +28,7 @@ pub fn read_register_parallel<S: RowSink>(
     threads: usize,
     make: impl Fn() -> S + Sync,
 ) -> Option<(FileInfo, Vec<S>)> {
-    let Opened { src, sha256, header, pending, rows: records } = open_register(loc, aliases, diags)?;
+    let Opened { src, sha256, header, pending, rows: records, .. } = open_register(loc, aliases, diags)?;
     let mut first = make();
     let mut checker = RowChecker::new(loc, &src, &header);
     let mut bucket0 = Diagnostics::default();

@@ -1,6 +1,8 @@
 //! Outputs: each a small renderer over the computed [`Report`](crate::aggregate::Report)
-//! (JSON, CSV, terminal table, Typst source, PDF), plus the diagnostics printer.
+//! (JSON, CSV, terminal table, Typst source, PDF), plus the diagnostics printer
+//! and the annotated copy of the registers (`validate --annota`).
 
+pub mod annotate;
 pub mod csv;
 pub mod diagnostics;
 pub mod markdown;

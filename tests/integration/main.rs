@@ -6,6 +6,7 @@ mod harness;
 mod pdftext;
 
 mod agreement;
+mod annotate;
 mod fixtures;
 mod fuzz;
 mod hardening;
