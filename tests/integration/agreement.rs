@@ -9,23 +9,7 @@
 
 use std::path::Path;
 
-use crate::harness::{Integra, copy_dir, root};
-
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use crate::harness::{Integra, Rng, copy_dir, root};
 
 /// Values a cell may be overwritten with.
 const VALUES: &[&str] = &[

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use calamine::{Reader, Xlsx};
 
-use crate::harness::{Integra, fixture, materialise};
+use crate::harness::{Integra, fixture_names, materialise};
 
 /// The notes of each sheet: (sheet name, cell reference, text).
 fn notes(xlsx: &Path) -> Vec<(String, String, String)> {
@@ -67,14 +67,7 @@ fn each_defect_is_noted_on_its_exact_cell() {
 #[test]
 fn every_located_problem_of_every_fixture_has_its_note() {
     // Whatever validate reports with a line, the copy shows on that row.
-    let mut names: Vec<String> = std::fs::read_dir(fixture(""))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('_'))
-        .collect();
-    names.sort();
+    let names = fixture_names();
     let mut failures = Vec::new();
     for name in &names {
         let dir = materialise(name);

@@ -4,7 +4,7 @@
 //! `absent code` for a code that must not appear; `args …` adds arguments
 //! to the command line (e.g. `args --period 2025-02`).
 
-use crate::harness::{Integra, fixture, materialise};
+use crate::harness::{Integra, fixture, fixture_names, materialise};
 
 /// severity, code, file, line, column.
 type Expected = (String, String, String, Option<u64>, Option<String>);
@@ -51,14 +51,7 @@ fn parse(name: &str) -> Expect {
 
 #[test]
 fn every_fixture_reports_what_it_shows() {
-    let mut names: Vec<String> = std::fs::read_dir(fixture(""))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('_'))
-        .collect();
-    names.sort();
+    let names = fixture_names();
     assert!(names.len() >= 30, "only {} fixtures", names.len());
     let mut failures = Vec::new();
     for name in &names {
@@ -127,12 +120,6 @@ fn every_fixture_reports_what_it_shows() {
 #[test]
 fn every_fixture_is_listed_in_the_bad_input_catalogue() {
     let doc = std::fs::read_to_string(crate::harness::root().join("docs/BAD-INPUTS.md")).unwrap();
-    let missing: Vec<String> = std::fs::read_dir(fixture(""))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('_') && !doc.contains(&format!("`{n}`")))
-        .collect();
+    let missing: Vec<String> = fixture_names().into_iter().filter(|n| !doc.contains(&format!("`{n}`"))).collect();
     assert!(missing.is_empty(), "fixtures not in docs/BAD-INPUTS.md: {missing:?}");
 }

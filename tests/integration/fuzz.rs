@@ -17,26 +17,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::harness::{copy_dir, fixture, root};
+use crate::harness::{Rng, copy_dir, fixture, root};
 
 /// An input slower than this is a finding.
 const SLOW: Duration = Duration::from_secs(2);
-
-/// xorshift64*, seeded from the clock in long runs, fixed otherwise.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Bytes that matter to the readers.
 const SPECIAL: &[&[u8]] = &[
