@@ -40,6 +40,9 @@ pub struct Cli {
     /// Colori nell'output: auto (solo su terminale, mai con NO_COLOR; predefinito), always, never. Variabile: INTEGRA_COLOR.
     #[arg(long, global = true, value_enum, value_name = "QUANDO", hide_possible_values = true, hide_default_value = true, hide_env = true, default_value_t = ColorChoice::Auto, env = "INTEGRA_COLOR")]
     pub color: ColorChoice,
+    /// Silenzioso: solo gli errori, niente avvisi, note o messaggi di riuscita (per i job pianificati).
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
     /// Il comando.
     #[command(subcommand)]
     pub command: Command,

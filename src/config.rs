@@ -71,15 +71,18 @@ pub struct ValidateConfig {
     pub style: Style,
     /// Where to write the annotated copy of the registers, if asked.
     pub annotate: Option<PathBuf>,
+    /// Errors only (`--quiet`).
+    pub quiet: bool,
 }
 
 impl ValidateConfig {
     /// Checks the arguments.
-    pub fn new(a: ValidateArgs, color: ColorChoice) -> Result<ValidateConfig> {
+    pub fn new(a: ValidateArgs, color: ColorChoice, quiet: bool) -> Result<ValidateConfig> {
         Ok(ValidateConfig {
             load: load_options(&a.data, a.period.map(|p| p.resolve(today(&a.data))))?,
             format: a.format,
             strict: a.strict,
+            quiet,
             style: style(color, Stream::Stdout),
             annotate: match a.annota {
                 Some(p) if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => {
@@ -124,6 +127,8 @@ pub struct ReportConfig {
     pub style: Style,
     /// How long the template may take to compile.
     pub template_limit: std::time::Duration,
+    /// Errors only (`--quiet`).
+    pub quiet: bool,
 }
 
 /// How long a template may compile: 60 seconds, or `INTEGRA_TEMPLATE_SECONDS`
@@ -135,7 +140,7 @@ fn template_limit() -> std::time::Duration {
 
 impl ReportConfig {
     /// Checks the arguments.
-    pub fn new(a: ReportArgs, color: ColorChoice) -> Result<ReportConfig> {
+    pub fn new(a: ReportArgs, color: ColorChoice, quiet: bool) -> Result<ReportConfig> {
         let period = a.period.resolve(today(&a.data));
         let load = load_options(&a.data, Some(period.clone()))?;
         let template = match &a.template {
@@ -187,6 +192,7 @@ impl ReportConfig {
             document_date,
             style: style(color, Stream::Stderr),
             template_limit: template_limit(),
+            quiet,
         })
     }
 }

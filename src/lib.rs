@@ -34,9 +34,9 @@ pub use error::{Error, Result};
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color)?),
-        Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color)?),
-        Command::Init(a) => cmd::init::run(&a.dir, a.xlsx),
+        Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color, cli.quiet)?),
+        Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color, cli.quiet)?),
+        Command::Init(a) => cmd::init::run(&a.dir, a.xlsx, cli.quiet),
         Command::Synth(a) => cmd::synth::run(
             &a.dir,
             &cmd::synth::SynthOptions {

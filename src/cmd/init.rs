@@ -36,7 +36,7 @@ pub fn files(xlsx: bool) -> Result<Vec<(String, Vec<u8>)>> {
 }
 
 /// Runs the command.
-pub fn run(dir: &Path, xlsx: bool) -> Result<()> {
+pub fn run(dir: &Path, xlsx: bool, quiet: bool) -> Result<()> {
     let files = files(xlsx)?;
     let mut existing: Vec<String> =
         files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| p.clone()).collect();
@@ -83,10 +83,12 @@ pub fn run(dir: &Path, xlsx: bool) -> Result<()> {
         std::io::Write::write_all(&mut f, text)
             .map_err(|e| Error::io(format!("non riesco a scrivere «{}»", path.display()), e))?;
     }
-    eprintln!(
-        "cartella «{}» pronta: completa centro.toml (comune, orari, tipi di richiesta), poi compila i registri e prova «integra validate --data {}»",
-        dir.display(),
-        dir.display()
-    );
+    if !quiet {
+        eprintln!(
+            "cartella «{}» pronta: completa centro.toml (comune, orari, tipi di richiesta), poi compila i registri e prova «integra validate --data {}»",
+            dir.display(),
+            dir.display()
+        );
+    }
     Ok(())
 }

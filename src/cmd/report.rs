@@ -64,7 +64,8 @@ fn coverage(regs: &crate::registers::Registers, cfg: &ReportConfig) -> Vec<crate
 
 fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
     let mut shown = Diagnostics::default();
-    for d in diags.items().iter().filter(|d| d.severity != Severity::Info) {
+    let shown_from = if cfg.quiet { Severity::Error } else { Severity::Warning };
+    for d in diags.items().iter().filter(|d| d.severity <= shown_from) {
         shown.push(d.clone());
     }
     let text = diagnostics::text(&shown, cfg.style);
@@ -90,7 +91,9 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     }
     let mut diags = diags;
     for d in coverage(&regs, &cfg) {
-        eprintln!("{}", diagnostics::line(&d, cfg.style));
+        if !cfg.quiet {
+            eprintln!("{}", diagnostics::line(&d, cfg.style));
+        }
         diags.push(d);
     }
     let today = cfg.load.today;
@@ -126,6 +129,9 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         Destination::Stdout => crate::write_stdout(&mut std::io::stdout().lock(), &bytes),
         Destination::File(path) | Destination::Folder(path) => {
             write_atomic(path, &bytes, &protected)?;
+            if cfg.quiet {
+                return Ok(());
+            }
             eprintln!(
                 "report {} ({}) scritto in {}: {}, {}; {}",
                 report.period.code,
@@ -149,6 +155,9 @@ fn write_typst_folder(dir: &Path, cfg: &ReportConfig, data: String, protected: &
     write_atomic(&dir.join("data.json"), data.as_bytes(), protected)?;
     for (name, bytes) in crate::glyphs::FONTS {
         write_atomic(&dir.join("fonts").join(name), bytes, protected)?;
+    }
+    if cfg.quiet {
+        return Ok(());
     }
     eprintln!(
         "sorgente Typst scritto in {}: compila con «typst compile --root {} --font-path {} {}»",

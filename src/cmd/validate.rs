@@ -33,7 +33,13 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     let text = match cfg.format {
         ValidateFormat::Json => diagnostics::json(&diags),
         ValidateFormat::Text => {
-            let mut t = diagnostics::text(&diags, cfg.style);
+            let mut t = if cfg.quiet {
+                let mut errors = crate::diag::Diagnostics::default();
+                diags.items().iter().filter(|d| d.severity == Severity::Error).for_each(|d| errors.push(d.clone()));
+                diagnostics::text(&errors, cfg.style)
+            } else {
+                diagnostics::text(&diags, cfg.style)
+            };
             if !t.is_empty() {
                 t.push('\n');
             }
@@ -77,6 +83,9 @@ fn annotate(
     let bytes = crate::render::annotate::workbook(&tables, diags)
         .map_err(|e| Error::Usage { message: e.to_string(), hint: None })?;
     crate::files::write_atomic(path, &bytes, &protected)?;
+    if cfg.quiet {
+        return Ok(());
+    }
     eprintln!(
         "copia annotata dei registri scritta in {}: {} sulle celle, elencati nel foglio «Problemi»",
         path.display(),

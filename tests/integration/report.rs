@@ -462,3 +462,28 @@ fn a_relative_period_is_resolved_against_today() {
     assert_eq!(j["period"]["code"], "2025H1");
     assert_eq!(j["accesses"]["total"], 181);
 }
+
+#[test]
+fn quiet_runs_print_only_errors() {
+    // The sample registers have one warning (2022: 149 declared, 140 summed).
+    let tmp = tempfile::tempdir().unwrap();
+    let run = Integra::new()
+        .args(["-q", "report", "--period", "2025H1", "--format", "json", "--out"])
+        .arg_path(&tmp.path().join("r.json"))
+        .arg("--data")
+        .arg_path(&samples())
+        .run()
+        .code_is(0);
+    assert!(run.stderr().is_empty(), "{}", run.stderr());
+    let run = Integra::new().args(["validate", "--quiet", "--data"]).arg_path(&samples()).run().code_is(0);
+    assert!(!run.stdout().contains("avviso ["), "{}", run.stdout());
+    assert!(run.stdout().contains("1 avviso"), "the summary stays: {}", run.stdout());
+    // Errors are still said.
+    let dir = crate::harness::materialise("date-invalid-31-feb");
+    let run = Integra::new()
+        .args(["--quiet", "report", "--period", "2025H1", "--data"])
+        .arg_path(dir.path())
+        .run()
+        .code_is(1);
+    assert!(run.stderr().contains("[date-invalid]"), "{}", run.stderr());
+}
