@@ -74,6 +74,16 @@ pub enum Command {
     /// Registri sintetici per i benchmark (deterministici dal seme).
     #[command(hide = true)]
     Synth(SynthArgs),
+    /// Completamenti della riga di comando per una shell (bash, zsh, fish, powershell, elvish), sullo standard output.
+    #[command(hide = true)]
+    Completions {
+        /// La shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// La pagina di manuale (man, formato roff), sullo standard output.
+    #[command(hide = true)]
+    Man,
 }
 
 /// `integra synth`.

@@ -37,6 +37,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color, cli.quiet)?),
         Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color, cli.quiet)?),
         Command::Init(a) => cmd::init::run(&a.dir, a.xlsx, cli.quiet),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "integra", &mut out);
+            write_stdout(&mut std::io::stdout().lock(), &out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Error::io("non riesco a comporre la pagina di manuale", e))?;
+            write_stdout(&mut std::io::stdout().lock(), &out)
+        }
         Command::Synth(a) => cmd::synth::run(
             &a.dir,
             &cmd::synth::SynthOptions {

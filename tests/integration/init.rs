@@ -1,4 +1,4 @@
-//! `integra init`.
+//! `integra init`, and the conventions of the command line (completions, man page).
 
 use crate::harness::Integra;
 
@@ -19,4 +19,17 @@ fn init_makes_a_folder_that_validates_and_refuses_to_overwrite() {
     let run = Integra::new().args(["init"]).arg_path(&dir).run().code_is(2);
     assert!(run.stderr().contains("non sovrascrivo"), "{}", run.stderr());
     assert_eq!(std::fs::read_to_string(dir.join("accessi.csv")).unwrap(), "dati preziosi");
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = Integra::new().args(["completions", shell]).run().code_is(0);
+        for cmd in ["validate", "report", "init", "period", "annota"] {
+            assert!(run.stdout().contains(cmd), "{shell}: {cmd} missing");
+        }
+    }
+    let man = Integra::new().args(["man"]).run().code_is(0).stdout();
+    assert!(man.contains(".TH integra 1") && man.contains("validate") && man.contains("quiet"), "{man}");
+    Integra::new().args(["completions", "cmd.exe"]).run().code_is(2);
 }
