@@ -48,6 +48,17 @@ fn today(data: &DataArgs) -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
+/// How registers are read: `INTEGRA_THREADS` and `INTEGRA_PIECE_BYTES`
+/// (for tests and benchmarks) over the defaults.
+fn reading() -> crate::read::Reading {
+    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0);
+    let default = crate::read::Reading::default();
+    crate::read::Reading {
+        threads: var("INTEGRA_THREADS").map_or(default.threads, |n| n.min(64) as usize),
+        piece: var("INTEGRA_PIECE_BYTES").unwrap_or(default.piece),
+    }
+}
+
 fn load_options(data: &DataArgs, period: Option<Period>) -> Result<LoadOptions> {
     if !data.data.is_dir() {
         return Err(Error::Usage {
@@ -55,7 +66,7 @@ fn load_options(data: &DataArgs, period: Option<Period>) -> Result<LoadOptions> 
             hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
         });
     }
-    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data) })
+    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data), reading: reading() })
 }
 
 /// `validate`, configured.

@@ -34,6 +34,23 @@ fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {
     src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(e.hint())
 }
 
+/// How registers are read: threads for the large ones, and the size of the
+/// pieces they are cut into. Set by `config` (tests set both small).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// Threads reading `accessi` (at least 1).
+    pub threads: usize,
+    /// Bytes per piece of a delimited file.
+    pub piece: u64,
+}
+
+impl Default for Reading {
+    /// The cores there are, at most 4; pieces of 8 MiB.
+    fn default() -> Self {
+        Reading { threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(4), piece: scan::CHUNK }
+    }
+}
+
 /// What reading a register yields besides its rows.
 #[derive(Debug, Clone)]
 pub struct FileInfo {
@@ -79,10 +96,11 @@ type Aliases<'a> = Option<&'a std::collections::BTreeMap<String, Vec<String>>>;
 pub fn read_register(
     loc: &Located,
     aliases: Aliases,
+    reading: &Reading,
     diags: &mut Diagnostics,
     mut each: impl FnMut(&Row, &mut Diagnostics),
 ) -> Option<FileInfo> {
-    let Opened { src, sha256, header, pending, rows: mut records, .. } = open_register(loc, aliases, diags)?;
+    let Opened { src, sha256, header, pending, rows: mut records, .. } = open_register(loc, aliases, reading, diags)?;
     let mut checker = RowChecker::new(loc, &src, &header);
     let mut rows = 0;
     for (line, rec, errors) in &pending {
@@ -114,9 +132,10 @@ pub struct RawTable {
 
 /// Reads the register at `loc` as written, for [`RawTable`]; `None` when it
 /// cannot be read (its diagnostics already say why).
-pub fn raw_table(loc: &Located, aliases: Aliases) -> Option<RawTable> {
+pub fn raw_table(loc: &Located, aliases: Aliases, reading: &Reading) -> Option<RawTable> {
     let mut scratch = Diagnostics::default();
-    let Opened { src, header, header_rec, pending, rows: mut records, .. } = open_register(loc, aliases, &mut scratch)?;
+    let Opened { src, header, header_rec, pending, rows: mut records, .. } =
+        open_register(loc, aliases, reading, &mut scratch)?;
     let cells = |r: &StringRecord| r.iter().map(str::to_string).collect::<Vec<_>>();
     let mut rows: Vec<(usize, Vec<String>)> = pending.iter().map(|(line, r, _)| (*line, cells(r))).collect();
     let mut rec = StringRecord::new();
@@ -142,7 +161,12 @@ pub(crate) struct Opened {
 /// A record with its line and error cells.
 type Pending = (usize, StringRecord, Vec<(usize, String)>);
 
-pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnostics) -> Option<Opened> {
+pub(crate) fn open_register(
+    loc: &Located,
+    aliases: Aliases,
+    reading: &Reading,
+    diags: &mut Diagnostics,
+) -> Option<Opened> {
     let src = loc.source();
     let unreadable = |e: InputError| unreadable(&src, &e);
     let folder = loc.folder();
@@ -189,7 +213,7 @@ pub(crate) fn open_register(loc: &Located, aliases: Aliases, diags: &mut Diagnos
     let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let open = || crate::files::open(&loc.path, folder, None);
     let opened = open().and_then(|f| {
-        let scan = scan::scan(std::io::BufReader::new(f), skip, &ext).map_err(InputError::Io)?;
+        let scan = scan::scan(std::io::BufReader::new(f), skip, &ext, reading.piece).map_err(InputError::Io)?;
         Ok((scan, open()?))
     });
     let (scan, file) = match opened {
@@ -276,7 +300,7 @@ fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Sou
     };
     let sha256 = hex(&Sha256::digest(&bytes));
     let text = decode::decode(&bytes).text.into_owned();
-    let scan = scan::scan_in_pieces(text.as_bytes(), 0, ext, u64::MAX / 2).ok()?;
+    let scan = scan::scan(text.as_bytes(), 0, ext, u64::MAX / 2).ok()?;
     if let Some(line) = scan.bad_line {
         diags.push(bad_bytes(&src, line));
         return None;

@@ -17,18 +17,18 @@ pub trait RowSink: Send {
     fn row(&mut self, row: &Row, d: &mut Diagnostics);
 }
 
-/// Like [`read_register`], but with `threads` threads when the file is
+/// Like [`read_register`], but with `reading.threads` threads when the file is
 /// large enough to come in several pieces. Each thread gets its own sink
 /// from `make`; diagnostics are kept in file order whatever thread found
 /// them. Returns the sinks for the caller to merge.
 pub fn read_register_parallel<S: RowSink>(
     loc: &Located,
     aliases: Aliases,
+    reading: &super::Reading,
     diags: &mut Diagnostics,
-    threads: usize,
     make: impl Fn() -> S + Sync,
 ) -> Option<(FileInfo, Vec<S>)> {
-    let Opened { src, sha256, header, pending, rows: records, .. } = open_register(loc, aliases, diags)?;
+    let Opened { src, sha256, header, pending, rows: records, .. } = open_register(loc, aliases, reading, diags)?;
     let mut first = make();
     let mut checker = RowChecker::new(loc, &src, &header);
     let mut bucket0 = Diagnostics::default();
@@ -78,7 +78,7 @@ pub fn read_register_parallel<S: RowSink>(
     };
     let mut sinks = Vec::new();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads.max(1))
+        let handles: Vec<_> = (1..reading.threads.max(1))
             .map(|_| {
                 scope.spawn(|| {
                     let mut sink = make();

@@ -35,14 +35,6 @@ pub struct Scan {
 /// Bytes Windows-1252 leaves undefined (decoded as control characters).
 const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
-/// Reads the file once: hash, encoding, bad bytes, unclosed quote, and cut
-/// points for the pieces. `skip` bytes (a UTF-8 BOM) are hashed, not parsed.
-pub fn scan(file: impl std::io::Read, skip: usize, extension: &str) -> std::io::Result<Scan> {
-    // INTEGRA_PIECE_BYTES (undocumented) lets tests cut small files into many pieces.
-    let piece = std::env::var("INTEGRA_PIECE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);
-    scan_in_pieces(file, skip, extension, piece)
-}
-
 /// Line breaks (LF, and CR not followed by LF) in `data`; a CR at the very
 /// end is left to the caller, who knows the next byte.
 fn breaks(data: &[u8]) -> usize {
@@ -329,8 +321,10 @@ impl Scanner {
     }
 }
 
-/// [`scan`] with a chosen piece size (small in tests, to cut often).
-pub fn scan_in_pieces(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u64) -> std::io::Result<Scan> {
+/// Reads the file once: hash, encoding, bad bytes, unclosed quote, and cut
+/// points for pieces of about `piece` bytes. `skip` bytes (a UTF-8 BOM) are
+/// hashed, not parsed.
+pub fn scan(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u64) -> std::io::Result<Scan> {
     use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -437,7 +431,7 @@ mod tests {
         // quoted field (quadratic: 20,000 quote-all rows took 32 s).
         for (name, bytes) in dialects(5_000) {
             for piece in [1 << 10, 64 << 10, super::CHUNK] {
-                let scan = super::scan_in_pieces(&bytes[..], 0, "csv", piece).unwrap();
+                let scan = super::scan(&bytes[..], 0, "csv", piece).unwrap();
                 assert!(
                     scan.line_bytes <= 2 * bytes.len() as u64,
                     "{name}, pieces of {piece}: {} bytes examined for {}",

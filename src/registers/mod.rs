@@ -89,6 +89,8 @@ pub struct LoadOptions {
     pub period: Option<Period>,
     /// Today, for `date-future`.
     pub today: NaiveDate,
+    /// Threads and piece size.
+    pub reading: read::Reading,
 }
 
 /// A problem that stops loading before the registers are read (exit 2).
@@ -279,15 +281,6 @@ impl read::RowSink for AccessSink<'_> {
     }
 }
 
-/// Threads for reading a large register: the cores there are, at most 4.
-fn threads() -> usize {
-    std::env::var("INTEGRA_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4))
-        .max(1)
-}
-
 /// `accessi`, the largest register, read by several threads in pieces.
 fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
     let centro = &regs.centro;
@@ -303,7 +296,7 @@ fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, d
         filter: PeriodFilter::new(loc.spec, opts.period.as_ref()),
     };
     let aliases = centro.colonne.get(loc.spec.name);
-    let Some((info, sinks)) = read::read_register_parallel(loc, aliases, diags, threads(), make) else { return };
+    let Some((info, sinks)) = read::read_register_parallel(loc, aliases, &opts.reading, diags, make) else { return };
     let mut sinks = sinks.into_iter();
     let Some(mut first) = sinks.next() else { return };
     for other in sinks {
@@ -345,7 +338,7 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let name = loc.spec.name;
     let first_diag = diags.items().len();
-    let info = read::read_register(loc, aliases, diags, |row, d| {
+    let info = read::read_register(loc, aliases, &opts.reading, diags, |row, d| {
         let mark = d.items().len();
         cells.begin_row();
         let span = match name {

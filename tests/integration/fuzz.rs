@@ -131,6 +131,7 @@ fn load(dir: &Path) {
         data_dir: dir.to_path_buf(),
         period: integra::period::Period::parse("2025H1").ok(),
         today: chrono::NaiveDate::from_ymd_opt(2025, 11, 26).unwrap(),
+        reading: integra::read::Reading::default(),
     };
     let _ = integra::registers::load(&opts);
 }
