@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::centro::Centro;
 use crate::dates::{DateError, parse_date, parse_number};
@@ -18,6 +18,10 @@ use crate::schema::RegisterSpec;
 use crate::text::{fold, maybe_hint, nearest};
 
 use super::model::Gender;
+
+/// The years a register's dates may fall in.
+const MIN_YEAR: i32 = 1900;
+const MAX_YEAR: i32 = 2100;
 
 /// The longest meeting there can be.
 const MAX_MEETING_HOURS: f64 = 24.0;
@@ -115,6 +119,24 @@ impl<'a> Cells<'a> {
             other => other,
         };
         match parsed {
+            // A year far from any register (0001, 6025, 9999) is a typo, and
+            // counting days up to it would take hundreds of megabytes.
+            Ok(date) if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) => {
+                self.diag(
+                    d,
+                    Severity::Error,
+                    "date-out-of-range",
+                    row,
+                    col,
+                    v,
+                    format!(
+                        "«{v}»: l'anno {} è fuori misura (le date dei registri vanno dal {MIN_YEAR} al {MAX_YEAR})",
+                        date.year()
+                    ),
+                    Some("controlla l'anno: forse una cifra in più o in meno".into()),
+                );
+                None
+            }
             Ok(date) => {
                 if date > self.today {
                     self.diag(
