@@ -379,3 +379,20 @@ fn an_unknown_user_whose_code_is_a_fiscal_code_is_not_quoted() {
     assert!(run.stdout().contains("[user-unknown]"), "{}", run.stdout());
     assert!(!run.stdout().contains("BNCMRA80A41H501X"), "{}", run.stdout());
 }
+
+#[test]
+fn a_huge_header_is_not_echoed() {
+    // Red team: a 50 MB header was printed whole. 5,000 unknown columns of
+    // 200 characters (1 MB) give one short note.
+    let dir = materialise("_base");
+    let mut header = String::from("data;paese;tipo_richiesta;utente;genere");
+    for i in 0..5_000 {
+        header.push_str(&format!(";colonna{i}{}", "x".repeat(200)));
+    }
+    let accessi = format!("{header}\n07/01/2025;Nigeria;scuola guida;U001;M\n");
+    std::fs::write(dir.path().join("accessi.csv"), accessi).unwrap();
+    let run = Integra::new().args(["validate", "--data"]).arg_path(dir.path()).run().code_is(0);
+    assert!(run.stdout().contains("[column-unknown]"), "{}", run.stdout());
+    assert!(run.stdout().len() < 5_000, "{} bytes printed", run.stdout().len());
+    assert!(run.stdout().contains("e altre 4990"), "{}", run.stdout());
+}
