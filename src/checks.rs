@@ -27,6 +27,47 @@ pub fn run(regs: &mut Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     courses_exist(regs, opts, d);
     course_hours_known(regs, opts, d);
     history_matches(regs, opts, d);
+    if let Some(p) = &opts.period {
+        period_coverage(regs, p, opts.today, d);
+    }
+}
+
+/// Warnings about the period itself: before the registers are complete, or
+/// not over yet. They go into the report's data-quality appendix too.
+fn period_coverage(regs: &Registers, p: &Period, today: NaiveDate, d: &mut Diagnostics) {
+    let src = Source::new("periodo", "--period");
+    if let Some(from) = regs.centro.registri_dal.filter(|f| p.start < *f) {
+        d.push(
+            src.diag(
+                Severity::Warning,
+                "period-before-registers",
+                format!(
+                    "il periodo {} inizia prima del {}, da quando i registri sono completi: i numeri di quei giorni possono essere incompleti",
+                    p.code,
+                    crate::dates::long_date(from)
+                ),
+            )
+            .value(p.code.clone())
+            .hint("per gli anni precedenti fanno fede i totali dichiarati in storico; scegli un periodo dal registri_dal di centro.toml in poi"),
+        );
+    }
+    let not_over = if p.start > today {
+        Some(("non è ancora iniziato: il report è vuoto o quasi", "controlla l'anno del periodo"))
+    } else if p.end >= today {
+        Some((
+            "non è ancora finito: i numeri sono parziali",
+            "rifai il report dopo la fine del periodo per avere i numeri definitivi",
+        ))
+    } else {
+        None
+    };
+    if let Some((what, hint)) = not_over {
+        d.push(
+            src.diag(Severity::Warning, "period-not-over", format!("il periodo {} {what}", p.code))
+                .value(p.code.clone())
+                .hint(hint),
+        );
+    }
 }
 
 /// A course with meetings whose hours are written nowhere (neither its own

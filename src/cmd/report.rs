@@ -20,48 +20,6 @@ fn protected(cfg: &ReportConfig, files: &[crate::read::FileInfo]) -> Protected {
     super::protected(&cfg.load.data_dir, files, template)
 }
 
-/// Warnings about the period itself: before the registers are complete, or
-/// not over yet. They go into the report's data-quality appendix too.
-fn coverage(regs: &crate::registers::Registers, cfg: &ReportConfig) -> Vec<crate::diag::Diagnostic> {
-    let p = &cfg.period;
-    let src = crate::diag::Source::new("periodo", "--period");
-    let mut out = Vec::new();
-    if let Some(from) = regs.centro.registri_dal.filter(|f| p.start < *f) {
-        out.push(
-            src.diag(
-                Severity::Warning,
-                "period-before-registers",
-                format!(
-                    "il periodo {} inizia prima del {}, da quando i registri sono completi: i numeri di quei giorni possono essere incompleti",
-                    p.code,
-                    crate::dates::long_date(from)
-                ),
-            )
-            .value(p.code.clone())
-            .hint("per gli anni precedenti fanno fede i totali dichiarati in storico; scegli un periodo dal registri_dal di centro.toml in poi"),
-        );
-    }
-    let today = cfg.load.today;
-    let not_over = if p.start > today {
-        Some(("non è ancora iniziato: il report è vuoto o quasi", "controlla l'anno del periodo"))
-    } else if p.end >= today {
-        Some((
-            "non è ancora finito: i numeri sono parziali",
-            "rifai il report dopo la fine del periodo per avere i numeri definitivi",
-        ))
-    } else {
-        None
-    };
-    if let Some((what, hint)) = not_over {
-        out.push(
-            src.diag(Severity::Warning, "period-not-over", format!("il periodo {} {what}", p.code))
-                .value(p.code.clone())
-                .hint(hint),
-        );
-    }
-    out
-}
-
 fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
     let mut shown = Diagnostics::default();
     let shown_from = if cfg.quiet { Severity::Error } else { Severity::Warning };
@@ -88,13 +46,6 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     if diags.has_errors() {
         eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(&diags));
         return Err(Error::Registers);
-    }
-    let mut diags = diags;
-    for d in coverage(&regs, &cfg) {
-        if !cfg.quiet {
-            eprintln!("{}", diagnostics::line(&d, cfg.style));
-        }
-        diags.push(d);
     }
     let today = cfg.load.today;
     let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
