@@ -102,9 +102,8 @@ fn what_kind(t: std::fs::FileType) -> Option<&'static str> {
     Some("un file speciale")
 }
 
-/// Checks, without opening it, that `path` is a regular file whose real
-/// location is inside `folder`.
-pub fn check(path: &Path, folder: &Path) -> Result<(), InputError> {
+/// The real location of `path`, which must be inside `folder`.
+fn inside(path: &Path, folder: &Path) -> Result<PathBuf, InputError> {
     let real = path.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => InputError::Missing,
         _ => InputError::Io(e),
@@ -113,7 +112,13 @@ pub fn check(path: &Path, folder: &Path) -> Result<(), InputError> {
     if !real.starts_with(&root) {
         return Err(InputError::Outside { folder: folder.display().to_string(), target: real.display().to_string() });
     }
-    let meta = std::fs::metadata(&real).map_err(InputError::Io)?;
+    Ok(real)
+}
+
+/// Checks, without opening it, that `path` is a regular file whose real
+/// location is inside `folder`.
+pub fn check(path: &Path, folder: &Path) -> Result<(), InputError> {
+    let meta = std::fs::metadata(inside(path, folder)?).map_err(InputError::Io)?;
     match what_kind(meta.file_type()) {
         Some(what) => Err(InputError::NotRegular { what }),
         None => Ok(()),
@@ -121,9 +126,11 @@ pub fn check(path: &Path, folder: &Path) -> Result<(), InputError> {
 }
 
 /// Opens `path` for reading as a regular file inside `folder`, at most
-/// `limit` bytes long when a limit is given.
+/// `limit` bytes long when a limit is given. The real path checked is the
+/// one opened (a link swapped afterwards is not followed), and its type is
+/// checked on the open handle.
 pub fn open(path: &Path, folder: &Path, limit: Option<u64>) -> Result<File, InputError> {
-    check(path, folder)?;
+    let real = inside(path, folder)?;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -132,7 +139,7 @@ pub fn open(path: &Path, folder: &Path, limit: Option<u64>) -> Result<File, Inpu
         // Never block on a FIFO or a device swapped in after the check.
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
-    let file = options.open(path).map_err(|e| match e.kind() {
+    let file = options.open(&real).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => InputError::Missing,
         _ => InputError::Io(e),
     })?;

@@ -119,15 +119,6 @@ pub fn is_input_name(name: &str) -> bool {
         || (crate::schema::register(stem).is_some() && (is_ext(&TEXT_EXTENSIONS) || is_ext(&workbook::EXTENSIONS)))
 }
 
-/// What to do about a workbook that does not open.
-fn reopen_hint(why: &str) -> &'static str {
-    if why.starts_with(workbook::PROTECTED) {
-        workbook::PROTECTED_HINT
-    } else {
-        "aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella"
-    }
-}
-
 /// Like [`discover`], also naming the workbooks that do not open.
 pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     let entries =
@@ -155,7 +146,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
             let sheets = match workbook::sheet_names(&dir.join(name), dir) {
                 Ok(s) => s,
                 Err(e) => {
-                    broken.push(Broken { file: name.clone(), register: None, hint: reopen_hint(&e), why: e });
+                    broken.push(Broken { file: name.clone(), register: None, hint: e.hint(), why: e.to_string() });
                     continue;
                 }
             };
@@ -172,7 +163,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
                 match workbook::sheet_names(&dir.join(name), dir) {
                     Ok(s) => s.into_iter().next(),
                     Err(e) => {
-                        broken.push(Broken { file: name.clone(), register, hint: reopen_hint(&e), why: e });
+                        broken.push(Broken { file: name.clone(), register, hint: e.hint(), why: e.to_string() });
                         continue;
                     }
                 }

@@ -187,7 +187,7 @@ pub(crate) fn open_register(
                         "file-unreadable",
                         format!("non riesco a leggere il foglio «{sheet}»: {e}"),
                     )
-                    .hint("controlla che il file si apra nel foglio di calcolo e salvalo di nuovo"),
+                    .hint(e.hint()),
                 );
                 return None;
             }

@@ -17,20 +17,48 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
 /// (password-protected) .xlsx.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// What integra says of a workbook protected by a password; the hint is
-/// [`PROTECTED_HINT`].
-pub const PROTECTED: &str = "il file è protetto da una password (cifrato): integra non può leggerlo";
+/// Why a workbook cannot be read, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkbookError {
+    /// Protected by a password (encrypted): nothing can be read.
+    Protected(String),
+    /// Not a workbook, damaged, or unreadable as a file.
+    Unreadable(String),
+}
 
-/// How to remove the password.
-pub const PROTECTED_HINT: &str = "apri il file con la password e salvane una copia senza: in Excel File > Informazioni > Proteggi cartella di lavoro > Crittografa con password (lascia vuoto); in LibreOffice File > Salva con nome, senza «Salva con password»";
+impl std::fmt::Display for WorkbookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkbookError::Protected(said) => {
+                write!(f, "il file è protetto da una password (cifrato): integra non può leggerlo ({said})")
+            }
+            WorkbookError::Unreadable(why) => f.write_str(why),
+        }
+    }
+}
+
+impl WorkbookError {
+    /// What to do, in Italian.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            WorkbookError::Protected(_) => {
+                "apri il file con la password e salvane una copia senza: in Excel File > Informazioni > Proteggi cartella di lavoro > Crittografa con password (lascia vuoto); in LibreOffice File > Salva con nome, senza «Salva con password»"
+            }
+            WorkbookError::Unreadable(_) => {
+                "aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella"
+            }
+        }
+    }
+}
 
 /// Opens the workbook at `path`, a regular file inside `folder` (see
 /// `crate::files`), by its extension in any case.
-fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, String> {
-    let mut file = crate::files::open(path, folder, None).map_err(|e| e.to_string())?;
+fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, WorkbookError> {
+    let unreadable = |e: &dyn std::fmt::Display| WorkbookError::Unreadable(e.to_string());
+    let mut file = crate::files::open(path, folder, None).map_err(|e| unreadable(&e))?;
     let mut head = [0u8; 8];
     let is_ole = std::io::Read::read_exact(&mut file, &mut head).is_ok() && head == OLE_MAGIC;
-    std::io::Seek::rewind(&mut file).map_err(|e| e.to_string())?;
+    std::io::Seek::rewind(&mut file).map_err(|e| unreadable(&e))?;
     let rs = BufReader::new(file);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let not_workbook = |e: &dyn std::fmt::Display| {
@@ -38,9 +66,9 @@ fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, String> {
         // A password-protected .xlsx is an OLE container, not a zip; calamine
         // says "password" for a protected .xls.
         if said.to_lowercase().contains("password") || (is_ole && ext != "xls") {
-            format!("{PROTECTED} ({said})")
+            WorkbookError::Protected(said)
         } else {
-            format!("il file non si apre come foglio di calcolo ({said})")
+            WorkbookError::Unreadable(format!("il file non si apre come foglio di calcolo ({said})"))
         }
     };
     Ok(match ext.as_str() {
@@ -52,7 +80,7 @@ fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, String> {
 }
 
 /// The names of a workbook's sheets.
-pub fn sheet_names(path: &Path, folder: &Path) -> Result<Vec<String>, String> {
+pub fn sheet_names(path: &Path, folder: &Path) -> Result<Vec<String>, WorkbookError> {
     guarded(|| Ok(open(path, folder)?.sheet_names().to_vec()))
 }
 
@@ -66,7 +94,7 @@ thread_local! {
 /// it into an error: hostile or damaged workbooks made calamine panic
 /// (the fuzzer found "attempt to multiply with overflow" on cell
 /// references), and a damaged file must be a diagnostic, not a crash.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+fn guarded<T>(f: impl FnOnce() -> Result<T, WorkbookError>) -> Result<T, WorkbookError> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -85,7 +113,10 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(format!("il file è danneggiato: il foglio di calcolo non si legge ({})", crate::text::short(&why)))
+        Err(WorkbookError::Unreadable(format!(
+            "il file è danneggiato: il foglio di calcolo non si legge ({})",
+            crate::text::short(&why)
+        )))
     })
 }
 
@@ -119,27 +150,28 @@ fn content_of(cell: &Data) -> Content {
 
 impl SheetRows {
     /// Reads `sheet` of the workbook at `path`, inside `folder`.
-    pub fn open(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, String> {
+    pub fn open(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, WorkbookError> {
         guarded(|| Self::read(path, folder, sheet))
     }
 
-    fn read(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, String> {
+    fn read(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, WorkbookError> {
+        let unreadable = |e: &dyn std::fmt::Display| WorkbookError::Unreadable(e.to_string());
         let mut cells = Vec::new();
         match open(path, folder)? {
             Sheets::Xlsx(mut wb) => {
-                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-                while let Some(c) = reader.next_cell().map_err(|e| e.to_string())? {
+                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
+                while let Some(c) = reader.next_cell().map_err(|e| unreadable(&e))? {
                     keep(&mut cells, c.get_position(), content_of(&Data::from(c.get_value().clone())));
                 }
             }
             Sheets::Xlsb(mut wb) => {
-                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-                while let Some(c) = reader.next_cell().map_err(|e| e.to_string())? {
+                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
+                while let Some(c) = reader.next_cell().map_err(|e| unreadable(&e))? {
                     keep(&mut cells, c.get_position(), content_of(&Data::from(c.get_value().clone())));
                 }
             }
             mut wb => {
-                let range: Range<Data> = wb.worksheet_range(sheet).map_err(|e| e.to_string())?;
+                let range: Range<Data> = wb.worksheet_range(sheet).map_err(|e| unreadable(&e))?;
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 for (r, c, cell) in range.used_cells() {
                     keep(&mut cells, (r0 + r as u32, c0 + c as u32), content_of(cell));
