@@ -230,16 +230,13 @@ impl Walker<'_> {
 
     fn text_up_to(&mut self, section: &str, key: &str, v: &Value, max: usize) -> Option<String> {
         match v {
-            Value::String(s) if s.chars().count() > max => {
-                self.invalid(section, key, v, &format!("un testo di al massimo {max} caratteri"));
-                None
-            }
-            Value::String(s) if !crate::glyphs::clean(s).1.is_empty() => {
-                let found = crate::glyphs::clean(s).1.describe();
-                self.invalid(section, key, v, &format!("un testo stampabile, senza {found}"));
-                None
-            }
-            Value::String(s) => Some(s.trim().to_string()),
+            Value::String(s) => match unfit(s, max) {
+                Some(what) => {
+                    self.invalid(section, key, v, &what);
+                    None
+                }
+                None => Some(s.trim().to_string()),
+            },
             _ => {
                 self.invalid(section, key, v, "un testo tra virgolette");
                 None
@@ -262,26 +259,31 @@ impl Walker<'_> {
     }
 
     fn strings(&mut self, section: &str, key: &str, v: &Value) -> Vec<String> {
-        let too_long = |s: &str| s.chars().count() > MAX_TEXT;
-        match v {
-            Value::String(s) if too_long(s) => {
-                self.invalid(section, key, v, &format!("un testo di al massimo {MAX_TEXT} caratteri"));
-                Vec::new()
-            }
-            Value::Array(a) if a.iter().any(|x| x.as_str().is_some_and(too_long)) => {
-                self.invalid(section, key, v, &format!("un elenco di testi di al massimo {MAX_TEXT} caratteri l'uno"));
-                Vec::new()
-            }
-            Value::String(s) => vec![s.trim().to_string()],
-            Value::Array(a) if a.iter().all(Value::is_str) => {
-                a.iter().filter_map(|x| x.as_str()).map(|s| s.trim().to_string()).collect()
-            }
+        let items: Vec<&str> = match v {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) if a.iter().all(Value::is_str) => a.iter().filter_map(Value::as_str).collect(),
             _ => {
                 self.invalid(section, key, v, "un elenco di testi, es. [\"…\", \"…\"]");
-                Vec::new()
+                return Vec::new();
             }
+        };
+        // Each text under the same rules as a single one (length, printable).
+        if let Some(what) = items.iter().find_map(|s| unfit(s, MAX_TEXT)) {
+            self.invalid(section, key, v, &format!("un elenco di testi, ognuno {what}"));
+            return Vec::new();
         }
+        items.iter().map(|s| s.trim().to_string()).collect()
     }
+}
+
+/// Why a text of `centro.toml` cannot be taken (over `max` characters, or
+/// with characters the report cannot print), as the end of "deve essere …".
+fn unfit(s: &str, max: usize) -> Option<String> {
+    if s.chars().count() > max {
+        return Some(format!("un testo di al massimo {max} caratteri"));
+    }
+    let (_, found) = crate::glyphs::clean(s);
+    (!found.is_empty()).then(|| format!("un testo stampabile, senza {}", found.describe()))
 }
 
 fn parse_slot(s: &str) -> Option<Slot> {
@@ -597,6 +599,13 @@ data = ["Giorno"]
         let e = &d.items()[0];
         assert_eq!((e.code, e.line), ("config-syntax", Some(2)));
         assert!(e.hint.as_deref().unwrap().contains("giovedi"), "{:?}", e.hint);
+    }
+
+    #[test]
+    fn request_types_are_checked_like_every_other_text() {
+        // A control character in the vocabulary would reach every output.
+        let (_, d) = parse("[vocabolari]\ntipo_richiesta = [\"scuola guida\", \"lavoro\\u009b[2J\"]\n");
+        assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("stampabile")), "{d:?}");
     }
 
     #[test]

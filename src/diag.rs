@@ -169,6 +169,12 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity == s).count()
     }
 
+    /// Only those as serious as `s` or more (errors, then warnings, then
+    /// notes), for what `--quiet` and `report` print.
+    pub fn at_least(&self, s: Severity) -> Diagnostics {
+        Diagnostics { items: self.items.iter().filter(|d| d.severity <= s).cloned().collect() }
+    }
+
     /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)

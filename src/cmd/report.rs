@@ -21,11 +21,7 @@ fn protected(cfg: &ReportConfig, files: &[crate::read::FileInfo]) -> Protected {
 }
 
 fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
-    let mut shown = Diagnostics::default();
-    let shown_from = if cfg.quiet { Severity::Error } else { Severity::Warning };
-    for d in diags.items().iter().filter(|d| d.severity <= shown_from) {
-        shown.push(d.clone());
-    }
+    let shown = diags.at_least(if cfg.quiet { Severity::Error } else { Severity::Warning });
     let text = diagnostics::text(&shown, cfg.style);
     if !text.is_empty() {
         eprint!("{text}");

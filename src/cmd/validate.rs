@@ -33,13 +33,14 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     let text = match cfg.format {
         ValidateFormat::Json => diagnostics::json(&diags),
         ValidateFormat::Text => {
-            let mut t = if cfg.quiet {
-                let mut errors = crate::diag::Diagnostics::default();
-                diags.items().iter().filter(|d| d.severity == Severity::Error).for_each(|d| errors.push(d.clone()));
-                diagnostics::text(&errors, cfg.style)
+            let errors;
+            let shown = if cfg.quiet {
+                errors = diags.at_least(Severity::Error);
+                &errors
             } else {
-                diagnostics::text(&diags, cfg.style)
+                &diags
             };
+            let mut t = diagnostics::text(shown, cfg.style);
             if !t.is_empty() {
                 t.push('\n');
             }
