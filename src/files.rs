@@ -214,8 +214,17 @@ impl Protected {
         }
     }
 
+    /// Refuses a `path` that would overwrite an input, saying where a link
+    /// leads when `path` is one.
+    pub fn allow(&self, path: &Path) -> Result<(), OutputError> {
+        let Some(why) = self.refuses(path) else { return Ok(()) };
+        let real = resolve(path);
+        let why = if real == absolute(path) { why } else { format!("porta a «{}», e {why}", real.display()) };
+        Err(OutputError::Protected { path: path.display().to_string(), why })
+    }
+
     /// Why writing `path` would overwrite an input, if it would.
-    pub fn refuses(&self, path: &Path) -> Option<String> {
+    fn refuses(&self, path: &Path) -> Option<String> {
         let real = resolve(path);
         if self.files.contains(&real) {
             return Some("è uno dei file che integra legge (un registro, centro.toml, le note o il modello)".into());
@@ -326,9 +335,7 @@ pub fn cleanup_on_signals() {
 /// points to is replaced, the link stays); a path that exists and is not a
 /// regular file (`/dev/stdout`, a pipe) is written directly.
 pub fn write_atomic(path: &Path, bytes: &[u8], protected: &Protected) -> Result<(), OutputError> {
-    if let Some(why) = protected.refuses(path) {
-        return Err(OutputError::Protected { path: path.display().to_string(), why });
-    }
+    protected.allow(path)?;
     let fail = |source| OutputError::Io { path: path.display().to_string(), source };
     if let Ok(m) = std::fs::metadata(path)
         && !m.is_file()

@@ -8,7 +8,7 @@ use crate::args::ReportFormat;
 use crate::config::{Destination, ReportConfig};
 use crate::diag::{Diagnostics, Severity};
 use crate::error::{Error, Result};
-use crate::files::{OutputError, Protected, write_atomic};
+use crate::files::{Protected, write_atomic};
 use crate::render::world::TemplateSource;
 use crate::render::{self, diagnostics};
 
@@ -31,10 +31,8 @@ fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
 /// Runs the command.
 pub fn run(cfg: ReportConfig) -> Result<()> {
     // Refused before the work, so that a wrong --out costs nothing.
-    if let Destination::File(path) | Destination::Folder(path) = &cfg.dest
-        && let Some(why) = protected(&cfg, &[]).refuses(path)
-    {
-        return Err(OutputError::Protected { path: path.display().to_string(), why }.into());
+    if let Destination::File(path) | Destination::Folder(path) = &cfg.dest {
+        protected(&cfg, &[]).allow(path)?;
     }
     let (regs, diags) = crate::registers::load(&cfg.load)?;
     let protected = protected(&cfg, &regs.files);

@@ -41,6 +41,9 @@ fn a_report_is_never_written_over_a_register_or_the_configuration() {
         let run = report(d, &["--format", format, "--out", out.to_str().unwrap()]).code_is(2);
         assert!(run.stderr().contains("non scrivo"), "{target}: {}", run.stderr());
         assert!(run.stderr().contains("suggerimento"), "{target}: {}", run.stderr());
+        if target == "collegamento.csv" {
+            assert!(run.stderr().contains("porta a") && run.stderr().contains("utenti.csv"), "{}", run.stderr());
+        }
     }
     for (f, bytes) in before {
         assert_eq!(file_bytes(&d.join(&f)), bytes, "{f} was changed");
