@@ -23,9 +23,9 @@ pub struct Header {
     pub named: usize,
     /// Line of the header.
     pub line: usize,
-    /// For each canonical column, the header's own text (to spot the header
-    /// repeated further down, as when two exports are pasted together).
-    pub names: Vec<Option<String>>,
+    /// The header row as written (to spot it repeated further down, as
+    /// when two exports are pasted together, and to copy it).
+    pub record: StringRecord,
 }
 
 impl Header {
@@ -33,10 +33,9 @@ impl Header {
     /// its header's text (case and spaces aside).
     pub fn repeated_by(&self, rec: &StringRecord) -> bool {
         let mut seen = 0;
-        for (field, name) in self.map.iter().zip(&self.names) {
-            let (Some(f), Some(name)) = (field, name) else { continue };
-            match rec.get(*f) {
-                Some(cell) if trim_cell(cell).eq_ignore_ascii_case(name) => seen += 1,
+        for f in self.map.iter().flatten() {
+            match (rec.get(*f), self.record.get(*f)) {
+                (Some(cell), Some(name)) if trim_cell(cell).eq_ignore_ascii_case(trim_cell(name)) => seen += 1,
                 _ => return false,
             }
         }
@@ -87,7 +86,7 @@ pub(super) fn column_names(spec: &RegisterSpec) -> String {
 pub(super) fn map_header(
     names: &Names,
     spec: &'static RegisterSpec,
-    rec: &StringRecord,
+    rec: StringRecord,
     line: usize,
     src: &Source,
     diags: &mut Diagnostics,
@@ -175,6 +174,5 @@ pub(super) fn map_header(
         }
     }
     let named = map.iter().flatten().copied().max().map_or(0, |m| m + 1);
-    let names = map.iter().map(|f| f.and_then(|f| rec.get(f)).map(|c| trim_cell(c).to_string())).collect();
-    (!missing).then_some(Header { map, blank, width: rec.len(), named, line, names })
+    (!missing).then(|| Header { map, blank, width: rec.len(), named, line, record: rec })
 }

@@ -134,8 +134,7 @@ pub struct RawTable {
 /// cannot be read (its diagnostics already say why).
 pub fn raw_table(loc: &Located, aliases: Aliases, reading: &Reading) -> Option<RawTable> {
     let mut scratch = Diagnostics::default();
-    let Opened { src, header, header_rec, pending, rows: mut records, .. } =
-        open_register(loc, aliases, reading, &mut scratch)?;
+    let Opened { src, header, pending, rows: mut records, .. } = open_register(loc, aliases, reading, &mut scratch)?;
     let cells = |r: &StringRecord| r.iter().map(str::to_string).collect::<Vec<_>>();
     let mut rows: Vec<(usize, Vec<String>)> = pending.iter().map(|(line, r, _)| (*line, cells(r))).collect();
     let mut rec = StringRecord::new();
@@ -143,7 +142,7 @@ pub fn raw_table(loc: &Located, aliases: Aliases, reading: &Reading) -> Option<R
         rows.push((line, cells(&rec)));
     }
     let columns = header.map.iter().enumerate().filter_map(|(i, f)| f.map(|f| (loc.spec.columns[i].name, f))).collect();
-    Some(RawTable { src, header_line: header.line, header: cells(&header_rec), rows, columns })
+    Some(RawTable { src, header_line: header.line, header: cells(&header.record), rows, columns })
 }
 
 /// A register opened, its header found and mapped.
@@ -151,8 +150,6 @@ pub(crate) struct Opened {
     src: Source,
     sha256: String,
     header: Header,
-    /// The header row as written.
-    header_rec: StringRecord,
     /// Rows read while looking for the header, not yet handed out.
     pending: Vec<Pending>,
     rows: Records,
@@ -386,9 +383,9 @@ fn find_header(
         );
     }
     let (header_line, header_rec, _) = pending[header_at].clone();
-    let header = map_header(&names, loc.spec, &header_rec, header_line, &src, diags)?;
+    let header = map_header(&names, loc.spec, header_rec, header_line, &src, diags)?;
     pending.drain(..=header_at);
-    Some(Opened { src, sha256, header, header_rec, pending, rows })
+    Some(Opened { src, sha256, header, pending, rows })
 }
 
 /// The structural checks of every data row: error cells, too many or too
