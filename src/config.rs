@@ -49,24 +49,38 @@ fn today(data: &DataArgs) -> NaiveDate {
 }
 
 /// How registers are read: `INTEGRA_THREADS` and `INTEGRA_PIECE_BYTES`
-/// (for tests and benchmarks) over the defaults.
-fn reading() -> crate::read::Reading {
+/// (for tests and benchmarks) over the defaults; a watched meter when a
+/// progress bar may be shown.
+fn reading(progress: bool) -> crate::read::Reading {
     let var = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0);
     let default = crate::read::Reading::default();
     crate::read::Reading {
         threads: var("INTEGRA_THREADS").map_or(default.threads, |n| n.min(64) as usize),
         piece: var("INTEGRA_PIECE_BYTES").unwrap_or(default.piece),
+        meter: if progress {
+            // INTEGRA_PROGRESS_MS: after how long the bar appears (tests set 1).
+            let after = var("INTEGRA_PROGRESS_MS").map_or(1000, |ms| ms.min(3_600_000));
+            crate::progress::Meter::watched(std::time::Duration::from_millis(after))
+        } else {
+            default.meter
+        },
     }
 }
 
-fn load_options(data: &DataArgs, period: Option<Period>) -> Result<LoadOptions> {
+/// A progress bar only for a person watching: standard error is a terminal,
+/// the output is not JSON (`json` says so) and `--quiet` was not given.
+fn progress(quiet: bool, json: bool) -> bool {
+    !quiet && !json && std::io::stderr().is_terminal()
+}
+
+fn load_options(data: &DataArgs, period: Option<Period>, progress: bool) -> Result<LoadOptions> {
     if !data.data.is_dir() {
         return Err(Error::Usage {
             message: format!("la cartella dei registri «{}» non esiste", data.data.display()),
             hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
         });
     }
-    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data), reading: reading() })
+    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data), reading: reading(progress) })
 }
 
 /// `validate`, configured.
@@ -90,7 +104,11 @@ impl ValidateConfig {
     /// Checks the arguments.
     pub fn new(a: ValidateArgs, color: ColorChoice, quiet: bool) -> Result<ValidateConfig> {
         Ok(ValidateConfig {
-            load: load_options(&a.data, a.period.map(|p| p.resolve(today(&a.data))))?,
+            load: load_options(
+                &a.data,
+                a.period.map(|p| p.resolve(today(&a.data))),
+                progress(quiet, a.format == ValidateFormat::Json),
+            )?,
             format: a.format,
             strict: a.strict,
             quiet,
@@ -153,7 +171,7 @@ impl ReportConfig {
     /// Checks the arguments.
     pub fn new(a: ReportArgs, color: ColorChoice, quiet: bool) -> Result<ReportConfig> {
         let period = a.period.resolve(today(&a.data));
-        let load = load_options(&a.data, Some(period.clone()))?;
+        let load = load_options(&a.data, Some(period.clone()), progress(quiet, a.format == ReportFormat::Json))?;
         let template = match &a.template {
             None => TemplateSource::Embedded,
             Some(dir) => {

@@ -19,6 +19,7 @@ pub mod files;
 pub mod glyphs;
 pub mod period;
 pub mod privacy;
+pub mod progress;
 pub mod read;
 pub mod reference;
 pub mod registers;

@@ -34,7 +34,10 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     if let Destination::File(path) | Destination::Folder(path) = &cfg.dest {
         protected(&cfg, &[]).allow(path)?;
     }
-    let (regs, diags) = crate::registers::load(&cfg.load)?;
+    let shown = crate::render::progress::show(&cfg.load.reading.meter, "lettura dei registri");
+    let loaded = crate::registers::load(&cfg.load);
+    drop(shown);
+    let (regs, diags) = loaded?;
     let protected = protected(&cfg, &regs.files);
     print_problems(&diags, &cfg);
     if diags.has_errors() {

@@ -11,7 +11,10 @@ use crate::render::diagnostics;
 
 /// Runs the command.
 pub fn run(cfg: ValidateConfig) -> Result<()> {
-    let (regs, diags) = match crate::registers::load(&cfg.load) {
+    let shown = crate::render::progress::show(&cfg.load.reading.meter, "lettura dei registri");
+    let loaded = crate::registers::load(&cfg.load);
+    drop(shown);
+    let (regs, diags) = match loaded {
         Ok(loaded) => loaded,
         Err(crate::registers::LoadError::Config(d)) => {
             // Configuration problems go where the register diagnostics go:

@@ -94,6 +94,7 @@ pub struct Pieces {
     utf8: bool,
     delimiter: u8,
     stop_line: Option<usize>,
+    meter: crate::progress::Meter,
 }
 
 impl Pieces {
@@ -105,6 +106,7 @@ impl Pieces {
         }
         let mut bytes = vec![0u8; (end - start) as usize];
         read_at(&self.file, &mut bytes, start).ok()?;
+        self.meter.advance(end - start);
         if !self.utf8 {
             bytes = encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned().into_bytes();
         }
@@ -133,46 +135,34 @@ fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Re
 
 /// Records of a delimited file, piece after piece.
 pub struct ChunkedRows {
-    file: std::fs::File,
+    pieces: Pieces,
     chunks: std::vec::IntoIter<(u64, u64, usize)>,
-    utf8: bool,
-    delimiter: u8,
-    stop_line: Option<usize>,
     current: Option<DelimitedRows>,
 }
 
 impl ChunkedRows {
-    /// Reads the pieces `scan` found.
-    pub fn new(file: std::fs::File, scan: &super::scan::Scan) -> Self {
+    /// Reads the pieces `scan` found, advancing `meter` by each piece read.
+    pub fn new(file: std::fs::File, scan: &super::scan::Scan, meter: crate::progress::Meter) -> Self {
         ChunkedRows {
-            file,
+            pieces: Pieces { file, utf8: scan.utf8, delimiter: scan.delimiter, stop_line: scan.unclosed_quote, meter },
             chunks: scan.chunks.clone().into_iter(),
-            utf8: scan.utf8,
-            delimiter: scan.delimiter,
-            stop_line: scan.unclosed_quote,
             current: None,
         }
     }
 
     /// The pieces not yet started, taken away: after this, `next_record`
-    /// finishes only the piece under way. Read them with [`Self::piece_reader`].
+    /// finishes only the piece under way. Read them with [`Self::pieces`].
     pub fn take_pieces(&mut self) -> Vec<(u64, u64, usize)> {
         std::mem::take(&mut self.chunks).collect()
     }
 
     /// What another thread needs to read pieces of the same file.
     pub fn pieces(&self) -> Option<Pieces> {
-        Some(Pieces {
-            file: self.file.try_clone().ok()?,
-            utf8: self.utf8,
-            delimiter: self.delimiter,
-            stop_line: self.stop_line,
-        })
+        Some(Pieces { file: self.pieces.file.try_clone().ok()?, meter: self.pieces.meter.clone(), ..self.pieces })
     }
 
     /// Fills `rec` with the next record and returns its first line.
     pub fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
-        use std::io::{Read, Seek, SeekFrom};
         loop {
             if let Some(rows) = &mut self.current {
                 if let Some(line) = rows.next_record(rec) {
@@ -180,18 +170,7 @@ impl ChunkedRows {
                 }
                 self.current = None;
             }
-            let (start, end, first_line) = self.chunks.next()?;
-            if self.stop_line.is_some_and(|s| first_line >= s) {
-                return None;
-            }
-            let mut bytes = vec![0u8; (end - start) as usize];
-            if self.file.seek(SeekFrom::Start(start)).and_then(|_| self.file.read_exact(&mut bytes)).is_err() {
-                return None;
-            }
-            if !self.utf8 {
-                bytes = encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned().into_bytes();
-            }
-            self.current = Some(DelimitedRows::new(bytes, self.delimiter, first_line, self.stop_line));
+            self.current = Some(self.pieces.reader(&self.chunks.next()?)?);
         }
     }
 }
@@ -254,7 +233,7 @@ mod tests {
             std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
             let sc = scan(Dribble(text.as_bytes(), piece as usize), 0, "csv", piece).unwrap();
             assert!(sc.chunks.len() > 1, "piece {piece} cuts");
-            let mut rows = ChunkedRows::new(f, &sc);
+            let mut rows = ChunkedRows::new(f, &sc, crate::progress::Meter::default());
             let mut rec = StringRecord::new();
             let mut out = Vec::new();
             while let Some(l) = rows.next_record(&mut rec) {

@@ -34,20 +34,28 @@ fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {
     src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(e.hint())
 }
 
-/// How registers are read: threads for the large ones, and the size of the
-/// pieces they are cut into. Set by `config` (tests set both small).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How registers are read: threads for the large ones, the size of the
+/// pieces they are cut into, and the meter their bytes advance. Set by
+/// `config` (tests set threads and pieces small).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
     /// Threads reading `accessi` (at least 1).
     pub threads: usize,
     /// Bytes per piece of a delimited file.
     pub piece: u64,
+    /// Advanced by every byte read: twice for a delimited file (the first
+    /// pass, then the rows), once for a workbook.
+    pub meter: crate::progress::Meter,
 }
 
 impl Default for Reading {
     /// The cores there are, at most 4; pieces of 8 MiB.
     fn default() -> Self {
-        Reading { threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(4), piece: scan::CHUNK }
+        Reading {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(4),
+            piece: scan::CHUNK,
+            meter: crate::progress::Meter::default(),
+        }
     }
 }
 
@@ -190,6 +198,8 @@ pub(crate) fn open_register(
             }
         };
         let sha256 = hex(&Sha256::digest(&bytes));
+        reading.meter.expect(bytes.len() as u64);
+        reading.meter.advance(bytes.len() as u64);
         return find_header(loc, aliases, diags, src, sha256, Records::Sheet(records), None);
     }
     let ext = loc.rel.rsplit('.').next().unwrap_or("").to_string();
@@ -209,8 +219,11 @@ pub(crate) fn open_register(
     }
     let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let open = || crate::files::open(&loc.path, folder, None);
+    let meter = &reading.meter;
     let opened = open().and_then(|f| {
-        let scan = scan::scan(std::io::BufReader::new(f), skip, &ext, reading.piece).map_err(InputError::Io)?;
+        meter.expect(2 * f.metadata().map_or(0, |m| m.len()));
+        let scan = scan::scan(std::io::BufReader::new(meter.counting(f)), skip, &ext, reading.piece)
+            .map_err(InputError::Io)?;
         Ok((scan, open()?))
     });
     let (scan, file) = match opened {
@@ -253,7 +266,7 @@ pub(crate) fn open_register(
     }
     let stop = scan.unclosed_quote;
     let sha256 = scan.sha256.clone();
-    let rows = delimited::ChunkedRows::new(file, &scan);
+    let rows = delimited::ChunkedRows::new(file, &scan, meter.clone());
     find_header(loc, aliases, diags, src, sha256, Records::Chunked(rows), stop)
 }
 

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod diagnostics;
 pub mod markdown;
 pub mod pdf;
+pub mod progress;
 pub mod table;
 pub mod typst_src;
 pub mod world;

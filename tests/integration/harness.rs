@@ -126,6 +126,39 @@ impl Integra {
     pub fn run(mut self) -> Run {
         Run { output: self.cmd.output().expect("the integra binary runs") }
     }
+
+    /// Runs with standard error on a pseudo-terminal, as when a person
+    /// types the command; returns the run and what the terminal received.
+    #[cfg(unix)]
+    pub fn run_on_terminal(mut self) -> (Run, String) {
+        use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+        use std::io::Read;
+        use std::os::unix::ffi::OsStrExt;
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(std::ffi::OsStr::from_bytes(name.as_bytes()))
+            .expect("the terminal's other side");
+        let mut master = std::fs::File::from(master);
+        let reader = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Ends with EIO once the last copy of the slave side is closed.
+            while let Ok(n @ 1..) = master.read(&mut buf) {
+                seen.extend_from_slice(&buf[..n]);
+            }
+            String::from_utf8_lossy(&seen).into_owned()
+        });
+        self.cmd.stderr(slave);
+        let child = self.cmd.stdout(std::process::Stdio::piped()).spawn().expect("the integra binary runs");
+        drop(self.cmd);
+        let output = child.wait_with_output().expect("the integra binary ends");
+        (Run { output }, reader.join().expect("the terminal is read"))
+    }
 }
 
 /// Copies `tests/fixtures/_base` and then the fixture's files into a fresh

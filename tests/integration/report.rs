@@ -487,3 +487,34 @@ fn quiet_runs_print_only_errors() {
         .code_is(1);
     assert!(run.stderr().contains("[date-invalid]"), "{}", run.stderr());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_progress_bar_only_for_a_person_at_a_terminal() {
+    // INTEGRA_PROGRESS_MS=1: any read is long enough to show the bar.
+    let on_terminal = |args: &[&str]| {
+        let (run, terminal) = Integra::new()
+            .env("INTEGRA_PROGRESS_MS", "1")
+            .args(args)
+            .arg("--data")
+            .arg_path(&samples())
+            .run_on_terminal();
+        (run.code_is(0), terminal)
+    };
+    let (run, terminal) = on_terminal(&["validate"]);
+    assert!(terminal.contains("lettura dei registri"), "{terminal:?}");
+    assert!(!run.stdout().contains("lettura dei registri"), "the bar stays off standard output");
+    let (_, terminal) = on_terminal(&["report", "--period", "2025H1", "--format", "table"]);
+    assert!(terminal.contains("lettura dei registri"), "{terminal:?}");
+    for quiet in [
+        &["report", "--period", "2025H1", "--format", "json"][..],
+        &["validate", "--format", "json"],
+        &["--quiet", "validate"],
+    ] {
+        let (_, terminal) = on_terminal(quiet);
+        assert!(!terminal.contains("lettura dei registri"), "{quiet:?}: {terminal:?}");
+    }
+    // Piped standard error: no bar.
+    let run = Integra::new().env("INTEGRA_PROGRESS_MS", "1").arg("validate").arg("--data").arg_path(&samples()).run();
+    assert!(!run.stderr().contains("lettura dei registri"), "{}", run.stderr());
+}
