@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::config::LoadOptions;
 use crate::dates::to_days;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
-use crate::registers::{LoadOptions, Registers};
+use crate::registers::Registers;
 
 fn src(regs: &Registers, register: &str) -> Source {
     regs.files
@@ -22,7 +23,7 @@ fn in_period(p: &Option<Period>, d: NaiveDate) -> bool {
 }
 
 /// Runs every cross-register check.
-pub fn run(regs: &mut Registers, opts: &LoadOptions, d: &mut Diagnostics) {
+pub fn run(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     users_exist(regs, opts, d);
     courses_exist(regs, opts, d);
     course_hours_known(regs, opts, d);

@@ -1,18 +1,131 @@
 //! Arguments become a checked configuration once: paths resolved, the
-//! template folder canonicalised, today fixed, colours decided. Nothing
-//! below sees clap types.
+//! template folder canonicalised, today fixed, colours decided, the
+//! environment variables read. The option types every stage takes are
+//! defined here, so that stages below see neither clap types nor the
+//! environment.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::args::{ColorChoice, DataArgs, ReportArgs, ReportFormat, ValidateArgs, ValidateFormat};
-use crate::error::{Error, Result};
+use crate::args::{self, ColorChoice, DataArgs, ReportArgs, ValidateArgs};
 use crate::period::Period;
-use crate::registers::LoadOptions;
-use crate::render::diagnostics::Style;
-use crate::render::world::TemplateSource;
+
+/// Arguments that cannot be used as given, with what to do (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct UsageError {
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+type Result<T> = std::result::Result<T, UsageError>;
+
+/// Whether to colour text output.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// ANSI colours on.
+    pub color: bool,
+}
+
+/// Where the template's files come from.
+#[derive(Debug, Clone)]
+pub enum TemplateSource {
+    /// The default template compiled into the binary.
+    Embedded,
+    /// A folder on disk (canonicalised); files outside it are refused.
+    Folder(PathBuf),
+}
+
+/// What `validate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateFormat {
+    /// Diagnostics as text, like a compiler.
+    Text,
+    /// The JSON of CLI.md.
+    Json,
+}
+
+/// What `report` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The PDF through the template.
+    Pdf,
+    /// The report's data (CLI.md).
+    Json,
+    /// One row per figure.
+    Csv,
+    /// Tables for a terminal.
+    Table,
+    /// The template's Typst source with its data.
+    Typst,
+}
+
+impl From<args::ValidateFormat> for ValidateFormat {
+    fn from(f: args::ValidateFormat) -> Self {
+        match f {
+            args::ValidateFormat::Text => ValidateFormat::Text,
+            args::ValidateFormat::Json => ValidateFormat::Json,
+        }
+    }
+}
+
+impl From<args::ReportFormat> for ReportFormat {
+    fn from(f: args::ReportFormat) -> Self {
+        match f {
+            args::ReportFormat::Pdf => ReportFormat::Pdf,
+            args::ReportFormat::Json => ReportFormat::Json,
+            args::ReportFormat::Csv => ReportFormat::Csv,
+            args::ReportFormat::Table => ReportFormat::Table,
+            args::ReportFormat::Typst => ReportFormat::Typst,
+        }
+    }
+}
+
+/// How much of a delimited file is parsed at once: larger files are read
+/// in pieces cut at line breaks outside quotes, so memory stays bounded.
+pub const PIECE_BYTES: u64 = 8 << 20;
+
+/// How registers are read: threads for the large ones, the size of the
+/// pieces they are cut into, and the meter their bytes advance (tests set
+/// threads and pieces small).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// Threads reading `accessi` (at least 1).
+    pub threads: usize,
+    /// Bytes per piece of a delimited file.
+    pub piece: u64,
+    /// Advanced by every byte read: twice for a delimited file (the first
+    /// pass, then the rows), once for a workbook.
+    pub meter: crate::progress::Meter,
+}
+
+impl Default for Reading {
+    /// The cores there are, at most 4; pieces of [`PIECE_BYTES`]; nobody watching.
+    fn default() -> Self {
+        Reading {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(4),
+            piece: PIECE_BYTES,
+            meter: crate::progress::Meter::default(),
+        }
+    }
+}
+
+/// What to load and how to judge dates.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The data folder.
+    pub data_dir: PathBuf,
+    /// With a period, diagnostics of rows wholly outside it are dropped.
+    pub period: Option<Period>,
+    /// Today, for `date-future` and `period-not-over`.
+    pub today: NaiveDate,
+    /// Threads, piece size and progress.
+    pub reading: Reading,
+}
 
 /// The stream a text goes to, which decides whether it may be coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +164,10 @@ fn today(data: &DataArgs) -> NaiveDate {
 /// How registers are read: `INTEGRA_THREADS` and `INTEGRA_PIECE_BYTES`
 /// (for tests and benchmarks) over the defaults; a watched meter when a
 /// progress bar may be shown.
-fn reading(progress: bool) -> crate::read::Reading {
+fn reading(progress: bool) -> Reading {
     let var = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0);
-    let default = crate::read::Reading::default();
-    crate::read::Reading {
+    let default = Reading::default();
+    Reading {
         threads: var("INTEGRA_THREADS").map_or(default.threads, |n| n.min(64) as usize),
         piece: var("INTEGRA_PIECE_BYTES").unwrap_or(default.piece),
         meter: if progress {
@@ -75,7 +188,7 @@ fn progress(quiet: bool, json: bool) -> bool {
 
 fn load_options(data: &DataArgs, period: Option<Period>, progress: bool) -> Result<LoadOptions> {
     if !data.data.is_dir() {
-        return Err(Error::Usage {
+        return Err(UsageError {
             message: format!("la cartella dei registri «{}» non esiste", data.data.display()),
             hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
         });
@@ -107,15 +220,15 @@ impl ValidateConfig {
             load: load_options(
                 &a.data,
                 a.period.map(|p| p.resolve(today(&a.data))),
-                progress(quiet, a.format == ValidateFormat::Json),
+                progress(quiet, ValidateFormat::from(a.format) == ValidateFormat::Json),
             )?,
-            format: a.format,
+            format: a.format.into(),
             strict: a.strict,
             quiet,
             style: style(color, Stream::Stdout),
             annotate: match a.annota {
                 Some(p) if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => {
-                    return Err(Error::Usage {
+                    return Err(UsageError {
                         message: format!("--annota scrive una cartella di lavoro .xlsx, non «{}»", p.display()),
                         hint: Some("dai al file l'estensione .xlsx (es. --annota registri-annotati.xlsx)".into()),
                     });
@@ -171,16 +284,17 @@ impl ReportConfig {
     /// Checks the arguments.
     pub fn new(a: ReportArgs, color: ColorChoice, quiet: bool) -> Result<ReportConfig> {
         let period = a.period.resolve(today(&a.data));
-        let load = load_options(&a.data, Some(period.clone()), progress(quiet, a.format == ReportFormat::Json))?;
+        let format = ReportFormat::from(a.format);
+        let load = load_options(&a.data, Some(period.clone()), progress(quiet, format == ReportFormat::Json))?;
         let template = match &a.template {
             None => TemplateSource::Embedded,
             Some(dir) => {
-                let real = dir.canonicalize().map_err(|_| Error::Usage {
+                let real = dir.canonicalize().map_err(|_| UsageError {
                     message: format!("la cartella del modello «{}» non esiste", dir.display()),
                     hint: Some("indica con --template una cartella che contiene main.typ".into()),
                 })?;
                 if !real.join("main.typ").is_file() {
-                    return Err(Error::Usage {
+                    return Err(UsageError {
                         message: format!("la cartella del modello «{}» non contiene main.typ", dir.display()),
                         hint: Some(
                             "il file principale di un modello si chiama main.typ; vedi report-templates/README.md"
@@ -192,14 +306,14 @@ impl ReportConfig {
             }
         };
         let default_name = |ext: &str| PathBuf::from(format!("report-{}.{ext}", period.code));
-        let ext = match a.format {
+        let ext = match format {
             ReportFormat::Pdf => "pdf",
             ReportFormat::Json => "json",
             ReportFormat::Csv => "csv",
             ReportFormat::Table => "txt",
             ReportFormat::Typst => "typ",
         };
-        let dest = match (&a.out, a.format) {
+        let dest = match (&a.out, format) {
             (None, ReportFormat::Pdf) => Destination::File(default_name("pdf")),
             (None, _) => Destination::Stdout,
             (Some(p), ReportFormat::Typst) if p.is_dir() || p.extension().is_none() => Destination::Folder(p.clone()),
@@ -215,7 +329,7 @@ impl ReportConfig {
         Ok(ReportConfig {
             load,
             period,
-            format: a.format,
+            format,
             dest,
             template,
             document_date,

@@ -61,6 +61,12 @@ impl Error {
     }
 }
 
+impl From<crate::config::UsageError> for Error {
+    fn from(e: crate::config::UsageError) -> Self {
+        Error::Usage { message: e.message, hint: e.hint }
+    }
+}
+
 impl From<crate::registers::LoadError> for Error {
     fn from(e: crate::registers::LoadError) -> Self {
         match e {

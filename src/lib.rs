@@ -27,8 +27,6 @@ pub mod render;
 pub mod schema;
 pub mod text;
 
-use std::io::Write;
-
 use args::{Cli, Command};
 pub use error::{Error, Result};
 
@@ -41,14 +39,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "integra", &mut out);
-            write_stdout(&mut std::io::stdout().lock(), &out)
+            cmd::write_stdout(&mut std::io::stdout().lock(), &out)
         }
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
                 .render(&mut out)
                 .map_err(|e| Error::io("non riesco a comporre la pagina di manuale", e))?;
-            write_stdout(&mut std::io::stdout().lock(), &out)
+            cmd::write_stdout(&mut std::io::stdout().lock(), &out)
         }
         Command::Synth(a) => cmd::synth::run(
             &a.dir,
@@ -63,18 +61,8 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Writes to standard output; a closed pipe (`integra … | head`) is not an error.
-pub fn write_stdout(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::io("non riesco a scrivere sullo standard output", e))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Prints a failure the way a user can act on it; returns the exit code.
-pub fn report_error(e: &Error, style: render::diagnostics::Style) -> i32 {
+pub fn report_error(e: &Error, style: config::Style) -> i32 {
     match e {
         Error::Registers | Error::ConfigShown => {}
         Error::Config(diags) => {

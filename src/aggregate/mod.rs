@@ -66,10 +66,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         applications,
         courses: sections::courses(regs, p),
         events: sections::events(regs, p),
-        needs: regs
-            .notes
-            .as_ref()
-            .map(|n| Needs { source: n.file.clone(), typst: crate::render::markdown::to_typst(&n.text) }),
+        needs: regs.notes.as_ref().map(|n| Needs { source: n.file.clone(), text: n.text.clone() }),
         data_quality: quality(inp.diags),
         sources: regs
             .files

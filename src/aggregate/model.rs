@@ -352,8 +352,10 @@ pub struct Event {
 pub struct Needs {
     /// Path relative to the data folder.
     pub source: String,
-    /// The Markdown converted to Typst markup.
-    pub typst: String,
+    /// The notes as written (Markdown), personal data already redacted.
+    /// Templates also get them as Typst markup (`needs_typst`, added by
+    /// `render::template_data`).
+    pub text: String,
 }
 
 /// A warning listed in the appendix.

@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use crate::aggregate::{self, Inputs};
-use crate::args::ReportFormat;
+use crate::config::ReportFormat;
+use crate::config::TemplateSource;
 use crate::config::{Destination, ReportConfig};
 use crate::diag::{Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::files::{Protected, write_atomic};
-use crate::render::world::TemplateSource;
 use crate::render::{self, diagnostics};
 
 fn protected(cfg: &ReportConfig, files: &[crate::read::FileInfo]) -> Protected {
@@ -34,9 +34,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     if let Destination::File(path) | Destination::Folder(path) = &cfg.dest {
         protected(&cfg, &[]).allow(path)?;
     }
-    let shown = crate::render::progress::show(&cfg.load.reading.meter, "lettura dei registri");
-    let loaded = crate::registers::load(&cfg.load);
-    drop(shown);
+    let loaded = super::load(&cfg.load);
     let (regs, diags) = loaded?;
     let protected = protected(&cfg, &regs.files);
     print_problems(&diags, &cfg);
@@ -51,7 +49,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
         ReportFormat::Table => render::table::render(&report).into_bytes(),
         ReportFormat::Typst => {
-            let data = render::json(&report);
+            let data = render::template_data(&report);
             if let Destination::Folder(dir) = &cfg.dest {
                 return write_typst_folder(dir, &cfg, data, &protected);
             }
@@ -67,14 +65,14 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
             render::pdf::render_within(
                 cfg.template_limit,
                 cfg.template.clone(),
-                render::json(&report).into_bytes(),
+                render::template_data(&report).into_bytes(),
                 cfg.document_date,
                 &ident,
             )?
         }
     };
     match &cfg.dest {
-        Destination::Stdout => crate::write_stdout(&mut std::io::stdout().lock(), &bytes),
+        Destination::Stdout => super::write_stdout(&mut std::io::stdout().lock(), &bytes),
         Destination::File(path) | Destination::Folder(path) => {
             write_atomic(path, &bytes, &protected)?;
             if cfg.quiet {

@@ -3,17 +3,15 @@
 
 use std::io::Write;
 
-use crate::args::ValidateFormat;
 use crate::config::ValidateConfig;
+use crate::config::ValidateFormat;
 use crate::diag::Severity;
 use crate::error::{Error, Result};
 use crate::render::diagnostics;
 
 /// Runs the command.
 pub fn run(cfg: ValidateConfig) -> Result<()> {
-    let shown = crate::render::progress::show(&cfg.load.reading.meter, "lettura dei registri");
-    let loaded = crate::registers::load(&cfg.load);
-    drop(shown);
+    let loaded = super::load(&cfg.load);
     let (regs, diags) = match loaded {
         Ok(loaded) => loaded,
         Err(crate::registers::LoadError::Config(d)) => {
@@ -27,7 +25,7 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
                     diagnostics::summary(&d)
                 ),
             };
-            crate::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
+            super::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
             return Err(Error::ConfigShown);
         }
         Err(e) => return Err(e.into()),
@@ -61,7 +59,7 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
             t
         }
     };
-    crate::write_stdout(&mut out, text.as_bytes())?;
+    super::write_stdout(&mut out, text.as_bytes())?;
     let _ = out.flush();
     if let Some(path) = &cfg.annotate {
         annotate(&cfg, path, &regs, &diags)?;

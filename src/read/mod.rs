@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
+use crate::config::Reading;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::files::InputError;
 use crate::text::trim_cell;
@@ -32,31 +33,6 @@ use crate::text::trim_cell;
 /// A register that cannot be opened or read.
 fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {
     src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(e.hint())
-}
-
-/// How registers are read: threads for the large ones, the size of the
-/// pieces they are cut into, and the meter their bytes advance. Set by
-/// `config` (tests set threads and pieces small).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
-    /// Threads reading `accessi` (at least 1).
-    pub threads: usize,
-    /// Bytes per piece of a delimited file.
-    pub piece: u64,
-    /// Advanced by every byte read: twice for a delimited file (the first
-    /// pass, then the rows), once for a workbook.
-    pub meter: crate::progress::Meter,
-}
-
-impl Default for Reading {
-    /// The cores there are, at most 4; pieces of 8 MiB.
-    fn default() -> Self {
-        Reading {
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(4),
-            piece: scan::CHUNK,
-            meter: crate::progress::Meter::default(),
-        }
-    }
 }
 
 /// What reading a register yields besides its rows.

@@ -24,7 +24,7 @@ pub trait RowSink: Send {
 pub fn read_register_parallel<S: RowSink>(
     loc: &Located,
     aliases: Aliases,
-    reading: &super::Reading,
+    reading: &crate::config::Reading,
     diags: &mut Diagnostics,
     make: impl Fn() -> S + Sync,
 ) -> Option<(FileInfo, Vec<S>)> {

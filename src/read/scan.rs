@@ -5,10 +5,6 @@
 
 use super::delimited::detect_delimiter;
 
-/// How much text is parsed at once: files larger than this are read in
-/// pieces cut at line breaks outside quotes, so memory stays bounded.
-pub const CHUNK: u64 = 8 << 20;
-
 /// What a first, streaming pass over a delimited file learns.
 #[derive(Debug)]
 pub struct Scan {
@@ -430,7 +426,7 @@ mod tests {
         // last cut at every opening quote went over the file once per
         // quoted field (quadratic: 20,000 quote-all rows took 32 s).
         for (name, bytes) in dialects(5_000) {
-            for piece in [1 << 10, 64 << 10, super::CHUNK] {
+            for piece in [1 << 10, 64 << 10, crate::config::PIECE_BYTES] {
                 let scan = super::scan(&bytes[..], 0, "csv", piece).unwrap();
                 assert!(
                     scan.line_bytes <= 2 * bytes.len() as u64,

@@ -1,17 +1,19 @@
 //! Loading a data folder: `centro.toml`, then every register found, each
-//! row parsed into the typed model with its diagnostics; then the checks
-//! across registers (`crate::checks`).
+//! row parsed into the typed model with the diagnostics of its own cells
+//! and rows. Rules across rows, registers and the period are the next
+//! stage's (`crate::checks`, run by `cmd::load`).
 
 pub mod cells;
 pub mod model;
 pub mod parse;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
 use crate::centro::{self, Centro};
+use crate::config::LoadOptions;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
 use crate::read::{self, FileInfo};
@@ -78,19 +80,6 @@ pub struct Notes {
     pub file: String,
     /// The text.
     pub text: String,
-}
-
-/// What to load and how to judge dates.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// The data folder.
-    pub data_dir: PathBuf,
-    /// With a period, diagnostics of rows wholly outside it are dropped.
-    pub period: Option<Period>,
-    /// Today, for `date-future`.
-    pub today: NaiveDate,
-    /// Threads and piece size.
-    pub reading: read::Reading,
 }
 
 /// A problem that stops loading before the registers are read (exit 2).
@@ -182,7 +171,6 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
         load_one(loc, opts, &mut regs, &mut diags);
     }
     regs.files.sort_by_key(|f| REGISTERS.iter().position(|r| r.name == f.src.register));
-    crate::checks::run(&mut regs, opts, &mut diags);
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &mut diags);
     }

@@ -1,6 +1,7 @@
 //! Printing diagnostics: compiler-style text grouped by file (colours only
 //! on a terminal and never with `NO_COLOR`), or the JSON object of CLI.md.
 
+use crate::config::Style;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -11,17 +12,9 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 /// "… e altri N" (JSON keeps them all).
 pub const RUN_LIMIT: usize = 20;
 
-/// Whether to colour text output.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    /// ANSI colours on.
-    pub color: bool,
-}
-
-impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
-    }
+/// `s` in the ANSI colour `code` when `style` asks for colours.
+fn paint(style: Style, code: &str, s: &str) -> String {
+    if style.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
 }
 
 fn location(d: &Diagnostic) -> String {
@@ -38,9 +31,9 @@ fn location(d: &Diagnostic) -> String {
 /// One diagnostic as text (two lines when there is a hint).
 pub fn line(d: &Diagnostic, style: Style) -> String {
     let sev = match d.severity {
-        Severity::Error => style.paint("1;31", "errore"),
-        Severity::Warning => style.paint("1;33", "avviso"),
-        Severity::Info => style.paint("1;36", "nota"),
+        Severity::Error => paint(style, "1;31", "errore"),
+        Severity::Warning => paint(style, "1;33", "avviso"),
+        Severity::Info => paint(style, "1;36", "nota"),
     };
     let mut s = format!("{}: {sev} [{}]", location(d), d.code);
     if let Some(c) = &d.column {
@@ -49,7 +42,7 @@ pub fn line(d: &Diagnostic, style: Style) -> String {
     s.push_str(": ");
     s.push_str(&d.message);
     if let Some(h) = &d.hint {
-        s.push_str(&format!("\n  {}: {h}", style.paint("1;32", "suggerimento")));
+        s.push_str(&format!("\n  {}: {h}", paint(style, "1;32", "suggerimento")));
     }
     s
 }

@@ -9,7 +9,8 @@ use typst::syntax::DiagSpanKind;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::world::{ReportWorld, TemplateSource};
+use super::world::ReportWorld;
+use crate::config::TemplateSource;
 
 /// A template that does not compile, or a PDF that cannot be written.
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use super::markdown::string_literal;
-use super::world::{DEFAULT_TEMPLATE, TemplateSource};
+use super::world::DEFAULT_TEMPLATE;
+use crate::config::TemplateSource;
 
 /// Reads a template file by its path inside the template.
 pub fn template_file(template: &TemplateSource, rel: &str) -> Option<Vec<u8>> {

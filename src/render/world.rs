@@ -3,6 +3,7 @@
 //! as a virtual `/data.json`, fonts embedded in the binary, a fixed "today",
 //! and no packages or network.
 
+use crate::config::TemplateSource;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -33,15 +34,6 @@ fn fonts() -> &'static FontStore {
 fn library() -> &'static LazyHash<Library> {
     static LIB: OnceLock<LazyHash<Library>> = OnceLock::new();
     LIB.get_or_init(|| LazyHash::new(Library::builder().build()))
-}
-
-/// Where the template's files come from.
-#[derive(Debug, Clone)]
-pub enum TemplateSource {
-    /// The default template compiled into the binary.
-    Embedded,
-    /// A folder on disk (canonicalised); files outside it are refused.
-    Folder(PathBuf),
 }
 
 /// The world of one compilation.

@@ -127,13 +127,13 @@ fn corpus_dir(target: &str) -> PathBuf {
 }
 
 fn load(dir: &Path) {
-    let opts = integra::registers::LoadOptions {
+    let opts = integra::config::LoadOptions {
         data_dir: dir.to_path_buf(),
         period: integra::period::Period::parse("2025H1").ok(),
         today: chrono::NaiveDate::from_ymd_opt(2025, 11, 26).unwrap(),
-        reading: integra::read::Reading::default(),
+        reading: integra::config::Reading::default(),
     };
-    let _ = integra::registers::load(&opts);
+    let _ = integra::cmd::load(&opts);
 }
 
 fn read_csv(input: &[u8], dir: &Path) {

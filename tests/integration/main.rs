@@ -11,6 +11,7 @@ mod fixtures;
 mod fuzz;
 mod hardening;
 mod init;
+mod layers;
 mod report;
 mod validate;
 mod workbook;

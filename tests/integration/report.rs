@@ -518,3 +518,26 @@ fn a_progress_bar_only_for_a_person_at_a_terminal() {
     let run = Integra::new().env("INTEGRA_PROGRESS_MS", "1").arg("validate").arg("--data").arg_path(&samples()).run();
     assert!(!run.stderr().contains("lettura dei registri"), "{}", run.stderr());
 }
+
+#[test]
+fn the_template_sample_data_is_what_integra_serves() {
+    // report-templates/README.md documents the data contract from this file.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("modello");
+    Integra::new()
+        .args(["report", "--period", "2025H1", "--format", "typst", "--out"])
+        .arg_path(&out)
+        .arg("--data")
+        .arg_path(&samples())
+        .run()
+        .code_is(0);
+    let served = std::fs::read_to_string(out.join("data.json")).unwrap();
+    let sample = std::fs::read_to_string(root().join("report-templates/default/data.json")).unwrap();
+    assert!(
+        served == sample,
+        "report-templates/default/data.json is out of date: copy it from `integra report --period 2025H1 --format typst --out DIR --data data-samples`"
+    );
+    let data: Value = serde_json::from_str(&served).unwrap();
+    assert!(data["needs_typst"].as_str().is_some_and(|t| t.contains("== ")), "notes as Typst headings");
+    assert!(data["needs"]["text"].as_str().is_some_and(|t| t.contains("## ")), "notes as written");
+}
