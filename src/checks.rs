@@ -10,6 +10,8 @@ use crate::dates::to_days;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
 use crate::registers::Registers;
+use crate::registers::frames::{count_where, open_between};
+use crate::registers::model::id_key;
 
 fn src(regs: &Registers, register: &str) -> Source {
     regs.files
@@ -77,8 +79,8 @@ fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics)
     let (Some(courses), Some(meetings)) = (&regs.corsi, &regs.incontri) else { return };
     let s = src(regs, "corsi");
     for c in courses.iter().filter(|c| c.hours.is_none()) {
-        let key = c.id.to_uppercase();
-        let mut held = meetings.iter().filter(|m| m.course.to_uppercase() == key && in_period(&opts.period, m.date));
+        let key = id_key(&c.id);
+        let mut held = meetings.iter().filter(|m| id_key(&m.course) == key && in_period(&opts.period, m.date));
         let first = held.next();
         if first.is_some() && first.into_iter().chain(held).all(|m| m.hours.is_none()) {
             d.push(
@@ -121,7 +123,7 @@ fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
 
 fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     let courses: HashMap<String, (NaiveDate, NaiveDate)> =
-        regs.corsi.iter().flatten().map(|c| (c.id.to_uppercase(), (c.start, c.end))).collect();
+        regs.corsi.iter().flatten().map(|c| (id_key(&c.id).into_owned(), (c.start, c.end))).collect();
     let hint_unknown = if regs.corsi.is_some() {
         "controlla il codice: deve essere uno degli id del registro corsi"
     } else {
@@ -130,9 +132,9 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     if let Some(meetings) = &regs.incontri {
         let s = src(regs, "incontri");
         for m in meetings.iter().filter(|m| in_period(&opts.period, m.date)) {
-            let key = m.course.to_uppercase();
-            match courses.get(&key) {
-                None if !regs.declared_courses.contains(&key) => {
+            let key = id_key(&m.course);
+            match courses.get(key.as_ref()) {
+                None if !regs.declared_courses.contains(key.as_ref()) => {
                     d.push(unknown_course(&s, &m.course, m.line, hint_unknown))
                 }
                 // A course whose own row has an error: that error is enough.
@@ -162,11 +164,11 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         let s = src(regs, "iscrizioni");
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for e in enrolments {
-            if !regs.declared_courses.contains(&e.course.to_uppercase()) {
+            if !regs.declared_courses.contains(id_key(&e.course).as_ref()) {
                 d.push(unknown_course(&s, &e.course, e.line, hint_unknown));
                 continue;
             }
-            let key = (e.course.to_uppercase(), e.participant.to_uppercase());
+            let key = (id_key(&e.course).into_owned(), id_key(&e.participant).into_owned());
             if let Some(first) = seen.get(&key) {
                 d.push(
                     s.diag(
@@ -193,23 +195,16 @@ fn unknown_course(s: &Source, course: &str, line: usize, hint: &str) -> crate::d
         .hint(hint)
 }
 
-/// Users open at any time in `[start, end]`.
-pub fn users_open(regs: &Registers, start: NaiveDate, end: NaiveDate) -> usize {
-    let (s, e) = (to_days(start), to_days(end));
-    regs.utenti.taken.iter().zip(&regs.utenti.closed).filter(|(t, c)| **t <= e && **c >= s).count()
-}
-
+/// Declared yearly totals against the registers, for every whole year the
+/// registers cover (the same users the report would count for that year).
 fn history_matches(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
-    let (Some(storico), Some(from)) = (&regs.storico, regs.centro.registri_dal) else { return };
+    let Some(storico) = &regs.storico else { return };
     let s = src(regs, "storico");
     for h in storico {
-        let Some(first) = NaiveDate::from_ymd_opt(h.year, 1, 1) else { continue };
-        let last = NaiveDate::from_ymd_opt(h.year, 12, 31).unwrap_or(first);
-        // Only whole years the registers cover, and that are over.
-        if first < from || last > opts.today {
-            continue;
-        }
-        let computed = users_open(regs, first, last);
+        let Some((first, last)) = regs.whole_year(h.year, opts.today) else { continue };
+        let open = open_between(to_days(first), to_days(last));
+        // The frames are built from the tables just read: a failure is a bug.
+        let Ok(computed) = count_where(&regs.frames.users, open) else { continue };
         if computed as u32 != h.total {
             d.push(
                 s.diag(

@@ -71,6 +71,7 @@ impl From<crate::registers::LoadError> for Error {
     fn from(e: crate::registers::LoadError) -> Self {
         match e {
             crate::registers::LoadError::Config(d) => Error::Config(d),
+            crate::registers::LoadError::Frames(e) => Error::Internal(e.into()),
             crate::registers::LoadError::Discover(d) => match d {
                 crate::read::DiscoverError::Ambiguous(_) | crate::read::DiscoverError::Folder { .. } => Error::Usage {
                     message: d.to_string(),

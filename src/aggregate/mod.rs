@@ -1,9 +1,11 @@
 //! Aggregation: the validated registers and a period become one [`Report`],
-//! computed once and rendered by every output. The two large registers go
-//! through polars (`frames`); the small ones are summed directly.
+//! pure data, computed once and rendered by every output. Every count is a
+//! polars query (`queries`) over the registers' frames; the sections
+//! (`sections`) turn the counts into the report's shape, with names,
+//! shares and Italian labels.
 
-pub mod frames;
 pub mod model;
+pub mod queries;
 mod sections;
 
 use crate::dates::{month_name, to_days};
@@ -40,14 +42,12 @@ pub struct Inputs<'a> {
 pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     let regs = inp.regs;
     let p = inp.period;
-    let access_frame = frames::AccessFrame::new(&regs.accessi)?;
-    let user_frame = frames::UserFrame::new(&regs.utenti)?;
     let (s, e) = (to_days(p.start), to_days(p.end));
-    let ac = access_frame.counts(s, e)?;
-    let uc = user_frame.counts(s, e)?;
+    let ac = queries::access_counts(&regs.frames.accesses, s, e)?;
+    let uc = queries::user_counts(&regs.frames.users, s, e)?;
     let users = sections::users(regs, &uc, p);
-    let history = sections::history(regs, &user_frame, p, inp.today, &users.by_category, users.total)?;
-    let applications = sections::applications(regs, p);
+    let history = sections::history(regs, p, inp.today, &users.by_category, users.total)?;
+    let applications = sections::applications(regs, p)?;
     Ok(Report {
         schema: 1,
         generator: Generator { name: "integra".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -64,7 +64,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         history,
         applications_total: applications.iter().map(|a| a.count).sum(),
         applications,
-        courses: sections::courses(regs, p),
+        courses: sections::courses(regs, p)?,
         events: sections::events(regs, p),
         needs: regs.notes.as_ref().map(|n| Needs { source: n.file.clone(), text: n.text.clone() }),
         data_quality: quality(inp.diags),
@@ -103,7 +103,7 @@ pub fn country_counts(counts: &[(u32, u64)], total: Option<u64>) -> Vec<CountryC
     v
 }
 
-fn accesses(regs: &Registers, ac: &frames::AccessCounts, p: &Period) -> Accesses {
+fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesses {
     let total = ac.total;
     let threshold = regs.centro.altro_sotto;
     let by_country = country_counts(&ac.country, Some(total));

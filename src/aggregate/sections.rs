@@ -9,10 +9,10 @@ use crate::centro::Centro;
 use crate::dates::{long_date, long_date_weekday, month_name, to_days};
 use crate::period::Period;
 use crate::reference::Comuni;
-use crate::registers::Registers;
+use crate::registers::{NONE, Registers};
 
-use super::frames::{UserCounts, UserFrame};
 use super::model::*;
+use super::queries::{self, UserCounts};
 use super::{AggregateError, categories, country_counts, pct};
 
 pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
@@ -99,7 +99,6 @@ const HISTORY_YEARS: i32 = 4;
 
 pub(super) fn history(
     regs: &Registers,
-    frame: &UserFrame,
     p: &Period,
     today: NaiveDate,
     current: &ByCategory,
@@ -121,16 +120,8 @@ pub(super) fn history(
             });
             continue;
         }
-        let (Some(from), Some(jan1), Some(dec31)) =
-            (regs.centro.registri_dal, NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
-        else {
-            continue;
-        };
-        // Only whole years the registers cover and that are over.
-        if jan1 < from || dec31 > today {
-            continue;
-        }
-        let uc = frame.counts(to_days(jan1), to_days(dec31))?;
+        let Some((jan1, dec31)) = regs.whole_year(year, today) else { continue };
+        let uc = queries::user_counts(&regs.frames.users, to_days(jan1), to_days(dec31))?;
         let cat = categories(&uc.country, dec31);
         rows.push(HistoryRow {
             period: year.to_string(),
@@ -180,41 +171,28 @@ fn from_to(a: NaiveDate, b: NaiveDate) -> String {
     format!("{} {} {to}", with_article("dal ", "dall'", a.day()), month(a))
 }
 
-pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
-    let Some(corsi) = &regs.corsi else { return Vec::new() };
+pub(super) fn courses(regs: &Registers, p: &Period) -> Result<Vec<Course>, AggregateError> {
+    let Some(corsi) = &regs.corsi else { return Ok(Vec::new()) };
+    let f = &regs.frames;
+    let meetings = queries::meeting_stats(&f.meetings, to_days(p.start), to_days(p.end))?;
+    let enrolments = queries::enrolment_counts(&f.enrolments, to_days(p.end))?;
+    let day = |d: Option<i32>| d.map(crate::dates::from_days);
     let mut out = Vec::new();
     for c in corsi {
-        let key = c.id.to_uppercase();
-        let meetings: Vec<_> =
-            regs.incontri.iter().flatten().filter(|m| m.course.to_uppercase() == key && p.contains(m.date)).collect();
+        let key = f.courses.find(&c.id).expect("every course id is a key");
+        let held = meetings.get(&key).copied().unwrap_or_default();
         let overlaps = c.start <= p.end && c.end >= p.start;
-        if meetings.is_empty() && !overlaps {
+        if held.meetings == 0 && !overlaps {
             continue;
         }
-        let first = meetings.iter().map(|m| m.date).min();
-        let last = meetings.iter().map(|m| m.date).max();
-        // Folded from +0.0: an empty sum of floats is -0.0.
-        let hours: f64 = meetings.iter().fold(0.0, |acc, m| acc + m.hours.or(c.hours).unwrap_or(0.0));
-        let enrolled: Vec<_> = regs
-            .iscrizioni
-            .iter()
-            .flatten()
-            .filter(|e| e.course.to_uppercase() == key && e.date.is_none_or(|d| d <= p.end))
-            .collect();
+        let (first, last) = (day(held.first), day(held.last));
+        let origins = enrolments.by_origin.get(&key).map_or(&[][..], |v| v.as_slice());
         let mut by_origin: BTreeMap<String, u64> = BTreeMap::new();
-        let mut origin_names: BTreeMap<String, String> = BTreeMap::new();
-        for e in &enrolled {
-            let origin = e.origin.clone().unwrap_or_else(|| "non indicato".into());
-            let name = origin_names.entry(crate::text::fold(&origin)).or_insert(origin).clone();
-            *by_origin.entry(name).or_default() += 1;
+        for &(origin, n) in origins {
+            let name = if origin == NONE { "non indicato" } else { f.origins.get(origin) };
+            *by_origin.entry(name.to_string()).or_default() += n;
         }
-        let mut by_country: BTreeMap<u32, u64> = BTreeMap::new();
-        for e in &enrolled {
-            if let Some(id) = e.country {
-                *by_country.entry(u32::from(id)).or_default() += 1;
-            }
-        }
-        let by_country: Vec<(u32, u64)> = by_country.into_iter().collect();
+        let by_country = enrolments.by_country.get(&key).map_or(&[][..], |v| v.as_slice());
         let continues = c.end > p.end;
         out.push(Course {
             id: c.id.clone(),
@@ -223,8 +201,9 @@ pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
             partner: c.partner.clone(),
             start: c.start.to_string(),
             end: c.end.to_string(),
-            meetings: meetings.len() as u64,
-            hours: (hours * 100.0).round() / 100.0,
+            meetings: held.meetings,
+            // Rounded to the hundredth; `+ 0.0` turns an empty sum's -0.0 into 0.
+            hours: (held.hours * 100.0).round() / 100.0 + 0.0,
             hours_per_meeting: c.hours,
             first_meeting: first.map(|d| d.to_string()),
             last_meeting: last.map(|d| d.to_string()),
@@ -241,31 +220,23 @@ pub(super) fn courses(regs: &Registers, p: &Period) -> Vec<Course> {
                     long_date(c.end)
                 }
             }),
-            enrolled: enrolled.len() as u64,
+            enrolled: origins.iter().map(|(_, n)| n).sum(),
             by_origin,
-            countries: country_counts(&by_country, None),
+            countries: country_counts(by_country, None),
         });
     }
     out.sort_by(|a, b| {
         a.first_meeting.cmp(&b.first_meeting).then_with(|| a.start.cmp(&b.start)).then_with(|| a.id.cmp(&b.id))
     });
-    out
+    Ok(out)
 }
 
-pub(super) fn applications(regs: &Registers, p: &Period) -> Vec<Application> {
-    let mut calls: Vec<(String, String, NaiveDate, u64)> = Vec::new();
-    for a in regs.domande.iter().flatten().filter(|a| p.contains(a.date)) {
-        let key = crate::text::fold(&a.call);
-        match calls.iter_mut().find(|c| c.0 == key) {
-            Some(c) => {
-                c.3 += 1;
-                c.2 = c.2.min(a.date);
-            }
-            None => calls.push((key, a.call.clone(), a.date, 1)),
-        }
-    }
-    calls.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.cmp(&b.0)));
-    calls.into_iter().map(|(_, call, _, count)| Application { call, count }).collect()
+pub(super) fn applications(regs: &Registers, p: &Period) -> Result<Vec<Application>, AggregateError> {
+    let f = &regs.frames;
+    let mut calls = queries::application_counts(&f.applications, to_days(p.start), to_days(p.end))?;
+    // In the order the calls first came up, then by name.
+    calls.sort_by_cached_key(|&(call, _, first)| (first, crate::text::fold(f.calls.get(call))));
+    Ok(calls.into_iter().map(|(call, count, _)| Application { call: f.calls.get(call).to_string(), count }).collect())
 }
 
 pub(super) fn events(regs: &Registers, p: &Period) -> Vec<Event> {

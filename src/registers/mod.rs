@@ -4,6 +4,7 @@
 //! stage's (`crate::checks`, run by `cmd::load`).
 
 pub mod cells;
+pub mod frames;
 pub mod model;
 pub mod parse;
 
@@ -55,6 +56,8 @@ pub struct Registers {
     pub declared_users: std::collections::HashSet<u32>,
     /// Every course id written in `corsi` (upper case), likewise.
     pub declared_courses: std::collections::HashSet<String>,
+    /// The tables above as polars frames, what checks and aggregation query.
+    pub frames: frames::Frames,
 }
 
 impl Registers {
@@ -70,6 +73,16 @@ impl Registers {
     /// Number of request types.
     pub fn type_count(&self) -> usize {
         if self.centro.tipo_richiesta.is_empty() { self.extra_types.len() } else { self.centro.tipo_richiesta.len() }
+    }
+
+    /// The first and last day of `year` when the registers cover that whole
+    /// year (it starts on or after `registri_dal`) and it is over by
+    /// `today`: only such years are computed from the registers.
+    pub fn whole_year(&self, year: i32, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let from = self.centro.registri_dal?;
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
+        (first >= from && last <= today).then_some((first, last))
     }
 }
 
@@ -91,6 +104,9 @@ pub enum LoadError {
     /// The folder cannot be read or a register is in two files.
     #[error(transparent)]
     Discover(#[from] read::DiscoverError),
+    /// The tables could not become frames (a bug, never the user's data).
+    #[error("errore interno nel preparare i registri: {0}")]
+    Frames(#[from] polars::prelude::PolarsError),
 }
 
 /// Reads `centro.toml` and every register of the data folder.
@@ -174,6 +190,13 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &mut diags);
     }
+    let small = frames::Small {
+        corsi: regs.corsi.as_deref().unwrap_or_default(),
+        incontri: regs.incontri.as_deref().unwrap_or_default(),
+        iscrizioni: regs.iscrizioni.as_deref().unwrap_or_default(),
+        domande: regs.domande.as_deref().unwrap_or_default(),
+    };
+    regs.frames = frames::Frames::new(&regs.utenti, &regs.accessi, &small)?;
     Ok((regs, diags))
 }
 

@@ -24,6 +24,19 @@ pub enum Gender {
 }
 
 impl Gender {
+    /// Every gender with its code, in the order reports list them.
+    pub const ALL: [Gender; 3] = [Gender::F, Gender::M, Gender::X];
+
+    /// The number a gender is counted under: 0 not written, 1 F, 2 M, 3 X.
+    pub fn key(g: Option<Gender>) -> u32 {
+        match g {
+            None => 0,
+            Some(Gender::F) => 1,
+            Some(Gender::M) => 2,
+            Some(Gender::X) => 3,
+        }
+    }
+
     /// `F`, `M` or `X`.
     pub fn code(self) -> &'static str {
         match self {
@@ -97,9 +110,10 @@ pub struct Ids {
     values: Vec<String>,
 }
 
-/// An id trimmed and upper-cased, borrowed when it already is (the usual
-/// case: codes like `U2025-001`), so lookups allocate nothing.
-fn id_key(s: &str) -> std::borrow::Cow<'_, str> {
+/// How ids are compared (users, courses, participants): trimmed and
+/// upper-cased. Borrowed when it already is (the usual case: codes like
+/// `U2025-001`), so lookups allocate nothing.
+pub fn id_key(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim();
     if t.bytes().any(|b| b.is_ascii_lowercase() || b >= 0x80) {
         std::borrow::Cow::Owned(t.to_uppercase())
@@ -141,7 +155,7 @@ pub struct DayCounts {
     pub kind: Vec<u32>,
     /// By referral: slot 0 "not given", slot `i + 1` for referral index `i`.
     pub referral: Vec<u32>,
-    /// By gender: unknown, F, M, X.
+    /// By gender, at [`Gender::key`].
     pub gender: [u32; 4],
 }
 
@@ -215,12 +229,7 @@ impl Accessi {
         bump(&mut d.kind, usize::from(kind), 1);
         // Referral slots: index + 1, and 0 for "not given".
         bump(&mut d.referral, referral.map_or(0, |r| r as usize + 1), 1);
-        d.gender[match gender {
-            None => 0,
-            Some(Gender::F) => 1,
-            Some(Gender::M) => 2,
-            Some(Gender::X) => 3,
-        }] += 1;
+        d.gender[Gender::key(gender) as usize] += 1;
     }
 
     /// Adds the counts another reader made (another piece of the file);

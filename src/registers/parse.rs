@@ -216,7 +216,7 @@ pub fn course(
     let end = c.date(d, row, s.idx("data_fine"));
     let hours = if row.get(s.idx("ore_incontro")).is_empty() { None } else { c.hours(d, row, s.idx("ore_incontro")) };
     if let Some(id) = &id {
-        let key = id.to_uppercase();
+        let key = super::model::id_key(id).into_owned();
         if let Some(first) = seen.get(&key) {
             d.push(
                 c.src
