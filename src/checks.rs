@@ -12,12 +12,14 @@ use crate::period::Period;
 use crate::registers::Registers;
 use crate::registers::frames::{count_where, open_between};
 use crate::registers::model::id_key;
+use crate::schema::RegisterKind;
 
-fn src(regs: &Registers, register: &str) -> Source {
+/// Where diagnostics about register `kind` point: its file as read.
+fn src(regs: &Registers, kind: RegisterKind) -> Source {
     regs.files
         .iter()
-        .find(|f| f.src.register == register)
-        .map_or_else(|| Source::new(register, &format!("{register}.csv")), |f| f.src.clone())
+        .find(|f| f.kind == kind)
+        .map_or_else(|| Source::new(kind.name(), &format!("{}.csv", kind.name())), |f| f.src.clone())
 }
 
 fn in_period(p: &Option<Period>, d: NaiveDate) -> bool {
@@ -77,7 +79,7 @@ fn period_coverage(regs: &Registers, p: &Period, today: NaiveDate, d: &mut Diagn
 /// `ore_incontro` nor any meeting's `ore`) would count 0 hours in silence.
 fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     let (Some(courses), Some(meetings)) = (&regs.corsi, &regs.incontri) else { return };
-    let s = src(regs, "corsi");
+    let s = src(regs, RegisterKind::Corsi);
     for c in courses.iter().filter(|c| c.hours.is_none()) {
         let key = id_key(&c.id);
         let mut held = meetings.iter().filter(|m| id_key(&m.course) == key && in_period(&opts.period, m.date));
@@ -98,14 +100,14 @@ fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics)
 }
 
 fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
-    if !regs.files.iter().any(|f| f.src.register == "utenti") {
+    if !regs.has(RegisterKind::Utenti) {
         return;
     }
     // Accesses were checked as they were read (registers::parse::access).
     let known = &regs.declared_users;
     let p = &opts.period;
     if let Some(domande) = &regs.domande {
-        let s = src(regs, "domande");
+        let s = src(regs, RegisterKind::Domande);
         for a in domande.iter().filter(|a| in_period(p, a.date)) {
             let Some(u) = &a.user else { continue };
             if regs.user_ids.find(u).is_some_and(|i| known.contains(&i)) {
@@ -130,7 +132,7 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         "manca il registro corsi: aggiungi corsi.csv con questo corso"
     };
     if let Some(meetings) = &regs.incontri {
-        let s = src(regs, "incontri");
+        let s = src(regs, RegisterKind::Incontri);
         for m in meetings.iter().filter(|m| in_period(&opts.period, m.date)) {
             let key = id_key(&m.course);
             match courses.get(key.as_ref()) {
@@ -161,7 +163,7 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         }
     }
     if let Some(enrolments) = &regs.iscrizioni {
-        let s = src(regs, "iscrizioni");
+        let s = src(regs, RegisterKind::Iscrizioni);
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for e in enrolments {
             if !regs.declared_courses.contains(id_key(&e.course).as_ref()) {
@@ -199,7 +201,7 @@ fn unknown_course(s: &Source, course: &str, line: usize, hint: &str) -> crate::d
 /// registers cover (the same users the report would count for that year).
 fn history_matches(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     let Some(storico) = &regs.storico else { return };
-    let s = src(regs, "storico");
+    let s = src(regs, RegisterKind::Storico);
     for h in storico {
         let Some((first, last)) = regs.whole_year(h.year, opts.today) else { continue };
         let open = open_between(to_days(first), to_days(last));

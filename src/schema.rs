@@ -42,9 +42,44 @@ pub struct ColumnSpec {
     pub help: &'static str,
 }
 
+/// Which register: code decides by this, never by comparing names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RegisterKind {
+    /// The access log.
+    Accessi,
+    /// Users taken in charge.
+    Utenti,
+    /// Courses.
+    Corsi,
+    /// Meetings held.
+    Incontri,
+    /// Enrolments in courses.
+    Iscrizioni,
+    /// Applications the staff helped with.
+    Domande,
+    /// Events.
+    Eventi,
+    /// Declared yearly totals of earlier years.
+    Storico,
+}
+
+impl RegisterKind {
+    /// The register's contract.
+    pub fn spec(self) -> &'static RegisterSpec {
+        REGISTERS.iter().find(|r| r.kind == self).expect("every kind has a spec")
+    }
+
+    /// The register's name (its file name without extension).
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
 /// One register: a file (or sheet) named after it.
 #[derive(Debug)]
 pub struct RegisterSpec {
+    /// Which register.
+    pub kind: RegisterKind,
     /// File name without extension.
     pub name: &'static str,
     /// Whether the data folder must contain it.
@@ -96,6 +131,7 @@ use Kind::*;
 /// Every register integra reads, in the order it reads them.
 pub static REGISTERS: [RegisterSpec; 8] = [
     RegisterSpec {
+        kind: RegisterKind::Accessi,
         name: "accessi",
         required: true,
         row_is: "un accesso: ogni richiesta di informazione, con o senza prestazione",
@@ -139,6 +175,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Utenti,
         name: "utenti",
         required: true,
         row_is: "un utente (persona o nucleo) preso in carico",
@@ -189,6 +226,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Corsi,
         name: "corsi",
         required: false,
         row_is: "un corso o un'attività ricorrente",
@@ -215,6 +253,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Incontri,
         name: "incontri",
         required: false,
         row_is: "un incontro svolto di un corso",
@@ -225,6 +264,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Iscrizioni,
         name: "iscrizioni",
         required: false,
         row_is: "un'iscrizione a un corso",
@@ -243,6 +283,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Domande,
         name: "domande",
         required: false,
         row_is: "una domanda compilata con l'aiuto del centro",
@@ -254,6 +295,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Eventi,
         name: "eventi",
         required: false,
         row_is: "un evento",
@@ -265,6 +307,7 @@ pub static REGISTERS: [RegisterSpec; 8] = [
         ],
     },
     RegisterSpec {
+        kind: RegisterKind::Storico,
         name: "storico",
         required: false,
         row_is: "i totali dichiarati di un anno precedente ai registri",
@@ -288,6 +331,18 @@ pub fn register(name: &str) -> Option<&'static RegisterSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_one_spec_in_reading_order() {
+        let kinds: Vec<RegisterKind> = REGISTERS.iter().map(|r| r.kind).collect();
+        let mut sorted = kinds.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(kinds, sorted, "REGISTERS lists each kind once, in the enum's order");
+        for r in &REGISTERS {
+            assert_eq!(r.kind.name(), r.name);
+        }
+    }
 
     #[test]
     fn aliases_never_collide_within_a_register() {

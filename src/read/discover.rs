@@ -176,8 +176,8 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     let mut found: Vec<Located> = Vec::new();
     let mut twice = Vec::new();
     for spec in &REGISTERS {
-        for c in candidates.iter().filter(|c| c.spec.name == spec.name) {
-            match found.iter().find(|l| l.spec.name == spec.name) {
+        for c in candidates.iter().filter(|c| c.spec.kind == spec.kind) {
+            match found.iter().find(|l| l.spec.kind == spec.kind) {
                 Some(prev) => twice.push(Ambiguity { register: spec.name, first: prev.display(), second: c.display() }),
                 None => found.push(c.clone()),
             }

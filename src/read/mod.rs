@@ -38,6 +38,8 @@ fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {
 /// What reading a register yields besides its rows.
 #[derive(Debug, Clone)]
 pub struct FileInfo {
+    /// Which register.
+    pub kind: crate::schema::RegisterKind,
     /// Where diagnostics point.
     pub src: Source,
     /// SHA-256 of the file's bytes, hex.
@@ -95,7 +97,7 @@ pub fn read_register(
         let errors = records.errors();
         rows += checker.handle(line, &rec, &errors, diags, &mut each);
     }
-    Some(FileInfo { src, sha256, rows })
+    Some(FileInfo { kind: loc.spec.kind, src, sha256, rows })
 }
 
 /// A register as its cells are written, for a copy that marks its problems

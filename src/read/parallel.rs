@@ -47,7 +47,7 @@ pub fn read_register_parallel<S: RowSink>(
                     .handle(line, &rec, &errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
             }
             diags.extend(bucket0);
-            return Some((FileInfo { src, sha256, rows }, vec![first]));
+            return Some((FileInfo { kind: loc.spec.kind, src, sha256, rows }, vec![first]));
         }
     };
     // The rest of the first piece is read here; the other pieces are shared
@@ -111,5 +111,5 @@ pub fn read_register_parallel<S: RowSink>(
     let mut blank = HashSet::new();
     diags.retain_from(start, |d| d.code != "column-blank" || blank.insert(d.message.clone()));
     sinks.insert(0, first);
-    Some((FileInfo { src, sha256, rows }, sinks))
+    Some((FileInfo { kind: loc.spec.kind, src, sha256, rows }, sinks))
 }

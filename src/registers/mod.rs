@@ -18,7 +18,7 @@ use crate::config::LoadOptions;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
 use crate::read::{self, FileInfo};
-use crate::schema::REGISTERS;
+use crate::schema::{REGISTERS, RegisterKind};
 
 pub use model::*;
 
@@ -68,6 +68,11 @@ impl Registers {
         } else {
             &self.centro.tipo_richiesta[kind as usize]
         }
+    }
+
+    /// Whether register `kind` was read (its file exists and could be read).
+    pub fn has(&self, kind: RegisterKind) -> bool {
+        self.files.iter().any(|f| f.kind == kind)
     }
 
     /// Number of request types.
@@ -165,7 +170,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     let broken: Vec<&str> = found.broken.iter().filter_map(|b| b.register).collect();
     let found = found.registers;
     for spec in REGISTERS.iter().filter(|s| s.required) {
-        if !found.iter().any(|l| l.spec.name == spec.name) && !broken.contains(&spec.name) {
+        if !found.iter().any(|l| l.spec.kind == spec.kind) && !broken.contains(&spec.name) {
             diags.push(
                 Source::new(spec.name, &format!("{}.csv", spec.name))
                     .diag(
@@ -182,11 +187,11 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     }
     // Users first: reading accesses checks their user ids as it goes.
     let mut order: Vec<&read::Located> = found.iter().collect();
-    order.sort_by_key(|l| (l.spec.name != "utenti", REGISTERS.iter().position(|r| r.name == l.spec.name)));
+    order.sort_by_key(|l| (l.spec.kind != RegisterKind::Utenti, l.spec.kind));
     for loc in order {
         load_one(loc, opts, &mut regs, &mut diags);
     }
-    regs.files.sort_by_key(|f| REGISTERS.iter().position(|r| r.name == f.src.register));
+    regs.files.sort_by_key(|f| f.kind);
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &mut diags);
     }
@@ -212,12 +217,13 @@ struct PeriodFilter<'a> {
 
 impl<'a> PeriodFilter<'a> {
     fn new(spec: &crate::schema::RegisterSpec, period: Option<&'a Period>) -> Self {
-        let primary_date = match spec.name {
-            "accessi" | "incontri" | "domande" | "eventi" => Some(spec.idx("data")),
-            "utenti" => Some(spec.idx("data_presa_in_carico")),
-            _ => None,
+        use RegisterKind::*;
+        let primary_date = match spec.kind {
+            Accessi | Incontri | Domande | Eventi => Some(spec.idx("data")),
+            Utenti => Some(spec.idx("data_presa_in_carico")),
+            Corsi | Iscrizioni | Storico => None,
         };
-        PeriodFilter { period, primary_date, open_ended: spec.name == "utenti", outside: 0 }
+        PeriodFilter { period, primary_date, open_ended: spec.kind == Utenti, outside: 0 }
     }
 
     /// Whether the row stays; if not, its diagnostics from `mark` on go.
@@ -295,7 +301,7 @@ impl read::RowSink for AccessSink<'_> {
 /// `accessi`, the largest register, read by several threads in pieces.
 fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
     let centro = &regs.centro;
-    let users_read = regs.files.iter().any(|f| f.src.register == "utenti");
+    let users_read = regs.has(RegisterKind::Utenti);
     let first_diag = diags.items().len();
     let make = || AccessSink {
         cells: cells::Cells::new(loc.spec, loc.source(), centro, opts.today),
@@ -335,7 +341,8 @@ fn dedupe_privacy(diags: &mut Diagnostics, from: usize) {
 }
 
 fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
-    if loc.spec.name == "accessi" {
+    use RegisterKind::*;
+    if loc.spec.kind == Accessi {
         return load_accessi(loc, opts, regs, diags);
     }
     let centro = regs.centro.clone();
@@ -347,19 +354,20 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     let mut course_seen: HashMap<String, usize> = HashMap::new();
     let (mut corsi, mut incontri, mut iscrizioni, mut domande, mut eventi, mut storico) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let name = loc.spec.name;
+    let kind = loc.spec.kind;
     let first_diag = diags.items().len();
     let info = read::read_register(loc, aliases, &opts.reading, diags, |row, d| {
         let mark = d.items().len();
         cells.begin_row();
-        let span = match name {
-            "utenti" => parse::user(&mut cells, d, row, &mut regs.utenti, &mut regs.user_ids, &mut user_seen),
-            "corsi" => parse::course(&mut cells, d, row, &mut corsi, &mut course_seen),
-            "incontri" => parse::meeting(&mut cells, d, row, &mut incontri, &mut dups),
-            "iscrizioni" => parse::enrolment(&mut cells, d, row, &mut iscrizioni),
-            "domande" => parse::application(&mut cells, d, row, &mut domande, &mut dups),
-            "eventi" => parse::event(&mut cells, d, row, &mut eventi, &mut dups),
-            _ => parse::history(&mut cells, d, row, &mut storico),
+        let span = match kind {
+            Utenti => parse::user(&mut cells, d, row, &mut regs.utenti, &mut regs.user_ids, &mut user_seen),
+            Corsi => parse::course(&mut cells, d, row, &mut corsi, &mut course_seen),
+            Incontri => parse::meeting(&mut cells, d, row, &mut incontri, &mut dups),
+            Iscrizioni => parse::enrolment(&mut cells, d, row, &mut iscrizioni),
+            Domande => parse::application(&mut cells, d, row, &mut domande, &mut dups),
+            Eventi => parse::event(&mut cells, d, row, &mut eventi, &mut dups),
+            Storico => parse::history(&mut cells, d, row, &mut storico),
+            Accessi => unreachable!("read by load_accessi"),
         };
         if !filter.keep(row, span, d, mark) {
             dups.forget(row.line);
@@ -374,14 +382,14 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     regs.declared_courses.extend(course_seen.into_keys());
     let Some(info) = info else { return };
     regs.files.push(info);
-    match name {
-        "corsi" => regs.corsi = Some(corsi),
-        "incontri" => regs.incontri = Some(incontri),
-        "iscrizioni" => regs.iscrizioni = Some(iscrizioni),
-        "domande" => regs.domande = Some(domande),
-        "eventi" => regs.eventi = Some(eventi),
-        "storico" => regs.storico = Some(storico),
-        _ => {}
+    match kind {
+        Corsi => regs.corsi = Some(corsi),
+        Incontri => regs.incontri = Some(incontri),
+        Iscrizioni => regs.iscrizioni = Some(iscrizioni),
+        Domande => regs.domande = Some(domande),
+        Eventi => regs.eventi = Some(eventi),
+        Storico => regs.storico = Some(storico),
+        Accessi | Utenti => {}
     }
 }
 
