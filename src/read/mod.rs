@@ -76,28 +76,28 @@ impl Row<'_> {
 /// Column aliases from `centro.toml` for one register.
 type Aliases<'a> = Option<&'a std::collections::BTreeMap<String, Vec<String>>>;
 
-/// Reads the register at `loc`, calls `each` for every data row, and
-/// reports structural problems into `diags`. Returns `None` when the file
-/// cannot be read at all or has no usable header.
+/// Reads the register at `loc` on this thread, calls `each` for every data
+/// row in file order, and reports structural problems into `diags`.
+/// Returns `None` when the file cannot be read at all or has no usable
+/// header. The one driver, [`read_register_parallel`], with one thread.
 pub fn read_register(
     loc: &Located,
     aliases: Aliases,
     reading: &Reading,
     diags: &mut Diagnostics,
-    mut each: impl FnMut(&Row, &mut Diagnostics),
+    each: impl FnMut(&Row, &mut Diagnostics) + Send,
 ) -> Option<FileInfo> {
-    let Opened { src, sha256, header, pending, rows: mut records, .. } = open_register(loc, aliases, reading, diags)?;
-    let mut checker = RowChecker::new(loc, &src, &header);
-    let mut rows = 0;
-    for (line, rec, errors) in &pending {
-        rows += checker.handle(*line, rec, errors, diags, &mut each);
+    struct Each<F>(F);
+    impl<F: FnMut(&Row, &mut Diagnostics) + Send> RowSink for Each<F> {
+        fn row(&mut self, row: &Row, d: &mut Diagnostics) {
+            (self.0)(row, d)
+        }
     }
-    let mut rec = StringRecord::new();
-    while let Some(line) = records.next_record(&mut rec) {
-        let errors = records.errors();
-        rows += checker.handle(line, &rec, &errors, diags, &mut each);
-    }
-    Some(FileInfo { kind: loc.spec.kind, src, sha256, rows })
+    let one = Reading { threads: 1, ..reading.clone() };
+    // With one thread the sink is made once, on this thread.
+    let each = std::sync::Mutex::new(Some(each));
+    let make = || Each(each.lock().ok().and_then(|mut e| e.take()).expect("one thread makes one sink"));
+    read_register_parallel(loc, aliases, &one, diags, make).map(|(info, _)| info)
 }
 
 /// A register as its cells are written, for a copy that marks its problems

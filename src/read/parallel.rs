@@ -1,6 +1,7 @@
-//! Reading a large register on several threads: the pieces the first pass
-//! cut are shared out, each thread with its own sink; diagnostics are put
-//! back in file order.
+//! The one read driver: a register's rows handed to sinks, on as many
+//! threads as `Reading::threads` (one thread is just the sequential case).
+//! The pieces the first pass cut are shared out, each thread with its own
+//! sink; diagnostics are put back in file order.
 
 use std::collections::HashSet;
 
@@ -17,8 +18,9 @@ pub trait RowSink: Send {
     fn row(&mut self, row: &Row, d: &mut Diagnostics);
 }
 
-/// Like [`read_register`], but with `reading.threads` threads when the file is
-/// large enough to come in several pieces. Each thread gets its own sink
+/// Reads the register at `loc` with `reading.threads` threads when the file
+/// is large enough to come in several pieces ([`read_register`] is this with
+/// one). Each thread gets its own sink
 /// from `make`; diagnostics are kept in file order whatever thread found
 /// them. Returns the sinks for the caller to merge.
 pub fn read_register_parallel<S: RowSink>(
