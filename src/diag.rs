@@ -113,6 +113,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the canonical column when there is one.
+    pub fn maybe_column(mut self, column: Option<&str>) -> Self {
+        self.column = column.map(str::to_string);
+        self
+    }
+
     /// Sets the offending value (cut to what a message may quote).
     pub fn value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();

@@ -1,0 +1,127 @@
+//! Reading one cell of a known kind and reporting what is wrong with it:
+//! the reader a register's parser holds (`Cells`), its row bookkeeping and
+//! the notes it leaves at the end; the readers themselves are split by what
+//! they need: `plain` (the cell alone: text, dates, hours, counts,
+//! booleans, gender), `lookup` (reference lists, cached per distinct value
+//! so a register of a million rows does the fuzzy matching a few dozen
+//! times, with variant-spelling notes), `texts` (ids and free text, checked
+//! for personal data and printable characters).
+
+mod lookup;
+mod plain;
+mod texts;
+
+pub use texts::{personal_text, unknown_user, unprintable_text};
+
+use rustc_hash::FxHashMap as HashMap;
+
+use chrono::NaiveDate;
+
+use crate::centro::Centro;
+use crate::diag::{Diagnostic, Diagnostics, Severity, Source};
+use crate::read::Row;
+use crate::reference::{ComuneId, CountryMatch};
+use crate::schema::RegisterSpec;
+
+/// What a register's parser needs while reading cells.
+pub struct Cells<'a> {
+    /// The register's contract.
+    pub spec: &'static RegisterSpec,
+    /// Where diagnostics point.
+    pub src: Source,
+    /// The centre's configuration.
+    pub centro: &'a Centro,
+    /// Today, for `date-future`.
+    pub today: NaiveDate,
+    pub(super) countries: HashMap<String, CountryMatch>,
+    /// Variant spellings seen: (value, standard name) → (first line, rows).
+    pub(super) variants: HashMap<String, (String, usize, usize)>,
+    /// Variant spellings counted on the current row, undone if the row is left out.
+    pub(super) row_variants: Vec<String>,
+    pub(super) types: HashMap<String, Result<u16, Option<String>>>,
+    /// Comune found (and whether other comuni bear the name), or the hint.
+    pub(super) comuni: HashMap<String, Result<(ComuneId, bool), Option<String>>>,
+    /// Homonymous comuni already noted (once per spelling).
+    pub(super) homonyms_noted: std::collections::HashSet<String>,
+}
+
+impl<'a> Cells<'a> {
+    /// A cell reader for one register file.
+    pub fn new(spec: &'static RegisterSpec, src: Source, centro: &'a Centro, today: NaiveDate) -> Self {
+        Cells {
+            spec,
+            src,
+            centro,
+            today,
+            countries: HashMap::default(),
+            variants: HashMap::default(),
+            row_variants: Vec::new(),
+            types: HashMap::default(),
+            comuni: HashMap::default(),
+            homonyms_noted: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Starts a diagnostic about the cell of `row` in column `col`.
+    fn at(&self, row: &Row, col: usize, sev: Severity, code: &'static str, msg: impl Into<String>) -> Diagnostic {
+        self.src.diag(sev, code, msg).line(row.line).column(self.spec.columns[col].name)
+    }
+
+    /// A new row begins.
+    pub fn begin_row(&mut self) {
+        self.row_variants.clear();
+    }
+
+    /// The current row is left out (outside `--period`): what it counted goes.
+    pub fn undo_row(&mut self) {
+        for v in self.row_variants.drain(..) {
+            if let Some(e) = self.variants.get_mut(&v) {
+                e.2 = e.2.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Takes in what another reader of the same register saw.
+    pub fn absorb(&mut self, other: Cells) {
+        for (value, (name, line, n)) in other.variants.into_iter().filter(|(_, (_, _, n))| *n > 0) {
+            let e = self.variants.entry(value).or_insert((name, line, 0));
+            e.1 = if e.2 == 0 { line } else { e.1.min(line) };
+            e.2 += n;
+        }
+    }
+
+    /// Info notes for the variant spellings seen, one per distinct value.
+    pub fn finish(self, d: &mut Diagnostics) {
+        let mut v: Vec<_> = self.variants.into_iter().filter(|(_, (_, _, n))| *n > 0).collect();
+        v.sort_by_key(|(_, (_, line, _))| *line);
+        let col = self.spec.columns.iter().find(|c| c.kind == crate::schema::Kind::Country).map_or("paese", |c| c.name);
+        for (value, (name, line, n)) in v {
+            d.push(
+                self.src
+                    .diag(
+                        Severity::Info,
+                        "country-variant",
+                        format!(
+                            "«{value}» è una grafia alternativa: letta come «{name}» ({n} {})",
+                            if n == 1 { "riga" } else { "righe" }
+                        ),
+                    )
+                    .line(line)
+                    .column(col)
+                    .value(value)
+                    .hint(format!("va bene così; per uniformità puoi scrivere «{name}»")),
+            );
+        }
+    }
+}
+
+/// The cached answer for `key`, computed once per distinct value (the hot
+/// path allocates nothing for a value already seen).
+pub(super) fn cached<T: Clone>(map: &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
+    if let Some(v) = map.get(key) {
+        return v.clone();
+    }
+    let v = compute();
+    map.insert(key.to_string(), v.clone());
+    v
+}
