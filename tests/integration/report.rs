@@ -515,7 +515,13 @@ fn a_progress_bar_only_for_a_person_at_a_terminal() {
         assert!(!terminal.contains("lettura dei registri"), "{quiet:?}: {terminal:?}");
     }
     // Piped standard error: no bar.
-    let run = Integra::new().env("INTEGRA_PROGRESS_MS", "1").arg("validate").arg("--data").arg_path(&samples()).run();
+    let run = Integra::new()
+        .env("INTEGRA_PROGRESS_MS", "1")
+        .arg("validate")
+        .arg("--data")
+        .arg_path(&samples())
+        .run()
+        .code_is(0);
     assert!(!run.stderr().contains("lettura dei registri"), "{}", run.stderr());
 }
 
