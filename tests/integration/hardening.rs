@@ -71,15 +71,17 @@ fn no_temporary_file_is_left_behind() {
     let data = materialise("_base");
     let out = tempfile::tempdir().unwrap();
     report(data.path(), &["--format", "json", "--out", out.path().join("r.json").to_str().unwrap()]).code_is(0);
-    // A failed write (the target is a folder) leaves nothing either.
-    std::fs::create_dir(out.path().join("cartella.json")).unwrap();
-    report(data.path(), &["--format", "json", "--out", out.path().join("cartella.json/").to_str().unwrap()]);
-    let names: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    // A failed write leaves nothing either: an --out folder (the report goes
+    // in it as report-2025H1.json) where that name is taken by a folder.
+    let folder = out.path().join("cartella");
+    std::fs::create_dir_all(folder.join("report-2025H1.json")).unwrap();
+    let run = report(data.path(), &["--format", "json", "--out", folder.to_str().unwrap()]).code_is(3);
+    assert!(run.stderr().contains("è una cartella, non un file"), "{}", run.stderr());
+    for dir in [out.path(), &folder] {
+        let names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    }
 }
 
 #[test]
@@ -307,9 +309,10 @@ fn a_template_that_never_ends_is_stopped() {
     assert!(!out.path().join("r.pdf").exists());
 }
 
-/// The text a person reads for a fixture: validate's stdout and stderr.
-fn validate_text(dir: &Path) -> String {
-    let run = Integra::new().args(["validate", "--data"]).arg_path(dir).run();
+/// The text a person reads for a fixture: validate's stdout and stderr,
+/// once its exit code is `code`.
+fn validate_text(dir: &Path, code: i32) -> String {
+    let run = Integra::new().args(["validate", "--data"]).arg_path(dir).run().code_is(code);
     format!("{}{}", run.stdout(), run.stderr())
 }
 
@@ -326,11 +329,11 @@ fn messages_say_what_is_wrong_where_and_what_to_do() {
         ("text-unprintable-emoji-titolo", "U+1F389"),
     ] {
         let dir = materialise(fixture);
-        let text = validate_text(dir.path());
+        let text = validate_text(dir.path(), crate::fixtures::expected(fixture).exit);
         assert!(text.contains(says), "{fixture}: «{says}» not in\n{text}");
     }
     // A 280-character country is quoted short, not echoed.
-    let text = validate_text(materialise("value-too-long-paese").path());
+    let text = validate_text(materialise("value-too-long-paese").path(), 1);
     assert!(!text.contains(&"Nigeria".repeat(20)), "{text}");
 }
 
@@ -342,7 +345,7 @@ fn a_password_protected_workbook_says_so() {
     let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     bytes.extend(std::iter::repeat_n(0u8, 4096));
     std::fs::write(dir.path().join("accessi.xlsx"), bytes).unwrap();
-    let text = validate_text(dir.path());
+    let text = validate_text(dir.path(), 1);
     assert!(text.contains("protetto da una password"), "{text}");
     assert!(text.contains("senza"), "the hint says how to save it without: {text}");
     assert!(!text.contains("[register-missing]"), "{text}");

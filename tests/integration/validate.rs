@@ -71,11 +71,12 @@ fn validation_never_modifies_the_registers() {
     copy_dir(&fixture("_excel-it"), &tmp.path().join("x"));
     let before = snapshot(tmp.path());
     for d in ["s", "x"] {
-        Integra::new().args(["validate", "--data"]).arg_path(&tmp.path().join(d)).run();
+        Integra::new().args(["validate", "--data"]).arg_path(&tmp.path().join(d)).run().code_is(0);
         Integra::new()
             .args(["report", "--period", "2025H1", "--format", "json", "--data"])
             .arg_path(&tmp.path().join(d))
-            .run();
+            .run()
+            .code_is(0);
     }
     assert_eq!(before, snapshot(tmp.path()));
 }
@@ -118,7 +119,8 @@ fn long_runs_of_one_code_are_cut_in_text_but_not_in_json() {
     let text = Integra::new().args(["validate", "--data"]).arg_path(dir.path()).run().code_is(1).stdout();
     assert_eq!(text.matches("[country-unknown]").count(), 21, "{text}");
     assert!(text.contains("… e altri 10 [country-unknown]"), "{text}");
-    let json = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir.path()).run().json();
+    let json =
+        Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir.path()).run().code_is(1).json();
     let n = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "country-unknown").count();
     assert_eq!(n, 30);
 }
@@ -142,6 +144,7 @@ fn a_codice_fiscale_is_reported_under_period_too() {
         .args(["validate", "--period", "2025H1", "--format", "json", "--data"])
         .arg_path(dir.path())
         .run()
+        .code_is(0)
         .json();
     let hits: Vec<(String, u64)> = json["diagnostics"]
         .as_array()
@@ -176,7 +179,9 @@ fn reading_in_pieces_on_several_threads_changes_nothing() {
     let (dup, tail) = (with_user[3].to_string(), with_user[with_user.len() - 2].to_string());
     text.push_str(&format!("{dup}\n{dup}\n15/01/2025;Tailandia;scuola guida;U1999-999;F;spontaneo\n31/02/2025;Nigeria;scuola guida;;M;ASP\n{tail}\n"));
     std::fs::write(synth.join("accessi.csv"), text).unwrap();
-    for dir in [synth.clone(), crate::harness::root().join("data-samples"), fixture("_excel-it")] {
+    // The planted errors make the synthetic registers exit 1.
+    for (dir, code) in [(synth.clone(), 1), (crate::harness::root().join("data-samples"), 0), (fixture("_excel-it"), 0)]
+    {
         let run = |pieces: &str, threads: &str, args: &[&str]| {
             Integra::new()
                 .env("INTEGRA_PIECE_BYTES", pieces)
@@ -185,8 +190,8 @@ fn reading_in_pieces_on_several_threads_changes_nothing() {
                 .arg_path(&dir)
                 .run()
         };
-        let one = run("100000000", "1", &["validate", "--format", "json", "--data"]);
-        let many = run("700", "3", &["validate", "--format", "json", "--data"]);
+        let one = run("100000000", "1", &["validate", "--format", "json", "--data"]).code_is(code);
+        let many = run("700", "3", &["validate", "--format", "json", "--data"]).code_is(code);
         assert_eq!(one.stdout(), many.stdout(), "validate differs on {}", dir.display());
         if dir == synth {
             let codes: Vec<String> = one.json()["diagnostics"]
@@ -201,10 +206,17 @@ fn reading_in_pieces_on_several_threads_changes_nothing() {
             assert_eq!(codes.iter().filter(|c| *c == "row-duplicate").count(), 3, "{codes:?}");
         }
         let period = ["validate", "--period", "2025Q1", "--format", "json", "--data"];
-        assert_eq!(run("100000000", "1", &period).stdout(), run("700", "2", &period).stdout());
-        if one.code() == 0 {
+        // The planted errors are all in the first quarter.
+        assert_eq!(
+            run("100000000", "1", &period).code_is(code).stdout(),
+            run("700", "2", &period).code_is(code).stdout()
+        );
+        if code == 0 {
             let report = ["report", "--period", "2025H1", "--format", "json", "--data"];
-            assert_eq!(run("100000000", "1", &report).stdout(), run("700", "3", &report).stdout());
+            assert_eq!(
+                run("100000000", "1", &report).code_is(0).stdout(),
+                run("700", "3", &report).code_is(0).stdout()
+            );
         }
     }
 }

@@ -19,8 +19,9 @@ fn report(dir: &Path) -> Value {
         .json()
 }
 
-fn validate_json(dir: &Path) -> Value {
-    Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir).run().json()
+/// `validate --format json` once its exit code is `code`.
+fn validate_json(dir: &Path, code: i32) -> Value {
+    Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(dir).run().code_is(code).json()
 }
 
 fn same_figures(a: &Value, b: &Value) {
@@ -34,7 +35,7 @@ fn same_figures(a: &Value, b: &Value) {
 #[test]
 fn an_ods_workbook_gives_the_same_report_as_the_csv_files() {
     same_figures(&report(&fixture("_ods")), &report(&root().join("data-samples")));
-    let v = validate_json(&fixture("_ods"));
+    let v = validate_json(&fixture("_ods"), 0);
     let w = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "history-sum-mismatch").unwrap().clone();
     assert_eq!(w["file"], "registri.ods");
     assert_eq!(w["sheet"], "Storico", "the sheet as the office named it");
@@ -82,7 +83,7 @@ fn office_sheets_are_read_as_a_person_sees_them() {
     let dir = materialise("_base");
     std::fs::remove_file(dir.path().join("accessi.csv")).unwrap();
     office_accessi(&dir.path().join("accessi.xlsx"), true);
-    let v = validate_json(dir.path());
+    let v = validate_json(dir.path(), 1);
     let diags = v["diagnostics"].as_array().unwrap();
     let err = diags.iter().find(|d| d["code"] == "cell-error").unwrap_or_else(|| panic!("{v:#}"));
     assert_eq!(err["file"], "accessi.xlsx");
@@ -214,7 +215,7 @@ fn a_workbook_that_does_not_open_is_reported_not_ignored() {
     // broken accessi.xlsx was read as a Windows-1252 CSV.
     let dir = materialise("_base");
     std::fs::write(dir.path().join("registri.xlsx"), "non sono un foglio di calcolo").unwrap();
-    let json = validate_json(dir.path());
+    let json = validate_json(dir.path(), 1);
     let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "file-unreadable").expect("reported");
     assert_eq!(d["file"], "registri.xlsx");
     assert_eq!(json["errors"], 1, "{json:#}");
@@ -222,7 +223,7 @@ fn a_workbook_that_does_not_open_is_reported_not_ignored() {
     let dir = materialise("_base");
     std::fs::remove_file(dir.path().join("accessi.csv")).unwrap();
     std::fs::write(dir.path().join("accessi.xlsx"), "PK\x03\x04 rotto").unwrap();
-    let json = validate_json(dir.path());
+    let json = validate_json(dir.path(), 1);
     let codes: Vec<&str> =
         json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"file-unreadable"), "{codes:?}");
@@ -249,7 +250,7 @@ fn a_stray_cell_far_away_costs_one_cell_not_the_rectangle() {
         sheet.write_string(row, col, "x").unwrap();
         wb.save(&xlsx).unwrap();
         let start = std::time::Instant::now();
-        let json = validate_json(dir.path());
+        let json = validate_json(dir.path(), 1);
         assert!(start.elapsed() < std::time::Duration::from_secs(60), "took {:?}", start.elapsed());
         let diags = json["diagnostics"].as_array().unwrap();
         let stray = diags.iter().find(|d| d["line"] == row + 1).unwrap_or_else(|| panic!("{json:#}"));
