@@ -80,7 +80,7 @@ fn period_coverage(regs: &Registers, p: &Period, today: NaiveDate, d: &mut Diagn
 fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     let (Some(courses), Some(meetings)) = (&regs.corsi, &regs.incontri) else { return };
     let s = src(regs, RegisterKind::Corsi);
-    for c in courses.iter().filter(|c| c.hours.is_none()) {
+    for c in courses.iter().filter(|c| c.hours.is_none() && c.hours_blank) {
         let key = id_key(&c.id);
         let mut held = meetings.iter().filter(|m| id_key(&m.course) == key && in_period(&opts.period, m.date));
         let first = held.next();

@@ -225,6 +225,11 @@ pub(crate) fn open_register(
         }
         return None;
     }
+    if let Some(line) = scan.bad_line {
+        diags.push(bad_bytes(&src, line));
+        return None;
+    }
+    // Only a file that can be read as Windows-1252 is said to be.
     if !scan.utf8 {
         diags.push(
             src.diag(
@@ -234,10 +239,6 @@ pub(crate) fn open_register(
             )
             .hint("va bene così; per evitare dubbi sugli accenti salva come «CSV UTF-8»"),
         );
-    }
-    if let Some(line) = scan.bad_line {
-        diags.push(bad_bytes(&src, line));
-        return None;
     }
     if let Some(line) = scan.unclosed_quote {
         diags.push(unclosed(&src, line));

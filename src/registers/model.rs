@@ -316,6 +316,9 @@ pub struct Corso {
     pub end: NaiveDate,
     /// Usual hours a meeting.
     pub hours: Option<f64>,
+    /// Whether the `ore_incontro` cell was left blank (an unreadable one
+    /// has its own error).
+    pub hours_blank: bool,
 }
 
 /// One meeting held.

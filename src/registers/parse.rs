@@ -214,7 +214,8 @@ pub fn course(
     let partner = c.free_text(d, row, s.idx("partner")).map(String::from);
     let start = c.date(d, row, s.idx("data_inizio"));
     let end = c.date(d, row, s.idx("data_fine"));
-    let hours = if row.get(s.idx("ore_incontro")).is_empty() { None } else { c.hours(d, row, s.idx("ore_incontro")) };
+    let hours_blank = row.get(s.idx("ore_incontro")).is_empty();
+    let hours = if hours_blank { None } else { c.hours(d, row, s.idx("ore_incontro")) };
     if let Some(id) = &id {
         let key = super::model::id_key(id).into_owned();
         if let Some(first) = seen.get(&key) {
@@ -256,7 +257,7 @@ pub fn course(
         );
         return Some((end, start));
     }
-    out.push(Corso { line: row.line, id, title, kind, partner, start, end, hours });
+    out.push(Corso { line: row.line, id, title, kind, partner, start, end, hours, hours_blank });
     Some((start, end))
 }
 
