@@ -49,7 +49,9 @@ impl Error {
         match self {
             Error::Registers => 1,
             Error::Usage { .. } | Error::Config(_) | Error::ConfigShown => 2,
-            Error::Output(OutputError::Protected { .. } | OutputError::FileInPath { .. }) => 2,
+            Error::Output(
+                OutputError::Protected { .. } | OutputError::FileInPath { .. } | OutputError::IsFolder { .. },
+            ) => 2,
             Error::Output(_) => 3,
             Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) => 3,
         }

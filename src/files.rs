@@ -223,6 +223,16 @@ impl Protected {
         Err(OutputError::Protected { path: path.display().to_string(), why })
     }
 
+    /// Like [`Self::allow`], for a target that must be a file: an existing
+    /// folder there is refused too (before the work, not at the rename).
+    pub fn allow_file(&self, path: &Path) -> Result<(), OutputError> {
+        self.allow(path)?;
+        if path.is_dir() {
+            return Err(OutputError::IsFolder { path: path.display().to_string() });
+        }
+        Ok(())
+    }
+
     /// Why writing `path` would overwrite an input, if it would.
     fn refuses(&self, path: &Path) -> Option<String> {
         let real = resolve(path);
@@ -285,6 +295,12 @@ pub enum OutputError {
         dir: String,
         /// The file in the way.
         file: String,
+    },
+    /// A folder stands where the file would go.
+    #[error("non scrivo «{path}»: è una cartella, non un file")]
+    IsFolder {
+        /// The target.
+        path: String,
     },
     /// The system refused.
     #[error("non riesco a scrivere «{path}»: {}", io_reason(.source))]

@@ -31,8 +31,10 @@ fn print_problems(diags: &Diagnostics, cfg: &ReportConfig) {
 /// Runs the command.
 pub fn run(cfg: ReportConfig) -> Result<()> {
     // Refused before the work, so that a wrong --out costs nothing.
-    if let Destination::File(path) | Destination::Folder(path) = &cfg.dest {
-        protected(&cfg, &[]).allow(path)?;
+    match &cfg.dest {
+        Destination::File(path) => protected(&cfg, &[]).allow_file(path)?,
+        Destination::Folder(path) => protected(&cfg, &[]).allow(path)?,
+        Destination::Stdout => {}
     }
     let loaded = super::load(&cfg.load);
     let (regs, diags) = loaded?;

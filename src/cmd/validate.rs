@@ -11,6 +11,10 @@ use crate::render::diagnostics;
 
 /// Runs the command.
 pub fn run(cfg: ValidateConfig) -> Result<()> {
+    // Refused before the work, so that a wrong --annota costs nothing.
+    if let Some(path) = &cfg.annotate {
+        super::protected(&cfg.load.data_dir, &[], None).allow_file(path)?;
+    }
     let loaded = super::load(&cfg.load);
     let (regs, diags) = match loaded {
         Ok(loaded) => loaded,

@@ -71,11 +71,22 @@ fn no_temporary_file_is_left_behind() {
     let data = materialise("_base");
     let out = tempfile::tempdir().unwrap();
     report(data.path(), &["--format", "json", "--out", out.path().join("r.json").to_str().unwrap()]).code_is(0);
-    // A failed write leaves nothing either: an --out folder (the report goes
-    // in it as report-2025H1.json) where that name is taken by a folder.
+    // A refused write leaves nothing either: an --out folder (the report
+    // goes in it as report-2025H1.json) where that name is taken by a
+    // folder is refused before the work, as a usage problem (exit 2, like a
+    // file in the path), and nothing is written.
     let folder = out.path().join("cartella");
     std::fs::create_dir_all(folder.join("report-2025H1.json")).unwrap();
-    let run = report(data.path(), &["--format", "json", "--out", folder.to_str().unwrap()]).code_is(3);
+    let run = report(data.path(), &["--format", "json", "--out", folder.to_str().unwrap()]).code_is(2);
+    assert!(run.stderr().contains("è una cartella, non un file"), "{}", run.stderr());
+    std::fs::create_dir_all(folder.join("annotati.xlsx")).unwrap();
+    let run = Integra::new()
+        .args(["validate", "--annota"])
+        .arg_path(&folder.join("annotati.xlsx"))
+        .arg("--data")
+        .arg_path(data.path())
+        .run()
+        .code_is(2);
     assert!(run.stderr().contains("è una cartella, non un file"), "{}", run.stderr());
     for dir in [out.path(), &folder] {
         let names: Vec<String> =
