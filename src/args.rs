@@ -153,7 +153,7 @@ pub struct ValidateArgs {
 pub enum ValidateFormat {
     /// Righe leggibili, come un compilatore.
     Text,
-    /// Un oggetto JSON (descritto nel README).
+    /// Un oggetto JSON (descritto in docs/CLI.md).
     Json,
 }
 

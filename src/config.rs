@@ -45,7 +45,7 @@ pub enum TemplateSource {
 pub enum ValidateFormat {
     /// Diagnostics as text, like a compiler.
     Text,
-    /// The JSON of CLI.md.
+    /// The JSON of docs/CLI.md.
     Json,
 }
 
@@ -54,7 +54,7 @@ pub enum ValidateFormat {
 pub enum ReportFormat {
     /// The PDF through the template.
     Pdf,
-    /// The report's data (CLI.md).
+    /// The report's data (docs/CLI.md).
     Json,
     /// One row per figure.
     Csv,

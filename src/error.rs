@@ -1,4 +1,4 @@
-//! The program's failures and their exit codes (CLI.md): 1 the registers
+//! The program's failures and their exit codes (docs/CLI.md): 1 the registers
 //! have errors, 2 usage or configuration, 3 anything else.
 
 use crate::diag::Diagnostics;
@@ -44,7 +44,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The exit code of CLI.md.
+    /// The exit code of docs/CLI.md.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Registers => 1,

@@ -1,5 +1,5 @@
 //! The `integra` binary: parse arguments, run, print the error, exit with
-//! the code of CLI.md.
+//! the code of docs/CLI.md.
 
 use clap::Parser;
 

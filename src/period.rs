@@ -1,4 +1,4 @@
-//! Reporting periods: every form of CLI.md (`2025`, `2025H1`, `2025Q3`,
+//! Reporting periods: every form of docs/CLI.md (`2025`, `2025H1`, `2025Q3`,
 //! `2025-03`, `2025-01-01..2025-06-30`) parsed once into a date range with
 //! its Italian labels.
 
@@ -110,7 +110,7 @@ fn parse_year(s: &str) -> Option<i32> {
 }
 
 impl Period {
-    /// Parses any form of CLI.md; lower case is accepted.
+    /// Parses any form of docs/CLI.md; lower case is accepted.
     pub fn parse(input: &str) -> Result<Period, String> {
         let s = input.trim().to_ascii_uppercase();
         let bad = || format!("periodo «{}» non riconosciuto; forme accettate: {PERIOD_FORMS}", input.trim());

@@ -33,9 +33,18 @@ pub fn detect_delimiter(text: &str, extension: &str) -> u8 {
     }
 }
 
-/// Line breaks in `bytes`: LF, CRLF, and a lone CR (old Mac exports).
-pub fn count_breaks(bytes: &[u8]) -> usize {
-    memchr::memchr2_iter(b'\n', b'\r', bytes).filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n')).count()
+/// Line breaks in `bytes`: LF, CRLF, and a lone CR (old Mac exports). When
+/// `more` bytes follow (a buffer of a stream), a CR at the very end is left
+/// uncounted: its LF may open the next buffer.
+pub fn count_breaks(bytes: &[u8], more: bool) -> usize {
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| match bytes.get(i + 1) {
+            Some(&next) => next != b'\n',
+            None => !more,
+        })
+        .count();
+    lf + lone_cr
 }
 
 /// Reads records with the physical line each starts on, from one piece of
@@ -72,7 +81,7 @@ impl DelimitedRows {
                 while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
                     start += 1;
                 }
-                let newlines = count_breaks(&bytes[self.cursor.0..start]);
+                let newlines = count_breaks(&bytes[self.cursor.0..start], false);
                 self.cursor = (start, self.cursor.1 + newlines);
                 let line = self.cursor.1;
                 match self.stop_line {

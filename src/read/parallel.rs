@@ -9,7 +9,9 @@ use csv::StringRecord;
 
 use crate::diag::{Diagnostics, Severity};
 
-use super::{Aliases, FileInfo, Located, Opened, Records, Row, RowChecker, open_register};
+use super::open::{Opened, Records, open_register};
+use super::rows::RowChecker;
+use super::{Aliases, FileInfo, Located, Row};
 
 /// Receives the rows of a register read in pieces by several threads: one
 /// sink per thread, merged by the caller.

@@ -3,7 +3,7 @@
 //! where to cut the file into pieces (line breaks outside quotes). It works
 //! on the positions of quotes and line breaks (memchr), not byte by byte.
 
-use super::delimited::detect_delimiter;
+use super::delimited::{count_breaks, detect_delimiter};
 
 /// What a first, streaming pass over a delimited file learns.
 #[derive(Debug)]
@@ -30,14 +30,6 @@ pub struct Scan {
 
 /// Bytes Windows-1252 leaves undefined (decoded as control characters).
 const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
-
-/// Line breaks (LF, and CR not followed by LF) in `data`; a CR at the very
-/// end is left to the caller, who knows the next byte.
-fn breaks(data: &[u8]) -> usize {
-    let lf = memchr::memchr_iter(b'\n', data).count();
-    let lone_cr = memchr::memchr_iter(b'\r', data).filter(|&i| i + 1 < data.len() && data[i + 1] != b'\n').count();
-    lf + lone_cr
-}
 
 /// The first byte that is text in no encoding (controls other than tab, CR
 /// and LF), or with `undefined`, also one Windows-1252 leaves undefined.
@@ -188,7 +180,7 @@ impl Scanner {
         let to = ((at - base) as usize).max(from);
         let slice = &data[from..to];
         self.line_bytes += slice.len() as u64;
-        let mut line = self.line + breaks(slice);
+        let mut line = self.line + count_breaks(slice, true);
         if self.pending_cr && slice.first().is_some_and(|&b| b != b'\n') {
             line += 1;
         }
@@ -211,7 +203,7 @@ impl Scanner {
             self.line += 1;
         }
         self.pending_cr = false;
-        self.line += breaks(slice);
+        self.line += count_breaks(slice, true);
         if slice[slice.len() - 1] == b'\r' {
             if to_i < data.len() {
                 if data[to_i] != b'\n' {
@@ -388,7 +380,8 @@ pub fn scan(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lower-case hexadecimal (a SHA-256 as people compare it).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -1,5 +1,5 @@
 //! Printing diagnostics: compiler-style text grouped by file (colours only
-//! on a terminal and never with `NO_COLOR`), or the JSON object of CLI.md.
+//! on a terminal and never with `NO_COLOR`), or the JSON object of docs/CLI.md.
 
 use crate::config::Style;
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ struct JsonOut<'a> {
     diagnostics: Vec<&'a Diagnostic>,
 }
 
-/// The JSON object of CLI.md.
+/// The JSON object of docs/CLI.md.
 pub fn json(diags: &Diagnostics) -> String {
     let out = JsonOut {
         errors: diags.count(Severity::Error),

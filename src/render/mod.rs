@@ -14,7 +14,7 @@ pub mod world;
 
 use crate::aggregate::Report;
 
-/// The report as pretty JSON (the contract of CLI.md).
+/// The report as pretty JSON (the contract of docs/CLI.md).
 pub fn json(report: &Report) -> String {
     pretty(&report)
 }

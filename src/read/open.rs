@@ -1,0 +1,272 @@
+//! Opening a register: the file (or sheet) checked and decoded, the first
+//! pass's findings reported (encoding, stray bytes, an unclosed quote), the
+//! header found and mapped, and the rows ready to be read.
+
+use csv::StringRecord;
+use sha2::{Digest, Sha256};
+
+use crate::config::Reading;
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::files::InputError;
+
+use super::header::{Header, column_names, map_header};
+use super::rows::is_blank;
+use super::scan::hex;
+use super::{Aliases, Located, decode, delimited, scan, workbook};
+
+/// A register that cannot be opened or read.
+fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {
+    src.diag(Severity::Error, "file-unreadable", format!("non riesco a leggere il file: {e}")).hint(e.hint())
+}
+
+/// A register opened, its header found and mapped.
+pub(crate) struct Opened {
+    /// Where diagnostics point.
+    pub(crate) src: Source,
+    /// SHA-256 of the file, hex.
+    pub(crate) sha256: String,
+    /// The header found and mapped.
+    pub(crate) header: Header,
+    /// Rows read while looking for the header, not yet handed out.
+    pub(crate) pending: Vec<Pending>,
+    /// The rest of the rows.
+    pub(crate) rows: Records,
+}
+
+/// A record with its line and error cells.
+type Pending = (usize, StringRecord, Vec<(usize, String)>);
+
+pub(crate) fn open_register(
+    loc: &Located,
+    aliases: Aliases,
+    reading: &Reading,
+    diags: &mut Diagnostics,
+) -> Option<Opened> {
+    let src = loc.source();
+    let unreadable = |e: InputError| unreadable(&src, &e);
+    let folder = loc.folder();
+    if let Some(sheet) = &loc.sheet {
+        let bytes = match crate::files::read(&loc.path, folder, None) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(unreadable(e));
+                return None;
+            }
+        };
+        let records = match workbook::SheetRows::open(&loc.path, folder, sheet) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(
+                    src.diag(
+                        Severity::Error,
+                        "file-unreadable",
+                        format!("non riesco a leggere il foglio «{sheet}»: {e}"),
+                    )
+                    .hint(e.hint()),
+                );
+                return None;
+            }
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        reading.meter.expect(bytes.len() as u64);
+        reading.meter.advance(bytes.len() as u64);
+        return find_header(loc, aliases, diags, src, sha256, Records::Sheet(records), None);
+    }
+    let ext = loc.rel.rsplit('.').next().unwrap_or("").to_string();
+    let mut head = [0u8; 3];
+    let head_len = match crate::files::open(&loc.path, folder, None)
+        .and_then(|mut f| read_up_to(&mut f, &mut head).map_err(InputError::Io))
+    {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(unreadable(e));
+            return None;
+        }
+    };
+    let head = &head[..head_len];
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return read_utf16(loc, aliases, diags, src, &ext);
+    }
+    let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let open = || crate::files::open(&loc.path, folder, None);
+    let meter = &reading.meter;
+    let opened = open().and_then(|f| {
+        meter.expect(2 * f.metadata().map_or(0, |m| m.len()));
+        let scan = scan::scan(std::io::BufReader::new(meter.counting(f)), skip, &ext, reading.piece)
+            .map_err(InputError::Io)?;
+        Ok((scan, open()?))
+    });
+    let (scan, file) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            diags.push(unreadable(e));
+            return None;
+        }
+    };
+    let stop = first_pass(&src, &scan, diags)?;
+    let sha256 = scan.sha256.clone();
+    let rows = delimited::ChunkedRows::new(file, &scan, meter.clone());
+    find_header(loc, aliases, diags, src, sha256, Records::Chunked(rows), stop)
+}
+
+/// Reports what the first pass found; `None` when the file cannot be read
+/// any further, else the line of an unclosed quote where reading stops.
+fn first_pass(src: &Source, scan: &scan::Scan, diags: &mut Diagnostics) -> Option<Option<usize>> {
+    if !scan.invalid_utf8.is_empty() {
+        for &line in &scan.invalid_utf8 {
+            diags.push(
+                src.diag(
+                    Severity::Error,
+                    "encoding-invalid",
+                    "il file è in UTF-8 ma questa riga contiene byte che non lo sono (un carattere incollato da un'altra codifica)",
+                )
+                .line(line)
+                .hint("riscrivi le lettere accentate o i simboli di questa riga, oppure riesporta il registro come «CSV UTF-8»"),
+            );
+        }
+        return None;
+    }
+    if let Some(line) = scan.bad_line {
+        diags.push(bad_bytes(src, line));
+        return None;
+    }
+    // Only a file that can be read as Windows-1252 is said to be.
+    if !scan.utf8 {
+        diags.push(
+            src.diag(
+                Severity::Info,
+                "encoding-fallback",
+                "il file non è in UTF-8: letto come Windows-1252 (CSV di Excel)",
+            )
+            .hint("va bene così; per evitare dubbi sugli accenti salva come «CSV UTF-8»"),
+        );
+    }
+    if let Some(line) = scan.unclosed_quote {
+        diags.push(unclosed(src, line));
+    }
+    Some(scan.unclosed_quote)
+}
+
+fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn bad_bytes(src: &Source, line: usize) -> crate::diag::Diagnostic {
+    src.diag(Severity::Error, "encoding-invalid", "il file contiene byte che non sono testo (né UTF-8 né Windows-1252)")
+        .line(line)
+        .hint("riesporta il registro dal foglio di calcolo come «CSV UTF-8» oppure «CSV (separato da punto e virgola)»")
+}
+
+fn unclosed(src: &Source, line: usize) -> crate::diag::Diagnostic {
+    src.diag(
+        Severity::Error,
+        "quote-unclosed",
+        "le virgolette aperte in questa riga non vengono mai chiuse: il resto del file non si può leggere",
+    )
+    .line(line)
+    .hint("chiudi le virgolette (\") della cella oppure toglile")
+}
+
+/// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole, then
+/// checked by the same first pass as every other delimited file.
+fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Source, ext: &str) -> Option<Opened> {
+    let bytes = match crate::files::read(&loc.path, loc.folder(), None) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(unreadable(&src, &e));
+            return None;
+        }
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let text = decode::decode(&bytes).text.into_owned();
+    let scan = scan::scan(text.as_bytes(), 0, ext, u64::MAX / 2).ok()?;
+    let stop = first_pass(&src, &scan, diags)?;
+    let rows = delimited::DelimitedRows::new(text.into_bytes(), scan.delimiter, 1, stop);
+    find_header(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop)
+}
+
+/// Rows from a delimited file or a sheet.
+pub(crate) enum Records {
+    Delimited(delimited::DelimitedRows),
+    Chunked(delimited::ChunkedRows),
+    Sheet(workbook::SheetRows),
+}
+
+impl Records {
+    pub(crate) fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
+        match self {
+            Records::Delimited(r) => r.next_record(rec),
+            Records::Chunked(r) => r.next_record(rec),
+            Records::Sheet(r) => r.next_record(rec),
+        }
+    }
+
+    /// Error cells of the last record (sheets only).
+    pub(crate) fn errors(&self) -> Vec<(usize, String)> {
+        match self {
+            Records::Delimited(_) | Records::Chunked(_) => Vec::new(),
+            Records::Sheet(r) => r.errors().to_vec(),
+        }
+    }
+}
+
+/// Finds the header (the first non-blank record, unless one of the next few
+/// matches the register's columns better: a title row above it) and maps it.
+fn find_header(
+    loc: &Located,
+    aliases: Aliases,
+    diags: &mut Diagnostics,
+    src: Source,
+    sha256: String,
+    mut rows: Records,
+    stop: Option<usize>,
+) -> Option<Opened> {
+    let mut rec = StringRecord::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    while pending.len() < 5 {
+        match rows.next_record(&mut rec) {
+            Some(line) if !is_blank(&rec) || !rows.errors().is_empty() => {
+                pending.push((line, rec.clone(), rows.errors()))
+            }
+            Some(_) => {}
+            None => break,
+        }
+    }
+    if pending.is_empty() {
+        if stop.is_some() {
+            // The quote opened in the header: already reported.
+            return None;
+        }
+        diags.push(
+            src.diag(Severity::Error, "file-empty", "il registro è vuoto: manca la riga di intestazione")
+                .hint(format!("la prima riga deve contenere i nomi delle colonne: {}", column_names(loc.spec))),
+        );
+        return None;
+    }
+    let names = super::header::Names::new(loc.spec, aliases);
+    let scores: Vec<usize> = pending.iter().map(|(_, r, _)| names.score(r)).collect();
+    let best = (0..pending.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let header_at = if scores[best] > scores[0] { best } else { 0 };
+    if header_at > 0 {
+        diags.push(
+            src.diag(
+                Severity::Info,
+                "header-title-row",
+                "le righe sopra l'intestazione sono state considerate titoli e saltate",
+            )
+            .line(pending[header_at].0),
+        );
+    }
+    let (header_line, header_rec, _) = pending[header_at].clone();
+    let header = map_header(&names, loc.spec, header_rec, header_line, &src, diags)?;
+    pending.drain(..=header_at);
+    Some(Opened { src, sha256, header, pending, rows })
+}

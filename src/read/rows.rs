@@ -1,0 +1,165 @@
+//! The structural checks of every data row, wherever it was read: blank
+//! rows skipped, a repeated header, error cells, too many or too few cells,
+//! values under a blank header. The rows that pass go to the parser.
+
+use std::collections::HashSet;
+
+use csv::StringRecord;
+
+use crate::diag::{Diagnostics, Severity, Source};
+use crate::text::trim_cell;
+
+use super::{Header, Located, Row};
+
+/// The structural checks of every data row: error cells, too many or too
+/// few cells, values under a blank header.
+pub(crate) struct RowChecker<'a> {
+    loc: &'a Located,
+    src: &'a Source,
+    header: &'a Header,
+    blank_reported: HashSet<usize>,
+}
+
+impl<'a> RowChecker<'a> {
+    pub(crate) fn new(loc: &'a Located, src: &'a Source, header: &'a Header) -> RowChecker<'a> {
+        RowChecker { loc, src, header, blank_reported: HashSet::new() }
+    }
+
+    /// Checks one record and hands it to `each` when it can be read; returns
+    /// 1 when it counts as a data row (not blank), else 0.
+    pub(crate) fn handle(
+        &mut self,
+        line: usize,
+        rec: &StringRecord,
+        errors: &[(usize, String)],
+        diags: &mut Diagnostics,
+        each: &mut impl FnMut(&Row, &mut Diagnostics),
+    ) -> usize {
+        let (src, header) = (self.src, self.header);
+        if is_blank(rec) && errors.is_empty() {
+            return 0;
+        }
+        if header.repeated_by(rec) {
+            diags.push(
+                src.diag(
+                    Severity::Warning,
+                    "header-repeated",
+                    format!("questa riga ripete l'intestazione della riga {}: è stata saltata", header.line),
+                )
+                .line(line)
+                .hint("forse due esportazioni incollate una dopo l'altra: togli la riga ripetuta (e controlla che le righe non siano doppie)"),
+            );
+            return 0;
+        }
+        // Error cells of a formula: report those in columns integra reads,
+        // and do not parse the row further (its values are unknown).
+        let mut broken = false;
+        for (field, shown) in errors {
+            let Some(col) = header.map.iter().position(|m| *m == Some(*field)) else { continue };
+            broken = true;
+            diags.push(
+                src.diag(
+                    Severity::Error,
+                    "cell-error",
+                    format!("la cella contiene l'errore «{shown}» (di una formula o di un collegamento)"),
+                )
+                .line(line)
+                .column(self.loc.spec.columns[col].name)
+                .value(shown.clone())
+                .hint("correggi la formula nel foglio di calcolo, oppure scrivi il valore al suo posto"),
+            );
+        }
+        if broken {
+            return 1;
+        }
+        // A cell far longer than its column can hold is reported, quoted
+        // short, and its row not parsed (no fuzzy matching of 10 MB).
+        for (col, field) in header.map.iter().enumerate() {
+            let spec = &self.loc.spec.columns[col];
+            let Some(cell) = field.and_then(|f| rec.get(f)) else { continue };
+            let max = crate::schema::max_chars(spec.kind);
+            if cell.len() <= max {
+                continue;
+            }
+            let n = cell.chars().count();
+            if n > max {
+                diags.push(
+                    src.diag(
+                        Severity::Error,
+                        "value-too-long",
+                        format!(
+                            "la cella è lunga {n} caratteri: nella colonna «{}» ne sono ammessi al massimo {max}",
+                            spec.name
+                        ),
+                    )
+                    .line(line)
+                    .column(spec.name)
+                    .value(trim_cell(cell))
+                    .hint(if spec.kind == crate::schema::Kind::Text {
+                        "accorcia il testo: nel report va un titolo o un paragrafo, non un documento"
+                    } else {
+                        "forse un testo incollato nella colonna sbagliata, o un separatore mancante tra due celle"
+                    }),
+                );
+                broken = true;
+            }
+        }
+        if broken {
+            return 1;
+        }
+        let extra = rec.iter().skip(header.width).position(|c| !trim_cell(c).is_empty());
+        if let Some(pos) = extra {
+            diags.push(
+                src.diag(
+                    Severity::Error,
+                    "row-too-long",
+                    format!(
+                        "la riga ha valori oltre le {} colonne dell'intestazione (colonna {})",
+                        header.width,
+                        header.width + pos + 1
+                    ),
+                )
+                .line(line)
+                .value(trim_cell(&rec[header.width + pos]).to_string())
+                .hint("forse un separatore (; o ,) dentro una cella: racchiudi la cella tra virgolette o toglilo"),
+            );
+            return 1;
+        }
+        let named = header.named;
+        // A sheet has no "short" rows: empty cells at the end are not stored.
+        if rec.len() < named && self.loc.sheet.is_none() {
+            diags.push(
+                src.diag(
+                    Severity::Warning,
+                    "row-too-short",
+                    format!(
+                        "la riga ha {} celle ma l'intestazione ne ha {}: le celle mancanti sono lette come vuote",
+                        rec.len(),
+                        named
+                    ),
+                )
+                .line(line),
+            );
+        }
+        for &b in &header.blank {
+            if rec.get(b).is_some_and(|c| !trim_cell(c).is_empty()) && self.blank_reported.insert(b) {
+                diags.push(
+                    src.diag(
+                        Severity::Error,
+                        "column-blank",
+                        format!("la colonna {} non ha intestazione ma contiene valori", b + 1),
+                    )
+                    .line(line)
+                    .value(trim_cell(&rec[b]).to_string())
+                    .hint("scrivi il nome della colonna nella riga di intestazione, oppure svuota la colonna"),
+                );
+            }
+        }
+        each(&Row { rec, header, line }, diags);
+        1
+    }
+}
+
+pub(super) fn is_blank(rec: &StringRecord) -> bool {
+    rec.iter().all(|c| trim_cell(c).is_empty())
+}
