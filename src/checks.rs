@@ -11,7 +11,7 @@ use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
 use crate::registers::Registers;
 use crate::registers::frames::{count_where, open_between};
-use crate::registers::model::id_key;
+use crate::registers::model::{FirstSeen, id_key};
 use crate::schema::RegisterKind;
 
 /// Where diagnostics about register `kind` point: its file as read.
@@ -164,14 +164,14 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
     }
     if let Some(enrolments) = &regs.iscrizioni {
         let s = src(regs, RegisterKind::Iscrizioni);
-        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        let mut seen = FirstSeen::default();
         for e in enrolments {
             if !regs.declared_courses.contains(id_key(&e.course).as_ref()) {
                 d.push(unknown_course(&s, &e.course, e.line, hint_unknown));
                 continue;
             }
             let key = (id_key(&e.course).into_owned(), id_key(&e.participant).into_owned());
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = seen.earlier(key, e.line) {
                 d.push(
                     s.diag(
                         Severity::Warning,
@@ -182,8 +182,6 @@ fn courses_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
                     .column("partecipante")
                     .hint("cancella l'iscrizione ripetuta: conterebbe due volte"),
                 );
-            } else {
-                seen.insert(key, e.line);
             }
         }
     }

@@ -8,7 +8,6 @@ pub mod frames;
 pub mod model;
 pub mod parse;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -350,8 +349,8 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
     let mut cells = cells::Cells::new(loc.spec, loc.source(), &centro, opts.today);
     let mut filter = PeriodFilter::new(loc.spec, opts.period.as_ref());
     let mut dups = parse::Duplicates::default();
-    let mut user_seen: HashMap<u32, usize> = HashMap::new();
-    let mut course_seen: HashMap<String, usize> = HashMap::new();
+    let mut user_seen = FirstSeen::default();
+    let mut course_seen = FirstSeen::default();
     let (mut corsi, mut incontri, mut iscrizioni, mut domande, mut eventi, mut storico) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let kind = loc.spec.kind;

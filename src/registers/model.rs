@@ -101,6 +101,36 @@ impl Interner {
     }
 }
 
+/// The line where each key was first seen: the one "already at line N"
+/// of every duplicate check.
+#[derive(Debug)]
+pub struct FirstSeen<K>(HashMap<K, usize>);
+
+impl<K> Default for FirstSeen<K> {
+    fn default() -> Self {
+        FirstSeen(HashMap::default())
+    }
+}
+
+impl<K: std::hash::Hash + Eq> FirstSeen<K> {
+    /// The line `key` was first seen at, if it was; otherwise `line` is
+    /// remembered as its first and `None` is returned.
+    pub fn earlier(&mut self, key: K, line: usize) -> Option<usize> {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(line);
+                None
+            }
+        }
+    }
+
+    /// Every key seen.
+    pub fn into_keys(self) -> impl Iterator<Item = K> {
+        self.0.into_keys()
+    }
+}
+
 /// Identifiers (users, courses, participants): compared exactly after
 /// trimming and upper-casing, shown as first written.
 #[derive(Debug, Default, Clone)]

@@ -2,8 +2,6 @@
 //! with the checks that concern a single row (closure before start, access
 //! on a closed day, identical rows, duplicate ids).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
 use crate::dates::to_days;
@@ -126,14 +124,14 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
     day(date)
 }
 
-/// Reads one `utenti` row. `seen` maps id index → first line.
+/// Reads one `utenti` row. `seen` has the line of each id read so far.
 pub fn user(
     c: &mut Cells,
     d: &mut Diagnostics,
     row: &Row,
     out: &mut Utenti,
     ids: &mut Ids,
-    seen: &mut HashMap<u32, usize>,
+    seen: &mut FirstSeen<u32>,
 ) -> Span {
     let s = c.spec;
     let id = c.id(d, row, s.idx("id")).map(|v| ids.intern(v));
@@ -144,23 +142,21 @@ pub fn user(
     let comune =
         if row.get(s.idx("comune_residenza")).is_empty() { None } else { c.comune(d, row, s.idx("comune_residenza")) };
     let homeless = c.boolean(d, row, s.idx("senza_dimora")).unwrap_or(false);
-    if let Some(id) = id {
-        if let Some(first) = seen.get(&id) {
-            d.push(
-                c.src
-                    .diag(
-                        Severity::Error,
-                        "id-duplicate",
-                        format!("il codice utente «{}» è già usato alla riga {first}", ids.get(id)),
-                    )
-                    .line(row.line)
-                    .column("id")
-                    .value(row.get(s.idx("id")))
-                    .hint("ogni utente ha un solo codice e una sola riga: unisci le due righe o cambia codice"),
-            );
-        } else {
-            seen.insert(id, row.line);
-        }
+    if let Some(id) = id
+        && let Some(first) = seen.earlier(id, row.line)
+    {
+        d.push(
+            c.src
+                .diag(
+                    Severity::Error,
+                    "id-duplicate",
+                    format!("il codice utente «{}» è già usato alla riga {first}", ids.get(id)),
+                )
+                .line(row.line)
+                .column("id")
+                .value(row.get(s.idx("id")))
+                .hint("ogni utente ha un solo codice e una sola riga: unisci le due righe o cambia codice"),
+        );
     }
     if let (Some(t), Some(cl)) = (taken, closed)
         && cl < t
@@ -205,7 +201,7 @@ pub fn course(
     d: &mut Diagnostics,
     row: &Row,
     out: &mut Vec<Corso>,
-    seen: &mut HashMap<String, usize>,
+    seen: &mut FirstSeen<String>,
 ) -> Span {
     let s = c.spec;
     let id = c.id(d, row, s.idx("id")).map(str::to_string);
@@ -218,7 +214,7 @@ pub fn course(
     let hours = if hours_blank { None } else { c.hours(d, row, s.idx("ore_incontro")) };
     if let Some(id) = &id {
         let key = super::model::id_key(id).into_owned();
-        if let Some(first) = seen.get(&key) {
+        if let Some(first) = seen.earlier(key, row.line) {
             d.push(
                 c.src
                     .diag(
@@ -233,7 +229,6 @@ pub fn course(
             );
             return None;
         }
-        seen.insert(key, row.line);
     }
     let (Some(id), Some(title), Some(start), Some(end)) = (id, title, start, end) else {
         return None;
