@@ -203,7 +203,7 @@ pub struct InitArgs {
     pub xlsx: bool,
 }
 
-fn parse_period(s: &str) -> Result<PeriodSpec, String> {
+fn parse_period(s: &str) -> Result<PeriodSpec, crate::period::PeriodError> {
     PeriodSpec::parse(s)
 }
 

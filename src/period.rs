@@ -61,10 +61,35 @@ const RELATIVE: [(&str, PeriodKind); 8] = [
     ("last-year", PeriodKind::Year),
 ];
 
+/// Why a period cannot be read; the message names the period as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// No accepted form.
+    #[error("periodo «{0}» non riconosciuto; forme accettate: {forms}", forms = PERIOD_FORMS)]
+    Unrecognised(String),
+    /// A range naming a day that does not exist.
+    #[error("periodo «{input}»: il giorno {day} non esiste")]
+    NoSuchDay {
+        /// The period as written.
+        input: String,
+        /// The day.
+        day: String,
+    },
+    /// A range that ends before it starts.
+    #[error("periodo «{0}»: la data finale precede quella iniziale")]
+    Reversed(String),
+    /// A year before 1900 or after 2999.
+    #[error("periodo «{0}»: gli anni vanno dal 1900 al 2999")]
+    YearOutOfRange(String),
+    /// A range longer than [`MAX_YEARS`].
+    #[error("periodo «{0}»: un intervallo copre al massimo {years} anni (un report per decennio è già tanto)", years = MAX_YEARS)]
+    TooLong(String),
+}
+
 impl PeriodSpec {
     /// Parses a fixed period or one of `mese-scorso`, `trimestre-scorso`,
     /// `semestre-scorso`, `anno-scorso` (or `last-month`, …).
-    pub fn parse(input: &str) -> Result<PeriodSpec, String> {
+    pub fn parse(input: &str) -> Result<PeriodSpec, PeriodError> {
         let key = input.trim().to_ascii_lowercase().replace('_', "-");
         match RELATIVE.iter().find(|(name, _)| *name == key) {
             Some((_, kind)) => Ok(PeriodSpec::Last(*kind)),
@@ -111,9 +136,10 @@ fn parse_year(s: &str) -> Option<i32> {
 
 impl Period {
     /// Parses any form of docs/CLI.md; lower case is accepted.
-    pub fn parse(input: &str) -> Result<Period, String> {
+    pub fn parse(input: &str) -> Result<Period, PeriodError> {
         let s = input.trim().to_ascii_uppercase();
-        let bad = || format!("periodo «{}» non riconosciuto; forme accettate: {PERIOD_FORMS}", input.trim());
+        let written = || input.trim().to_string();
+        let bad = || PeriodError::Unrecognised(written());
         // Every form is ASCII; slicing below relies on it (the fuzzer found
         // "202€" panicking at a character boundary).
         if !s.is_ascii() {
@@ -123,23 +149,20 @@ impl Period {
             let day = |x: &str| {
                 NaiveDate::parse_from_str(x, "%Y-%m-%d").map_err(|_| match crate::dates::parse_date(x) {
                     Err(crate::dates::DateError::Invalid) => {
-                        format!("periodo «{}»: il giorno {x} non esiste", input.trim())
+                        PeriodError::NoSuchDay { input: written(), day: x.to_string() }
                     }
                     _ => bad(),
                 })
             };
             let (start, end) = (day(a)?, day(b)?);
             if end < start {
-                return Err(format!("periodo «{}»: la data finale precede quella iniziale", input.trim()));
+                return Err(PeriodError::Reversed(written()));
             }
             if [start, end].iter().any(|d| parse_year(&format!("{:04}", d.year())).is_none()) {
-                return Err(format!("periodo «{}»: gli anni vanno dal 1900 al 2999", input.trim()));
+                return Err(PeriodError::YearOutOfRange(written()));
             }
             if end > start + chrono::Months::new(12 * MAX_YEARS) {
-                return Err(format!(
-                    "periodo «{}»: un intervallo copre al massimo {MAX_YEARS} anni (un report per decennio è già tanto)",
-                    input.trim()
-                ));
+                return Err(PeriodError::TooLong(written()));
             }
             return Ok(Period { code: s, start, end, kind: PeriodKind::Range });
         }
@@ -259,9 +282,9 @@ mod tests {
     #[test]
     fn bad_periods_show_the_forms() {
         assert_eq!(Period::parse("2025-3").unwrap().code, "2025-03");
-        assert!(Period::parse("2025-02-29..2025-03-01").unwrap_err().contains("non esiste"));
+        assert!(Period::parse("2025-02-29..2025-03-01").unwrap_err().to_string().contains("non esiste"));
         for bad in ["2025H3", "2025-13", "25H1", "2025-06-30..2025-01-01", "semestre", "2025-0", ""] {
-            let e = Period::parse(bad).unwrap_err();
+            let e = Period::parse(bad).unwrap_err().to_string();
             assert!(e.contains("2025H1") || e.contains("precede"), "{bad}: {e}");
         }
     }
@@ -269,8 +292,8 @@ mod tests {
     #[test]
     fn explicit_periods_stay_within_reason() {
         // Red team: these were accepted, then the PDF took 3.4 GB or failed.
-        assert!(Period::parse("0001-01-01..2025-06-30").unwrap_err().contains("1900"));
-        assert!(Period::parse("2025-01-01..2999-12-31").unwrap_err().contains("10 anni"));
+        assert!(Period::parse("0001-01-01..2025-06-30").unwrap_err().to_string().contains("1900"));
+        assert!(Period::parse("2025-01-01..2999-12-31").unwrap_err().to_string().contains("10 anni"));
         assert!(Period::parse("2015-01-01..2025-01-01").is_ok());
         assert!(Period::parse("2015-01-01..2025-01-02").is_err());
     }

@@ -56,8 +56,8 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
                 return write_typst_folder(dir, &cfg, data, &protected);
             }
             render::typst_src::flatten(&cfg.template, &data)
-                .map_err(|message| Error::Usage {
-                    message,
+                .map_err(|e| Error::Usage {
+                    message: e.to_string(),
                     hint: Some("con un modello di più file usa --out CARTELLA".into()),
                 })?
                 .into_bytes()

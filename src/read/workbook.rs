@@ -120,8 +120,14 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, WorkbookError>) -> Result<T, Workboo
     })
 }
 
-/// A cell's content: its text, or the error it shows (`#N/D`).
-type Content = Result<String, String>;
+/// A cell's content as the spreadsheet shows it.
+#[derive(Debug, Clone)]
+enum Content {
+    /// Its text (a date cell as dd/mm/yyyy, a number as written).
+    Text(String),
+    /// The error a formula shows instead (`#N/D`, `#DIV/0!`).
+    Error(String),
+}
 
 /// A sheet's non-empty cells, handed out row by row. Only the cells present
 /// are kept: a stray cell at XFD1048576 costs one cell, not the rectangle
@@ -136,15 +142,15 @@ pub struct SheetRows {
 
 /// Appends a cell unless it is empty.
 fn keep(cells: &mut Vec<(u32, u32, Content)>, (row, col): (u32, u32), content: Content) {
-    if !matches!(&content, Ok(t) if t.is_empty()) {
+    if !matches!(&content, Content::Text(t) if t.is_empty()) {
         cells.push((row, col, content));
     }
 }
 
 fn content_of(cell: &Data) -> Content {
     match cell {
-        Data::Error(e) => Err(e.to_string()),
-        other => Ok(cell_text(other)),
+        Data::Error(e) => Content::Error(e.to_string()),
+        other => Content::Text(cell_text(other)),
     }
 }
 
@@ -196,8 +202,8 @@ impl SheetRows {
                 col += 1;
             }
             match content {
-                Ok(text) => rec.push_field(text),
-                Err(e) => {
+                Content::Text(text) => rec.push_field(text),
+                Content::Error(e) => {
                     self.errors.push((*c as usize, e.clone()));
                     rec.push_field("");
                 }

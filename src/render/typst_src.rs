@@ -46,10 +46,21 @@ pub fn template_files(template: &TemplateSource) -> std::io::Result<Vec<(String,
     }
 }
 
+/// Why a template cannot be made into one file.
+#[derive(Debug, thiserror::Error)]
+pub enum FlattenError {
+    /// A module it imports is not in the template.
+    #[error("il modello non contiene «{0}»")]
+    Missing(String),
+    /// A module is not UTF-8 text.
+    #[error("«{0}» non è testo UTF-8")]
+    NotText(String),
+}
+
 /// One self-contained Typst file: every `#import "x.typ"` of a local module
 /// replaced by that module's text (once), and `json("/data.json")` by the
 /// data itself.
-pub fn flatten(template: &TemplateSource, data_json: &str) -> Result<String, String> {
+pub fn flatten(template: &TemplateSource, data_json: &str) -> Result<String, FlattenError> {
     let mut seen = HashSet::new();
     let mut out = String::from(
         "// Report di Gestione generato da integra: file unico, dati inclusi.\n// Compila con: typst compile --font-path <cartella con Titillium Web> report.typ
@@ -60,12 +71,17 @@ pub fn flatten(template: &TemplateSource, data_json: &str) -> Result<String, Str
     Ok(out.replace("json(\"/data.json\")", &literal).replace("json(\"data.json\")", &literal))
 }
 
-fn inline(template: &TemplateSource, rel: &str, seen: &mut HashSet<String>, out: &mut String) -> Result<(), String> {
+fn inline(
+    template: &TemplateSource,
+    rel: &str,
+    seen: &mut HashSet<String>,
+    out: &mut String,
+) -> Result<(), FlattenError> {
     if !seen.insert(rel.to_string()) {
         return Ok(());
     }
-    let bytes = template_file(template, rel).ok_or_else(|| format!("il modello non contiene «{rel}»"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("«{rel}» non è testo UTF-8"))?;
+    let bytes = template_file(template, rel).ok_or_else(|| FlattenError::Missing(rel.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| FlattenError::NotText(rel.to_string()))?;
     for line in text.lines() {
         let t = line.trim_start();
         if let Some(rest) = t.strip_prefix("#import \"")
