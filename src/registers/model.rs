@@ -47,55 +47,95 @@ impl Gender {
     }
 }
 
-/// Strings seen in a register, stored once and referred to by index. Values
-/// that fold to the same key (case, accents, spaces) share an index and are
-/// shown with the first spelling seen.
-#[derive(Debug, Default, Clone)]
-pub struct Interner {
-    map: HashMap<String, u32>,
-    /// Spellings already seen, to skip folding on the hot path.
-    exact: HashMap<String, u32>,
-    values: Vec<String>,
+/// How a [`Keys`] table compares strings.
+pub trait KeyRule {
+    /// The key `s` is filed under; borrowed when it already is one.
+    fn key(s: &str) -> std::borrow::Cow<'_, str>;
 }
 
-impl Interner {
+/// Names (countries as written, origins, calls, referrals, request types):
+/// case, accents and spaces do not matter.
+#[derive(Debug, Default, Clone)]
+pub struct Folded;
+
+impl KeyRule for Folded {
+    fn key(s: &str) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(crate::text::fold(s))
+    }
+}
+
+/// Identifiers (users, courses, participants): exact after trimming and
+/// upper-casing ([`id_key`]).
+#[derive(Debug, Default, Clone)]
+pub struct IdRule;
+
+impl KeyRule for IdRule {
+    fn key(s: &str) -> std::borrow::Cow<'_, str> {
+        id_key(s)
+    }
+}
+
+/// Strings seen in the registers, stored once and referred to by index
+/// (`u32`): the one interner. Strings with the same key under rule `R`
+/// share an index and are shown as first written (trimmed).
+#[derive(Debug, Clone)]
+pub struct Keys<R> {
+    /// Key → index.
+    map: HashMap<String, u32>,
+    /// Spellings already seen, so the hot path skips making the key.
+    exact: HashMap<String, u32>,
+    values: Vec<String>,
+    rule: std::marker::PhantomData<R>,
+}
+
+impl<R> Default for Keys<R> {
+    fn default() -> Self {
+        Keys { map: HashMap::default(), exact: HashMap::default(), values: Vec::new(), rule: std::marker::PhantomData }
+    }
+}
+
+/// Names compared folded.
+pub type Interner = Keys<Folded>;
+
+/// Identifiers compared as ids.
+pub type Ids = Keys<IdRule>;
+
+impl<R: KeyRule> Keys<R> {
     /// The index of `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.exact.get(s) {
             return i;
         }
-        let i = self.intern_folded(s);
+        let key = R::key(s);
+        let i = match self.map.get(key.as_ref()) {
+            Some(&i) => i,
+            None => {
+                let i = self.values.len() as u32;
+                self.values.push(s.trim().to_string());
+                self.map.insert(key.into_owned(), i);
+                i
+            }
+        };
         self.exact.insert(s.to_string(), i);
-        i
-    }
-
-    fn intern_folded(&mut self, s: &str) -> u32 {
-        let key = crate::text::fold(s);
-        if let Some(&i) = self.map.get(&key) {
-            return i;
-        }
-        let i = self.values.len() as u32;
-        self.values.push(s.to_string());
-        self.map.insert(key, i);
         i
     }
 
     /// The index of `s` if already seen.
     pub fn find(&self, s: &str) -> Option<u32> {
-        self.map.get(&crate::text::fold(s)).copied()
+        self.exact.get(s).or_else(|| self.map.get(R::key(s).as_ref())).copied()
     }
 
-    /// The display string of index `i`.
+    /// The string of index `i` as first written.
     pub fn get(&self, i: u32) -> &str {
         &self.values[i as usize]
     }
 
-    /// Number of distinct values.
+    /// Number of distinct keys.
     pub fn len(&self) -> usize {
         self.values.len()
     }
 
-    /// Whether no value was seen.
+    /// Whether nothing was seen.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
@@ -131,15 +171,6 @@ impl<K: std::hash::Hash + Eq> FirstSeen<K> {
     }
 }
 
-/// Identifiers (users, courses, participants): compared exactly after
-/// trimming and upper-casing, shown as first written.
-#[derive(Debug, Default, Clone)]
-pub struct Ids {
-    /// Normalised id (trimmed, upper case) → index.
-    map: HashMap<String, u32>,
-    values: Vec<String>,
-}
-
 /// How ids are compared (users, courses, participants): trimmed and
 /// upper-cased. Borrowed when it already is (the usual case: codes like
 /// `U2025-001`), so lookups allocate nothing.
@@ -149,30 +180,6 @@ pub fn id_key(s: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(t.to_uppercase())
     } else {
         std::borrow::Cow::Borrowed(t)
-    }
-}
-
-impl Ids {
-    /// The index of id `s`, adding it if new.
-    pub fn intern(&mut self, s: &str) -> u32 {
-        let key = id_key(s);
-        if let Some(&i) = self.map.get(key.as_ref()) {
-            return i;
-        }
-        let i = self.values.len() as u32;
-        self.values.push(s.trim().to_string());
-        self.map.insert(key.into_owned(), i);
-        i
-    }
-
-    /// The index of id `s` if known.
-    pub fn find(&self, s: &str) -> Option<u32> {
-        self.map.get(id_key(s).as_ref()).copied()
-    }
-
-    /// The id as first written.
-    pub fn get(&self, i: u32) -> &str {
-        &self.values[i as usize]
     }
 }
 
