@@ -687,20 +687,6 @@ data = ["Giorno"]
     }
 
     #[test]
-    fn the_commented_texts_of_init_read_clean_once_uncommented() {
-        let init = crate::cmd::init::CENTRO_TEMPLATE;
-        let from = init.find("# [testi]").expect("init documents [testi]");
-        let (head, tail) = init.split_at(from);
-        let uncommented: Vec<&str> =
-            tail.lines().map(|l| l.strip_prefix("# ").or_else(|| l.strip_prefix('#')).unwrap_or(l)).collect();
-        let (c, d) = parse(&format!("{head}{}\n", uncommented.join("\n")));
-        assert!(d.items().is_empty(), "{:?}", d.items());
-        assert_eq!(c.testi.domande.as_ref().map(Vec::len), Some(2));
-        assert!(c.testi.utenti.is_some() && c.testi.anagrafe.is_some());
-        assert!(c.testi.corsi.contains_key("scuola_guida"));
-    }
-
-    #[test]
     fn syntax_error_has_a_line() {
         let (_, d) = parse("[centro]\nnome = \"x\ncomune = 3\n");
         let e = &d.items()[0];
