@@ -574,13 +574,23 @@ fn walk_testi(w: &mut Walker, c: &mut Centro, t: &Table) {
                 Value::Table(types) => {
                     for (kind, text) in types {
                         if let Some(what) = unfit(kind, MAX_TEXT) {
-                            w.invalid("testi.corsi", kind, &Value::String(kind.clone()), &format!("un tipo di corso, {what}"));
+                            w.invalid(
+                                "testi.corsi",
+                                kind,
+                                &Value::String(kind.clone()),
+                                &format!("un tipo di corso, {what}"),
+                            );
                         } else if let Some(p) = w.paragraphs("testi.corsi", kind, text) {
                             c.testi.corsi.insert(kind.trim().to_string(), p);
                         }
                     }
                 }
-                _ => w.invalid(s, k, v, "una sezione [testi.corsi] con un testo per tipo di corso (es. scuola_guida = \"…\")"),
+                _ => w.invalid(
+                    s,
+                    k,
+                    v,
+                    "una sezione [testi.corsi] con un testo per tipo di corso (es. scuola_guida = \"…\")",
+                ),
             },
             _ => w.unknown(s, k, &KNOWN),
         }
