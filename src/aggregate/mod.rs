@@ -261,3 +261,18 @@ fn quality(diags: &Diagnostics) -> DataQuality {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{pct, pct_whole};
+
+    #[test]
+    fn whole_percentages_are_rounded_once() {
+        // 95 of 181 is 52.486%: one decimal says 52.5, but the whole number is 52.
+        assert_eq!(pct(95, 181), 52.5);
+        assert_eq!(pct_whole(95, 181), 52);
+        assert_eq!(pct_whole(1, 2), 50);
+        assert_eq!(pct_whole(1, 8), 13); // 12.5 rounds half up
+        assert_eq!(pct_whole(3, 0), 0);
+    }
+}
