@@ -44,6 +44,21 @@ pub struct Staff {
     pub count: u32,
 }
 
+/// The centre's own prose (`[testi]`), each text in paragraphs; a text not
+/// written is `None`, and the report then says nothing in its place.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Testi {
+    /// Introduces the users taken in charge.
+    pub utenti: Option<Vec<String>>,
+    /// The work with the comune's registry office («Anagrafe»).
+    pub anagrafe: Option<Vec<String>>,
+    /// Introduces the applications the centre helps with.
+    pub domande: Option<Vec<String>>,
+    /// Introduces the courses of a type (`[testi.corsi]`, keyed by the
+    /// `tipo` of `corsi.csv`).
+    pub corsi: BTreeMap<String, Vec<String>>,
+}
+
 /// Everything `centro.toml` says, checked.
 #[derive(Debug, Clone)]
 pub struct Centro {
@@ -73,6 +88,8 @@ pub struct Centro {
     pub tipo_richiesta: Vec<String>,
     /// Extra header names: register → canonical column → aliases.
     pub colonne: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// The centre's own prose.
+    pub testi: Testi,
 }
 
 impl Default for Centro {
@@ -91,6 +108,7 @@ impl Default for Centro {
             altro_sotto: 5,
             tipo_richiesta: Vec::new(),
             colonne: BTreeMap::new(),
+            testi: Testi::default(),
         }
     }
 }
@@ -244,6 +262,39 @@ impl Walker<'_> {
         }
     }
 
+    /// Prose in paragraphs: one text (paragraphs parted by a blank line) or
+    /// a list of texts (one a paragraph). Inside a paragraph, line breaks and
+    /// runs of spaces become one space. Nothing written is `None`.
+    fn paragraphs(&mut self, section: &str, key: &str, v: &Value) -> Option<Vec<String>> {
+        let whole = match v {
+            Value::String(s) => s.clone(),
+            Value::Array(a) if a.iter().all(Value::is_str) => {
+                a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n\n")
+            }
+            _ => {
+                self.invalid(section, key, v, "un testo tra virgolette (i paragrafi separati da una riga vuota)");
+                return None;
+            }
+        };
+        if let Some(what) = unfit(&whole, MAX_PARAGRAPH) {
+            self.invalid(section, key, v, &what);
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut current: Vec<&str> = Vec::new();
+        for line in whole.lines().chain(std::iter::once("")) {
+            if line.trim().is_empty() {
+                if !current.is_empty() {
+                    out.push(current.join(" "));
+                    current.clear();
+                }
+            } else {
+                current.extend(line.split_whitespace());
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     fn date(&mut self, section: &str, key: &str, v: &Value) -> Option<NaiveDate> {
         let parsed = match v {
             Value::Datetime(dt) => {
@@ -335,7 +386,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
         }
     };
 
-    const TOP: [&str; 6] = ["centro", "orari", "personale", "soglie", "vocabolari", "colonne"];
+    const TOP: [&str; 7] = ["centro", "orari", "personale", "soglie", "vocabolari", "colonne", "testi"];
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("centro", Value::Table(t)) => walk_centro(&mut w, &mut c, t),
@@ -361,6 +412,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
                 }
             }
             ("colonne", Value::Table(t)) => walk_colonne(&mut w, &mut c, t),
+            ("testi", Value::Table(t)) => walk_testi(&mut w, &mut c, t),
             (k, v) if TOP.contains(&k) => w.invalid("", k, v, "una sezione"),
             (k, _) => w.unknown("", k, &TOP),
         }
@@ -510,6 +562,41 @@ fn walk_personale(w: &mut Walker, c: &mut Centro, a: &[Value]) {
     }
 }
 
+fn walk_testi(w: &mut Walker, c: &mut Centro, t: &Table) {
+    const KNOWN: [&str; 4] = ["utenti", "anagrafe", "domande", "corsi"];
+    for (k, v) in t {
+        let s = "testi";
+        match k.as_str() {
+            "utenti" => c.testi.utenti = w.paragraphs(s, k, v),
+            "anagrafe" => c.testi.anagrafe = w.paragraphs(s, k, v),
+            "domande" => c.testi.domande = w.paragraphs(s, k, v),
+            "corsi" => match v {
+                Value::Table(types) => {
+                    for (kind, text) in types {
+                        if let Some(what) = unfit(kind, MAX_TEXT) {
+                            w.invalid(
+                                "testi.corsi",
+                                kind,
+                                &Value::String(kind.clone()),
+                                &format!("un tipo di corso, {what}"),
+                            );
+                        } else if let Some(p) = w.paragraphs("testi.corsi", kind, text) {
+                            c.testi.corsi.insert(kind.trim().to_string(), p);
+                        }
+                    }
+                }
+                _ => w.invalid(
+                    s,
+                    k,
+                    v,
+                    "una sezione [testi.corsi] con un testo per tipo di corso (es. scuola_guida = \"…\")",
+                ),
+            },
+            _ => w.unknown(s, k, &KNOWN),
+        }
+    }
+}
+
 fn walk_colonne(w: &mut Walker, c: &mut Centro, t: &Table) {
     for (register, v) in t {
         let section = format!("colonne.{register}");
@@ -583,6 +670,30 @@ data = ["Giorno"]
         assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()));
         assert!(c.is_open(NaiveDate::from_ymd_opt(2025, 1, 13).unwrap()));
         assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 14).unwrap()));
+    }
+
+    #[test]
+    fn texts_come_in_paragraphs_and_are_checked() {
+        let (c, d) = parse(
+            "[centro]\ncomune = \"Jesi\"\n[testi]\nutenti = \"\"\"\nPrimo  paragrafo,\nsu due righe.\n\nSecondo.\n\"\"\"\ndomande = [\"Uno.\", \"Due.\"]\n[testi.corsi]\nscuola_guida = \"Incontri.\"\n",
+        );
+        assert!(d.items().is_empty(), "{d:?}");
+        assert_eq!(c.testi.utenti, Some(vec!["Primo paragrafo, su due righe.".into(), "Secondo.".into()]));
+        assert_eq!(c.testi.domande, Some(vec!["Uno.".into(), "Due.".into()]));
+        assert_eq!(c.testi.anagrafe, None);
+        assert_eq!(c.testi.corsi["scuola_guida"], vec!["Incontri.".to_string()]);
+        // Blank is not written: no paragraph, no sentence in the report.
+        let (c, _) = parse("[testi]\nanagrafe = \"  \"\n");
+        assert_eq!(c.testi.anagrafe, None);
+
+        let long = "x".repeat(MAX_PARAGRAPH + 1);
+        let (_, d) = parse(&format!("[testi]\nutentti = \"Ciao.\"\nanagrafe = 3\ndomande = \"{long}\"\n"));
+        let found: Vec<_> = d.items().iter().map(|d| (d.code, d.line, d.hint.clone())).collect();
+        assert!(found.contains(&("config-unknown-key", Some(2), Some("forse «utenti»?".into()))), "{found:?}");
+        assert!(found.iter().any(|f| f.0 == "config-invalid" && f.1 == Some(3)), "{found:?}");
+        assert!(d.items().iter().any(|d| d.line == Some(4) && d.message.contains("al massimo")), "{found:?}");
+        let (_, d) = parse("[testi]\nutenti = \"a\\u0007b\"\n");
+        assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("stampabile")), "{d:?}");
     }
 
     #[test]

@@ -239,6 +239,32 @@ impl Period {
         }
     }
 
+    /// The period as a phrase that follows a noun ("utenti presi in carico
+    /// …"): `nel 2025`, `nel mese di marzo 2025`, `da gennaio a giugno 2025`,
+    /// `da ottobre 2024 a marzo 2025`, `dal 3 febbraio al 17 marzo 2025`.
+    pub fn phrase(&self) -> String {
+        let (a, b) = (self.start, self.end);
+        let last_of_month = b.succ_opt().is_none_or(|n| n.month() != b.month());
+        let whole_months = a.day() == 1 && last_of_month;
+        let same_year = a.year() == b.year();
+        if whole_months && same_year && a.month() == 1 && b.month() == 12 {
+            format!("nel {}", a.year())
+        } else if whole_months && same_year && a.month() == b.month() {
+            format!("nel mese di {} {}", month_name(a.month()), a.year())
+        } else if whole_months && same_year {
+            format!("da {} a {} {}", month_name(a.month()), month_name(b.month()), a.year())
+        } else if whole_months {
+            format!("da {} {} a {} {}", month_name(a.month()), a.year(), month_name(b.month()), b.year())
+        } else {
+            // The article elided before the numbers read with a vowel: dall'8, all'11.
+            let elided = |d: NaiveDate, plain: &str, apostrophe: &str| {
+                if matches!(d.day(), 1 | 8 | 11) { apostrophe.to_string() } else { plain.to_string() }
+            };
+            let from = if same_year { format!("{} {}", a.day(), month_name(a.month())) } else { long_date(a) };
+            format!("{}{from} {}{}", elided(a, "dal ", "dall'"), elided(b, "al ", "all'"), long_date(b))
+        }
+    }
+
     /// The months the period touches, as `(year, month)`.
     pub fn months(&self) -> Vec<(i32, u32)> {
         let mut out = Vec::new();
@@ -277,6 +303,17 @@ mod tests {
         let p = Period::parse("2025-01-01..2025-06-30").unwrap();
         assert_eq!(p.kind, PeriodKind::Range);
         assert_eq!(p.months().len(), 6);
+    }
+
+    #[test]
+    fn phrases_follow_a_noun() {
+        let phrase = |s: &str| Period::parse(s).unwrap().phrase();
+        assert_eq!(phrase("2025"), "nel 2025");
+        assert_eq!(phrase("2025H1"), "da gennaio a giugno 2025");
+        assert_eq!(phrase("2025-03"), "nel mese di marzo 2025");
+        assert_eq!(phrase("2024-10-01..2025-03-31"), "da ottobre 2024 a marzo 2025");
+        assert_eq!(phrase("2025-02-03..2025-03-17"), "dal 3 febbraio al 17 marzo 2025");
+        assert_eq!(phrase("2024-12-08..2025-01-11"), "dall'8 dicembre 2024 all'11 gennaio 2025");
     }
 
     #[test]

@@ -8,7 +8,9 @@ pub mod model;
 pub mod queries;
 mod sections;
 
-use crate::dates::{month_name, to_days};
+use chrono::Datelike;
+
+use crate::dates::{long_date, month_name, month_short, to_days};
 use crate::diag::{Diagnostics, Severity};
 use crate::period::Period;
 use crate::reference::{Category, Countries, CountryId};
@@ -25,6 +27,23 @@ pub struct AggregateError(#[from] polars::prelude::PolarsError);
 pub fn pct(n: u64, total: u64) -> f64 {
     if total == 0 { 0.0 } else { (n as f64 * 1000.0 / total as f64).round() / 10.0 }
 }
+
+/// Whole percentage (half up); 0 when the total is 0. For what is shown
+/// without decimals: rounding [`pct`]'s tenth again would round twice
+/// (52,49 → 52,5 → 53).
+pub fn pct_whole(n: u64, total: u64) -> u64 {
+    if total == 0 { 0 } else { (n * 200 + total) / (2 * total) }
+}
+
+/// Whole percentages of each count of a map over the map's sum.
+fn whole_shares(counts: &std::collections::BTreeMap<String, u64>) -> std::collections::BTreeMap<String, u64> {
+    let sum = counts.values().sum();
+    counts.iter().map(|(k, &n)| (k.clone(), pct_whole(n, sum))).collect()
+}
+
+/// How many countries the users' chart shows one by one at most (the last
+/// bar then groups the rest).
+pub const USER_COUNTRIES_SHOWN: usize = 25;
 
 /// Everything aggregation needs besides the registers.
 pub struct Inputs<'a> {
@@ -48,6 +67,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     let users = sections::users(regs, &uc, p);
     let history = sections::history(regs, p, inp.today, &users.by_category, users.total)?;
     let applications = sections::applications(regs, p)?;
+    let courses = sections::courses(regs, p)?;
     Ok(Report {
         schema: 1,
         generator: Generator { name: "integra".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -56,6 +76,9 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
             start: p.start.to_string(),
             end: p.end.to_string(),
             label: p.label(),
+            phrase: p.phrase(),
+            start_label: long_date(p.start),
+            end_label: long_date(p.end),
             kind: p.kind,
         },
         centre: sections::centre(&regs.centro, p),
@@ -64,7 +87,13 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         history,
         applications_total: applications.iter().map(|a| a.count).sum(),
         applications,
-        courses: sections::courses(regs, p)?,
+        courses_total: CoursesTotal {
+            meetings: courses.iter().map(|c| c.meetings).sum(),
+            // Rounded to the hundredth, as each course's hours.
+            hours: (courses.iter().map(|c| c.hours).sum::<f64>() * 100.0).round() / 100.0 + 0.0,
+            enrolled: courses.iter().map(|c| c.enrolled).sum(),
+        },
+        courses,
         events: sections::events(regs, p),
         needs: regs.notes.as_ref().map(|n| Needs { source: n.file.clone(), text: n.text.clone() }),
         data_quality: quality(inp.diags),
@@ -118,19 +147,37 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
             *slot += n;
         }
     }
+    let request_types_total: u64 = kinds.iter().sum();
     let by_request_type = kinds
         .iter()
         .enumerate()
-        .map(|(i, &n)| TypeCount { kind: regs.type_name(i as u16).to_string(), count: n, share: pct(n, total) })
+        .map(|(i, &n)| TypeCount {
+            kind: regs.type_name(i as u16).to_string(),
+            count: n,
+            share: pct(n, total),
+            share_of_requests: pct(n, request_types_total),
+        })
         .collect();
 
     let months = p.months();
+    let many_months = months.len() > 12;
+    let many_years = p.start.year() != p.end.year();
     let by_month = months
         .iter()
         .map(|&(y, m)| {
             let key = y as u32 * 12 + m - 1;
             let count = ac.month.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
-            MonthCount { month: format!("{y}-{m:02}"), label: format!("{} {y}", month_name(m)), count }
+            MonthCount {
+                month: format!("{y}-{m:02}"),
+                label: format!("{} {y}", month_name(m)),
+                axis_label: if many_months {
+                    format!("{} {:02}", month_short(m), y.rem_euclid(100))
+                } else {
+                    month_short(m).to_string()
+                },
+                name: if many_years { format!("{} {y}", month_name(m)) } else { month_name(m).to_string() },
+                count,
+            }
         })
         .collect();
 
@@ -139,16 +186,21 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
             .iter()
             .map(|&(slot, n)| ReferralCount {
                 source: match slot {
-                    0 => "non indicato".into(),
-                    s => regs.accessi.referrals.get(s - 1).to_string(),
+                    0 => None,
+                    s => Some(regs.accessi.referrals.get(s - 1).to_string()),
                 },
                 count: n,
+                share: pct(n, total),
             })
             .collect()
     } else {
         Vec::new()
     };
-    by_referral.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.source.cmp(&b.source)));
+    // Not given sorts where its words "non indicato" would.
+    by_referral.sort_by(|a, b| {
+        let name = |r: &ReferralCount| r.source.clone().unwrap_or_else(|| "non indicato".into());
+        b.count.cmp(&a.count).then_with(|| name(a).cmp(&name(b)))
+    });
 
     let mut by_gender = std::collections::BTreeMap::new();
     for (code, key) in [(1, "F"), (2, "M"), (3, "X"), (0, "unknown")] {
@@ -156,6 +208,8 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
     }
     Accesses {
         total,
+        by_gender_whole_pct: whole_shares(&by_gender),
+        request_types_total,
         main_countries: main,
         by_country,
         other: Other { threshold, count: other_count, share: pct(other_count, total), countries: other_countries },
@@ -205,5 +259,20 @@ fn quality(diags: &Diagnostics) -> DataQuality {
                 message: crate::privacy::redact(&d.message).0.into_owned(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pct, pct_whole};
+
+    #[test]
+    fn whole_percentages_are_rounded_once() {
+        // 95 of 181 is 52.486%: one decimal says 52.5, but the whole number is 52.
+        assert_eq!(pct(95, 181), 52.5);
+        assert_eq!(pct_whole(95, 181), 52);
+        assert_eq!(pct_whole(1, 2), 50);
+        assert_eq!(pct_whole(1, 8), 13); // 12.5 rounds half up
+        assert_eq!(pct_whole(3, 0), 0);
     }
 }

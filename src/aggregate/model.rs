@@ -29,6 +29,8 @@ pub struct Report {
     pub applications_total: u64,
     /// Courses active in the period.
     pub courses: Vec<Course>,
+    /// Sums over `courses`.
+    pub courses_total: CoursesTotal,
     /// Events in the period.
     pub events: Vec<Event>,
     /// The period's notes (needs observed), as Typst markup.
@@ -59,6 +61,13 @@ pub struct PeriodOut {
     pub end: String,
     /// `gennaio - giugno 2025`.
     pub label: String,
+    /// The period as a phrase after a noun: `nel 2025`, `da gennaio a giugno
+    /// 2025`, `nel mese di marzo 2025`, `dal 3 febbraio al 17 marzo 2025`.
+    pub phrase: String,
+    /// `1 gennaio 2025`.
+    pub start_label: String,
+    /// `30 giugno 2025`.
+    pub end_label: String,
     /// year, semester, quarter, month, range.
     pub kind: crate::period::PeriodKind,
 }
@@ -77,10 +86,10 @@ pub struct Closure {
 pub struct Hours {
     /// `lunedì`.
     pub day: String,
-    /// `9 - 12` or `chiuso`.
-    pub morning: String,
-    /// `15 - 18` or `chiuso`.
-    pub afternoon: String,
+    /// `9 - 12`, or `null` when closed.
+    pub morning: Option<String>,
+    /// `15 - 18`, or `null` when closed.
+    pub afternoon: Option<String>,
 }
 
 /// A role and how many.
@@ -115,6 +124,22 @@ pub struct Centre {
     pub staff: Vec<StaffOut>,
     /// A sentence under the staff.
     pub staff_note: Option<String>,
+    /// The centre's own prose (`[testi]` of `centro.toml`), in paragraphs.
+    pub texts: CentreTexts,
+}
+
+/// Prose that describes the centre, as its coordinator wrote it: each text a
+/// list of paragraphs, `null` (or absent from `courses`) when not written.
+#[derive(Debug, Clone, Serialize)]
+pub struct CentreTexts {
+    /// Introduces the users taken in charge (`[testi] utenti`).
+    pub users: Option<Vec<String>>,
+    /// The work with the comune's registry office (`[testi] anagrafe`).
+    pub registry_office: Option<Vec<String>>,
+    /// Introduces the applications the centre helps with (`[testi] domande`).
+    pub applications: Option<Vec<String>>,
+    /// Introduces the courses of a type, by type (`[testi.corsi]`).
+    pub courses: BTreeMap<String, Vec<String>>,
 }
 
 /// A country and a count.
@@ -152,8 +177,10 @@ pub struct TypeCount {
     pub kind: String,
     /// How many.
     pub count: u64,
-    /// Percentage of the total.
+    /// Percentage of the accesses.
     pub share: f64,
+    /// Percentage of `request_types_total` (the table's column).
+    pub share_of_requests: f64,
 }
 
 /// A month and a count.
@@ -163,6 +190,11 @@ pub struct MonthCount {
     pub month: String,
     /// `gennaio 2025`.
     pub label: String,
+    /// Under its column: `gen`, or `gen 25` when the period runs over more
+    /// than twelve months.
+    pub axis_label: String,
+    /// `gennaio`, or `gennaio 2025` when the period spans more than one year.
+    pub name: String,
     /// How many.
     pub count: u64,
 }
@@ -170,10 +202,12 @@ pub struct MonthCount {
 /// A referral source and a count.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReferralCount {
-    /// As written (first spelling seen).
-    pub source: String,
+    /// As written (first spelling seen); `null` when not given.
+    pub source: Option<String>,
     /// How many.
     pub count: u64,
+    /// Percentage of the accesses.
+    pub share: f64,
 }
 
 /// The access log's aggregates.
@@ -189,12 +223,27 @@ pub struct Accesses {
     pub other: Other,
     /// Every request type of the vocabulary, in its order.
     pub by_request_type: Vec<TypeCount>,
+    /// Sum of `by_request_type` (an access may have several types, or none).
+    pub request_types_total: u64,
     /// Every month of the period.
     pub by_month: Vec<MonthCount>,
     /// By referral source, when the column exists.
     pub by_referral: Vec<ReferralCount>,
     /// By gender: F, M, X, unknown.
     pub by_gender: BTreeMap<String, u64>,
+    /// The same as whole percentages of their sum (as a donut's legend shows them).
+    pub by_gender_whole_pct: BTreeMap<String, u64>,
+}
+
+/// Countries grouped in one bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherCountries {
+    /// How many countries.
+    pub countries: usize,
+    /// Their users.
+    pub count: u64,
+    /// Percentage of the users.
+    pub share: f64,
 }
 
 /// Counts by category.
@@ -254,10 +303,20 @@ pub struct Users {
     pub by_category: ByCategory,
     /// The same as percentages.
     pub by_category_pct: CategoryPct,
+    /// The same as whole percentages (as a donut shows them).
+    pub by_category_whole_pct: ByCategory,
     /// By gender: F, M, X.
     pub by_gender: BTreeMap<String, u64>,
-    /// By country of citizenship.
+    /// The same as whole percentages of their sum (as a donut's legend shows them).
+    pub by_gender_whole_pct: BTreeMap<String, u64>,
+    /// By country of citizenship, by count descending then name; `share`
+    /// of the users.
     pub by_country: Vec<CountryCount>,
+    /// The countries a chart shows one by one: all of them, or the first
+    /// [`USER_COUNTRIES_SHOWN`](super::USER_COUNTRIES_SHOWN) − 1 when there are more.
+    pub main_countries: Vec<CountryCount>,
+    /// The countries after `main_countries`, grouped; `null` when none.
+    pub other_countries: Option<OtherCountries>,
     /// Residence.
     pub residence: Residence,
 }
@@ -279,6 +338,10 @@ pub struct HistoryRow {
     pub non_eu: u64,
     /// `declared` (storico) or `registers`.
     pub source: String,
+    /// `italian + eu + non_eu`.
+    pub parts_total: u64,
+    /// The total differs from `parts_total` (a declared year written so).
+    pub parts_mismatch: bool,
 }
 
 /// A call and how many applications.
@@ -288,6 +351,8 @@ pub struct Application {
     pub call: String,
     /// Applications in the period.
     pub count: u64,
+    /// Percentage of all applications.
+    pub share: f64,
 }
 
 /// A course's activity in the period.
@@ -326,10 +391,30 @@ pub struct Course {
     pub continues_until_phrase: Option<String>,
     /// Participants enrolled.
     pub enrolled: u64,
-    /// Enrolled by who sent them.
-    pub by_origin: BTreeMap<String, u64>,
+    /// Enrolled by who sent them, by count descending then name.
+    pub by_origin: Vec<OriginCount>,
     /// Enrolled by country, when given.
     pub countries: Vec<CountryCount>,
+}
+
+/// Who sent some of a course's participants.
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginCount {
+    /// As written (`Centro`, `SAI`); `null` when not given.
+    pub origin: Option<String>,
+    /// How many.
+    pub count: u64,
+}
+
+/// Sums over the courses of the period.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CoursesTotal {
+    /// Meetings held.
+    pub meetings: u64,
+    /// Hours of those meetings.
+    pub hours: f64,
+    /// Enrolments.
+    pub enrolled: u64,
 }
 
 /// An event.

@@ -13,7 +13,7 @@ use crate::registers::{NONE, Registers};
 
 use super::model::*;
 use super::queries::{self, UserCounts};
-use super::{AggregateError, categories, country_counts, pct};
+use super::{AggregateError, USER_COUNTRIES_SHOWN, categories, country_counts, pct, pct_whole};
 
 pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
     let mut hours = Vec::new();
@@ -25,7 +25,7 @@ pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
         let part = |morning: bool| {
             let labels: Vec<String> =
                 slots.into_iter().flatten().filter(|s| (s.from < 13 * 60) == morning).map(|s| s.label()).collect();
-            if labels.is_empty() { "chiuso".to_string() } else { labels.join(", ") }
+            (!labels.is_empty()).then(|| labels.join(", "))
         };
         hours.push(Hours {
             day: crate::dates::weekday_name(Centro::weekday(idx)).to_string(),
@@ -49,6 +49,12 @@ pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
         hours_note: c.note_orari.clone(),
         staff: c.personale.iter().map(|s| StaffOut { role: s.role.clone(), count: s.count }).collect(),
         staff_note: c.note_personale.clone(),
+        texts: CentreTexts {
+            users: c.testi.utenti.clone(),
+            registry_office: c.testi.anagrafe.clone(),
+            applications: c.testi.domande.clone(),
+            courses: c.testi.corsi.clone(),
+        },
     }
 }
 
@@ -73,6 +79,16 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
         }
     }
     other.sort_by_key(|c| crate::text::fold(&c.comune));
+    let by_country = country_counts(&uc.country, Some(total));
+    let cat_sum = by_category.italian + by_category.eu + by_category.non_eu;
+    let (main_countries, other_countries) = if by_country.len() > USER_COUNTRIES_SHOWN {
+        let rest = &by_country[USER_COUNTRIES_SHOWN - 1..];
+        let count = rest.iter().map(|c| c.count).sum();
+        let grouped = OtherCountries { countries: rest.len(), count, share: pct(count, total) };
+        (by_country[..USER_COUNTRIES_SHOWN - 1].to_vec(), Some(grouped))
+    } else {
+        (by_country.clone(), None)
+    };
     Users {
         total,
         new: uc.new,
@@ -81,9 +97,17 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
             eu: pct(by_category.eu, total),
             non_eu: pct(by_category.non_eu, total),
         },
+        by_category_whole_pct: ByCategory {
+            italian: pct_whole(by_category.italian, cat_sum),
+            eu: pct_whole(by_category.eu, cat_sum),
+            non_eu: pct_whole(by_category.non_eu, cat_sum),
+        },
         by_category,
+        by_gender_whole_pct: super::whole_shares(&by_gender),
         by_gender,
-        by_country: country_counts(&uc.country, None),
+        by_country,
+        main_countries,
+        other_countries,
         residence: Residence {
             home_comune: ComuneCount { comune: regs.centro.comune.clone(), count: home_count },
             other_comuni_total: other.iter().map(|c| c.count).sum(),
@@ -91,6 +115,22 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
             no_fixed_abode: uc.homeless,
             unknown,
         },
+    }
+}
+
+/// A column of the history table, with the sum of its parts.
+fn history_row(period: String, label: String, total: u64, cat: &ByCategory, source: &str) -> HistoryRow {
+    let parts_total = cat.italian + cat.eu + cat.non_eu;
+    HistoryRow {
+        period,
+        label,
+        total,
+        italian: cat.italian,
+        eu: cat.eu,
+        non_eu: cat.non_eu,
+        source: source.into(),
+        parts_total,
+        parts_mismatch: parts_total != total,
     }
 }
 
@@ -109,39 +149,16 @@ pub(super) fn history(
     for year in first_year..p.start.year() {
         let declared = regs.storico.iter().flatten().find(|h| h.year == year);
         if let Some(h) = declared {
-            rows.push(HistoryRow {
-                period: year.to_string(),
-                label: year.to_string(),
-                total: u64::from(h.total),
-                italian: u64::from(h.italian),
-                eu: u64::from(h.eu),
-                non_eu: u64::from(h.non_eu),
-                source: "declared".into(),
-            });
+            let cat = ByCategory { italian: u64::from(h.italian), eu: u64::from(h.eu), non_eu: u64::from(h.non_eu) };
+            rows.push(history_row(year.to_string(), year.to_string(), u64::from(h.total), &cat, "declared"));
             continue;
         }
         let Some((jan1, dec31)) = regs.whole_year(year, today) else { continue };
         let uc = queries::user_counts(&regs.frames.users, to_days(jan1), to_days(dec31))?;
         let cat = categories(&uc.country, dec31);
-        rows.push(HistoryRow {
-            period: year.to_string(),
-            label: year.to_string(),
-            total: uc.total,
-            italian: cat.italian,
-            eu: cat.eu,
-            non_eu: cat.non_eu,
-            source: "registers".into(),
-        });
+        rows.push(history_row(year.to_string(), year.to_string(), uc.total, &cat, "registers"));
     }
-    rows.push(HistoryRow {
-        period: p.code.clone(),
-        label: p.short_label(),
-        total: current_total,
-        italian: current.italian,
-        eu: current.eu,
-        non_eu: current.non_eu,
-        source: "registers".into(),
-    });
+    rows.push(history_row(p.code.clone(), p.short_label(), current_total, current, "registers"));
     Ok(rows)
 }
 
@@ -187,11 +204,14 @@ pub(super) fn courses(regs: &Registers, p: &Period) -> Result<Vec<Course>, Aggre
         }
         let (first, last) = (day(held.first), day(held.last));
         let origins = enrolments.by_origin.get(&key).map_or(&[][..], |v| v.as_slice());
-        let mut by_origin: BTreeMap<String, u64> = BTreeMap::new();
+        let mut merged: BTreeMap<Option<&str>, u64> = BTreeMap::new();
         for &(origin, n) in origins {
-            let name = if origin == NONE { "non indicato" } else { f.origins.get(origin) };
-            *by_origin.entry(name.to_string()).or_default() += n;
+            *merged.entry((origin != NONE).then(|| f.origins.get(origin))).or_default() += n;
         }
+        let mut by_origin: Vec<OriginCount> =
+            merged.into_iter().map(|(o, count)| OriginCount { origin: o.map(String::from), count }).collect();
+        // Not given last among equals.
+        by_origin.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.origin.is_none().cmp(&b.origin.is_none())));
         let by_country = enrolments.by_country.get(&key).map_or(&[][..], |v| v.as_slice());
         let continues = c.end > p.end;
         out.push(Course {
@@ -236,7 +256,11 @@ pub(super) fn applications(regs: &Registers, p: &Period) -> Result<Vec<Applicati
     let mut calls = queries::application_counts(&f.applications, to_days(p.start), to_days(p.end))?;
     // In the order the calls first came up, then by name.
     calls.sort_by_cached_key(|&(call, _, first)| (first, crate::text::fold(f.calls.get(call))));
-    Ok(calls.into_iter().map(|(call, count, _)| Application { call: f.calls.get(call).to_string(), count }).collect())
+    let total = calls.iter().map(|&(_, n, _)| n).sum();
+    Ok(calls
+        .into_iter()
+        .map(|(call, count, _)| Application { call: f.calls.get(call).to_string(), count, share: pct(count, total) })
+        .collect())
 }
 
 pub(super) fn events(regs: &Registers, p: &Period) -> Vec<Event> {

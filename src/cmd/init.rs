@@ -92,3 +92,22 @@ pub fn run(dir: &Path, xlsx: bool, quiet: bool) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CENTRO_TEMPLATE;
+
+    #[test]
+    fn the_commented_texts_of_init_read_clean_once_uncommented() {
+        let init = CENTRO_TEMPLATE;
+        let from = init.find("# [testi]").expect("init documents [testi]");
+        let (head, tail) = init.split_at(from);
+        let uncommented: Vec<&str> =
+            tail.lines().map(|l| l.strip_prefix("# ").or_else(|| l.strip_prefix('#')).unwrap_or(l)).collect();
+        let (c, d) = crate::centro::parse(&format!("{head}{}\n", uncommented.join("\n")));
+        assert!(d.items().is_empty(), "{:?}", d.items());
+        assert_eq!(c.testi.domande.as_ref().map(Vec::len), Some(2));
+        assert!(c.testi.utenti.is_some() && c.testi.anagrafe.is_some());
+        assert!(c.testi.corsi.contains_key("scuola_guida"));
+    }
+}

@@ -35,7 +35,7 @@ pub fn render(r: &Report) -> String {
         row("accessi", "mese", &m.month, m.count.to_string());
     }
     for x in &a.by_referral {
-        row("accessi", "inviato_da", &x.source, x.count.to_string());
+        row("accessi", "inviato_da", x.source.as_deref().unwrap_or("non indicato"), x.count.to_string());
     }
     for (g, n) in &a.by_gender {
         row("accessi", "genere", if g == "unknown" { "non indicato" } else { g }, n.to_string());
@@ -75,8 +75,9 @@ pub fn render(r: &Report) -> String {
         row("corsi", "incontri", &name, c.meetings.to_string());
         row("corsi", "ore", &name, format_hours(c.hours));
         row("corsi", "iscritti", &name, c.enrolled.to_string());
-        for (o, n) in &c.by_origin {
-            row("corsi", "iscritti_per_provenienza", &format!("{name} / {o}"), n.to_string());
+        for o in &c.by_origin {
+            let who = o.origin.as_deref().unwrap_or("non indicato");
+            row("corsi", "iscritti_per_provenienza", &format!("{name} / {who}"), o.count.to_string());
         }
     }
     for e in &r.events {

@@ -137,7 +137,11 @@ pub fn render(r: &Report) -> String {
     if !r.courses.is_empty() {
         let mut t = table(&["Corso", "Incontri", "Ore", "Iscritti", "Provenienza"]);
         for c in &r.courses {
-            let origin: Vec<String> = c.by_origin.iter().map(|(o, n)| format!("{o} {n}")).collect();
+            let origin: Vec<String> = c
+                .by_origin
+                .iter()
+                .map(|o| format!("{} {}", o.origin.as_deref().unwrap_or("non indicato"), o.count))
+                .collect();
             t.add_row(vec![
                 format!("{} ({})", c.title, c.id),
                 c.meetings.to_string(),

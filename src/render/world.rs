@@ -19,6 +19,7 @@ use typst_kit::fonts::FontStore;
 /// The default template, embedded: (path inside the template, bytes).
 pub const DEFAULT_TEMPLATE: &[(&str, &[u8])] = &[
     ("main.typ", include_bytes!("../../report-templates/default/main.typ")),
+    ("testi.typ", include_bytes!("../../report-templates/default/testi.typ")),
     ("format.typ", include_bytes!("../../report-templates/default/format.typ")),
     ("charts.typ", include_bytes!("../../report-templates/default/charts.typ")),
     ("sections.typ", include_bytes!("../../report-templates/default/sections.typ")),

@@ -24,6 +24,12 @@ fn count_of<'a>(list: &'a Value, key: &str, name: &str) -> &'a Value {
 }
 
 /// Every figure the published report states.
+/// Enrolled in a course sent by `origin` (`by_origin` is a list, largest first).
+fn origin_count(course: &Value, origin: &str) -> u64 {
+    let list = course["by_origin"].as_array().expect("by_origin is a list");
+    list.iter().find(|o| o["origin"] == origin).map_or(0, |o| o["count"].as_u64().unwrap())
+}
+
 fn assert_seed_figures(j: &Value) {
     assert_eq!(j["period"]["code"], "2025H1");
     assert_eq!(j["period"]["start"], "2025-01-01");
@@ -127,8 +133,8 @@ fn assert_seed_figures(j: &Value) {
             (
                 c["meetings"].as_u64().unwrap(),
                 c["enrolled"].as_u64().unwrap(),
-                c["by_origin"]["SAI"].as_u64().unwrap(),
-                c["by_origin"]["Centro"].as_u64().unwrap(),
+                origin_count(c, "SAI"),
+                origin_count(c, "Centro"),
             )
         })
         .collect();
@@ -555,4 +561,59 @@ fn the_template_sample_data_is_what_integra_serves() {
     let data: Value = serde_json::from_str(&served).unwrap();
     assert!(data["needs_typst"].as_str().is_some_and(|t| t.contains("== ")), "notes as Typst headings");
     assert!(data["needs"]["text"].as_str().is_some_and(|t| t.contains("## ")), "notes as written");
+}
+
+/// The PDF's text on one line, spaces collapsed: phrases survive line breaks.
+fn flat_pdf_text(pdf: &std::path::Path) -> String {
+    pdf_text(pdf).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_centre_without_texts_gets_its_figures_and_no_one_elses_sentences() {
+    // Jesi's own sentences, written in data-samples/centro.toml [testi].
+    let jesi = [
+        "ufficio anagrafe del Comune di Jesi",
+        "in stretta collaborazione e sinergia",
+        "Jesi e dintorni",
+        "un punto di riferimento per le tante persone",
+        "simulazioni di prove d'esame",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = tmp.path().join("jesi.pdf");
+    Integra::new()
+        .args(["report", "--period", "2025H1", "--out"])
+        .arg_path(&sample)
+        .args(["--data"])
+        .arg_path(&samples())
+        .run()
+        .code_is(0);
+    let text = flat_pdf_text(&sample);
+    for needle in jesi {
+        assert!(text.contains(needle), "«{needle}» not in data-samples' PDF");
+    }
+
+    // A second centre, in another comune, that wrote no [testi]; it runs a
+    // driving-school course too.
+    let dir = crate::harness::materialise("_base");
+    let centro = std::fs::read_to_string(dir.path().join("centro.toml")).unwrap();
+    assert!(!centro.contains("[testi"), "the base fixture writes no texts");
+    std::fs::write(dir.path().join("centro.toml"), centro.replace("\"Jesi\"", "\"Ancona\"")).unwrap();
+    let mut corsi = std::fs::read_to_string(dir.path().join("corsi.csv")).unwrap();
+    corsi.push_str("SG1;Preparazione patente;scuola_guida;;13/01/2025;30/06/2025;2\n");
+    std::fs::write(dir.path().join("corsi.csv"), corsi).unwrap();
+    let other = tmp.path().join("ancona.pdf");
+    Integra::new()
+        .args(["report", "--period", "2025H1", "--out"])
+        .arg_path(&other)
+        .args(["--data"])
+        .arg_path(dir.path())
+        .run()
+        .code_is(0);
+    let text = flat_pdf_text(&other);
+    assert!(text.contains("Comune di Ancona"), "the centre's own comune");
+    assert!(text.contains("Supporto alla preparazione dell'esame di scuola guida"), "the course type's heading");
+    assert!(!text.to_lowercase().contains("anagrafe"), "a registry-office paragraph nobody wrote");
+    for needle in jesi {
+        assert!(!text.contains(needle), "Jesi's «{needle}» in another centre's report");
+    }
 }
