@@ -113,6 +113,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the line when it is known.
+    pub fn maybe_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
+    }
+
     /// Sets the canonical column when there is one.
     pub fn maybe_column(mut self, column: Option<&str>) -> Self {
         self.column = column.map(str::to_string);

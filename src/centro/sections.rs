@@ -1,0 +1,180 @@
+//! The sections of `centro.toml`, each walked key by key by the
+//! [`Walker`] of `parse`: `[centro]`, `[orari]`, `[[personale]]`,
+//! `[testi]`, `[colonne.<registro>]`.
+
+use toml::{Table, Value};
+
+use super::parse::{MAX_TEXT, Walker, parse_slot, unfit};
+use super::{Centro, Staff, WEEKDAYS};
+use crate::dates::parse_date;
+
+pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
+    const KNOWN: [&str; 9] = [
+        "nome",
+        "comune",
+        "attivo_dal",
+        "registri_dal",
+        "descrizione",
+        "chiusure",
+        "note_orari",
+        "note_personale",
+        "sito",
+    ];
+    for (k, v) in t {
+        let s = "centro";
+        match k.as_str() {
+            "nome" => c.nome = w.string(s, k, v).unwrap_or_default(),
+            "comune" => c.comune = w.string(s, k, v).unwrap_or_default(),
+            "attivo_dal" => c.attivo_dal = w.date(s, k, v),
+            "registri_dal" => c.registri_dal = w.date(s, k, v),
+            "descrizione" => c.descrizione = w.paragraph(s, k, v),
+            "note_orari" => c.note_orari = w.paragraph(s, k, v),
+            "note_personale" => c.note_personale = w.paragraph(s, k, v),
+            "sito" => {
+                w.string(s, k, v);
+            }
+            "chiusure" => match v {
+                Value::Array(a) => {
+                    for item in a {
+                        match item {
+                            Value::String(r) if r.contains("..") => {
+                                let (a, b) = r.split_once("..").unwrap_or((r, r));
+                                match (parse_date(a), parse_date(b)) {
+                                    (Ok(a), Ok(b)) if a <= b => {
+                                        c.chiusure.extend(a.iter_days().take_while(|d| *d <= b))
+                                    }
+                                    _ => w.invalid(
+                                        s,
+                                        k,
+                                        item,
+                                        "un elenco di date o intervalli \"2025-08-11..2025-08-22\"",
+                                    ),
+                                }
+                            }
+                            _ => {
+                                if let Some(d) = w.date(s, k, item) {
+                                    c.chiusure.push(d);
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => w.invalid(s, k, v, "un elenco di date, es. [2025-01-02, 2025-01-03]"),
+            },
+            _ => w.unknown(s, k, &KNOWN),
+        }
+    }
+}
+
+pub(super) fn walk_orari(w: &mut Walker, c: &mut Centro, t: &Table) {
+    let names: Vec<&str> = WEEKDAYS.iter().map(|(n, _)| *n).collect();
+    for (k, v) in t {
+        let folded = crate::text::fold(k);
+        let Some(idx) = WEEKDAYS.iter().position(|(n, _)| *n == folded) else {
+            w.unknown("orari", k, &names);
+            continue;
+        };
+        let mut slots = Vec::new();
+        for s in w.strings("orari", k, v) {
+            match parse_slot(&s) {
+                Some(slot) => slots.push(slot),
+                None => w.invalid(
+                    "orari",
+                    k,
+                    &Value::String(s.clone()),
+                    &format!(
+                        "un elenco di fasce orarie come [\"09:00-12:00\", \"15:00-18:00\"]: «{}» non è una fascia (ore da 00:00 a 24:00, l'inizio prima della fine)",
+                        crate::text::short(&s)
+                    ),
+                ),
+            }
+        }
+        if !slots.is_empty() {
+            slots.sort_by_key(|s| s.from);
+            c.orari.insert(idx as u8, slots);
+        }
+    }
+}
+
+pub(super) fn walk_personale(w: &mut Walker, c: &mut Centro, a: &[Value]) {
+    for item in a {
+        let Value::Table(t) = item else {
+            w.invalid("personale", "", item, "una tabella [[personale]] con ruolo e numero");
+            continue;
+        };
+        let mut role = None;
+        let mut count = 1;
+        for (k, v) in t {
+            match k.as_str() {
+                "ruolo" => role = w.string("personale", k, v),
+                "numero" => match v.as_integer() {
+                    Some(n) if (0..=1000).contains(&n) => count = n as u32,
+                    _ => w.invalid("personale", k, v, "un numero intero"),
+                },
+                _ => w.unknown("personale", k, &["ruolo", "numero"]),
+            }
+        }
+        if let Some(role) = role {
+            c.personale.push(Staff { role, count });
+        }
+    }
+}
+
+pub(super) fn walk_testi(w: &mut Walker, c: &mut Centro, t: &Table) {
+    const KNOWN: [&str; 4] = ["utenti", "anagrafe", "domande", "corsi"];
+    for (k, v) in t {
+        let s = "testi";
+        match k.as_str() {
+            "utenti" => c.testi.utenti = w.paragraphs(s, k, v),
+            "anagrafe" => c.testi.anagrafe = w.paragraphs(s, k, v),
+            "domande" => c.testi.domande = w.paragraphs(s, k, v),
+            "corsi" => match v {
+                Value::Table(types) => {
+                    for (kind, text) in types {
+                        if let Some(what) = unfit(kind, MAX_TEXT) {
+                            w.invalid(
+                                "testi.corsi",
+                                kind,
+                                &Value::String(kind.clone()),
+                                &format!("un tipo di corso, {what}"),
+                            );
+                        } else if let Some(p) = w.paragraphs("testi.corsi", kind, text) {
+                            c.testi.corsi.insert(kind.trim().to_string(), p);
+                        }
+                    }
+                }
+                _ => w.invalid(
+                    s,
+                    k,
+                    v,
+                    "una sezione [testi.corsi] con un testo per tipo di corso (es. scuola_guida = \"…\")",
+                ),
+            },
+            _ => w.unknown(s, k, &KNOWN),
+        }
+    }
+}
+
+pub(super) fn walk_colonne(w: &mut Walker, c: &mut Centro, t: &Table) {
+    for (register, v) in t {
+        let section = format!("colonne.{register}");
+        let Some(spec) = crate::schema::register(register) else {
+            let names: Vec<&str> = crate::schema::REGISTERS.iter().map(|r| r.name).collect();
+            w.unknown("colonne", register, &names);
+            continue;
+        };
+        let Value::Table(cols) = v else {
+            w.invalid("colonne", register, v, "una sezione [colonne.<registro>]");
+            continue;
+        };
+        for (col, aliases) in cols {
+            if spec.column(col).is_none() {
+                let names: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+                w.unknown(&section, col, &names);
+                continue;
+            }
+            let list = w.strings(&section, col, aliases);
+            c.colonne.entry(spec.name.to_string()).or_default().entry(col.to_string()).or_default().extend(list);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+use super::parse::MAX_PARAGRAPH;
+use super::*;
+
+const SAMPLE: &str = r#"
+[centro]
+nome = "Centro"
+comune = "Jesi"
+attivo_dal = 2008-10-01
+chiusure = [2025-01-02, "2025-08-11..2025-08-13"]
+
+[orari]
+lunedi = ["09:00-12:00"]
+"giovedì" = ["15:00-18:00"]
+
+[[personale]]
+ruolo = "Coordinatore"
+numero = 1
+
+[soglie]
+altro_sotto = 4
+
+[vocabolari]
+tipo_richiesta = ["scuola guida"]
+
+[colonne.accessi]
+data = ["Giorno"]
+"#;
+
+#[test]
+fn reads_every_section() {
+    let (c, d) = parse(SAMPLE);
+    assert!(d.items().is_empty(), "{:?}", d.items());
+    assert_eq!(c.comune, "Jesi");
+    assert_eq!(c.chiusure.len(), 4);
+    assert_eq!(c.orari.len(), 2);
+    assert_eq!(c.orari[&3][0].label(), "15 - 18");
+    assert_eq!(c.altro_sotto, 4);
+    assert_eq!(c.colonne["accessi"]["data"], vec!["Giorno".to_string()]);
+    assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()));
+    assert!(c.is_open(NaiveDate::from_ymd_opt(2025, 1, 13).unwrap()));
+    assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 14).unwrap()));
+}
+
+#[test]
+fn texts_come_in_paragraphs_and_are_checked() {
+    let (c, d) = parse(
+        "[centro]\ncomune = \"Jesi\"\n[testi]\nutenti = \"\"\"\nPrimo  paragrafo,\nsu due righe.\n\nSecondo.\n\"\"\"\ndomande = [\"Uno.\", \"Due.\"]\n[testi.corsi]\nscuola_guida = \"Incontri.\"\n",
+    );
+    assert!(d.items().is_empty(), "{d:?}");
+    assert_eq!(c.testi.utenti, Some(vec!["Primo paragrafo, su due righe.".into(), "Secondo.".into()]));
+    assert_eq!(c.testi.domande, Some(vec!["Uno.".into(), "Due.".into()]));
+    assert_eq!(c.testi.anagrafe, None);
+    assert_eq!(c.testi.corsi["scuola_guida"], vec!["Incontri.".to_string()]);
+    // Blank is not written: no paragraph, no sentence in the report.
+    let (c, _) = parse("[testi]\nanagrafe = \"  \"\n");
+    assert_eq!(c.testi.anagrafe, None);
+
+    let long = "x".repeat(MAX_PARAGRAPH + 1);
+    let (_, d) = parse(&format!("[testi]\nutentti = \"Ciao.\"\nanagrafe = 3\ndomande = \"{long}\"\n"));
+    let found: Vec<_> = d.items().iter().map(|d| (d.code, d.line, d.hint.clone())).collect();
+    assert!(found.contains(&("config-unknown-key", Some(2), Some("forse «utenti»?".into()))), "{found:?}");
+    assert!(found.iter().any(|f| f.0 == "config-invalid" && f.1 == Some(3)), "{found:?}");
+    assert!(d.items().iter().any(|d| d.line == Some(4) && d.message.contains("al massimo")), "{found:?}");
+    let (_, d) = parse("[testi]\nutenti = \"a\\u0007b\"\n");
+    assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("stampabile")), "{d:?}");
+}
+
+#[test]
+fn syntax_error_has_a_line() {
+    let (_, d) = parse("[centro]\nnome = \"x\ncomune = 3\n");
+    let e = &d.items()[0];
+    assert_eq!(e.code, "config-syntax");
+    assert_eq!(e.line, Some(2));
+}
+
+#[test]
+fn accented_keys_get_a_hint_in_italian() {
+    let (_, d) = parse("[orari]\ngiovedì = [\"15:00-18:00\"]\n");
+    let e = &d.items()[0];
+    assert_eq!((e.code, e.line), ("config-syntax", Some(2)));
+    assert!(e.hint.as_deref().unwrap().contains("giovedi"), "{:?}", e.hint);
+}
+
+#[test]
+fn request_types_are_checked_like_every_other_text() {
+    // A control character in the vocabulary would reach every output.
+    let (_, d) = parse("[vocabolari]\ntipo_richiesta = [\"scuola guida\", \"lavoro\\u009b[2J\"]\n");
+    assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("stampabile")), "{d:?}");
+}
+
+#[test]
+fn an_hour_too_large_for_minutes_is_invalid_not_a_panic() {
+    // The fuzzer: "2000:00" overflowed the minutes before the range check.
+    let (_, d) = parse("[orari]\nlunedi = [\"2000:00-2001:00\", \"9-99999\"]\n");
+    for slot in ["2000:00-2001:00", "9-99999"] {
+        assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains(slot)), "{slot}");
+    }
+}
+
+#[test]
+fn unknown_keys_and_bad_values() {
+    let (_, d) = parse("[centro]\ncomune = \"Jesi\"\nattivo_dall = 2008-10-01\n[soglie]\naltro_sotto = \"cinque\"\n");
+    let codes: Vec<_> = d.items().iter().map(|d| (d.code, d.line)).collect();
+    assert!(codes.contains(&("config-unknown-key", Some(3))), "{codes:?}");
+    assert!(codes.contains(&("config-invalid", Some(5))), "{codes:?}");
+    assert_eq!(d.items()[0].hint.as_deref(), Some("forse «attivo_dal»?"));
+}
+
+#[test]
+fn every_key_is_placed_at_the_line_the_parser_saw() {
+    let text = "[centro]\nnome = \"C\"\ncomune = \"Jesi\"\n\n[[personale]]\nruolo = \"A\"\n\n[[personale]]\nruolo = \"B\"\nnumer = 2\n\n[colonne.accessi]\ndata = [\"Giorno\"]\nzzz = [\"x\"]\n";
+    let (_, d) = parse(text);
+    let placed: Vec<_> = d.items().iter().map(|d| (d.code, d.column.clone(), d.line)).collect();
+    assert!(placed.contains(&("config-unknown-key", Some("personale.numer".into()), Some(10))), "{placed:?}");
+    assert!(placed.contains(&("config-unknown-key", Some("colonne.accessi.zzz".into()), Some(14))), "{placed:?}");
+    let spans = super::spans::Spans::new(text);
+    assert_eq!(spans.line("centro", ""), Some(1));
+    assert_eq!(spans.line("personale", "ruolo"), Some(6), "the first block's key");
+}
+
+#[test]
+fn syntax_errors_are_told_from_the_line_itself() {
+    let reason = |text: &str| parse(text).1.items()[0].message.clone();
+    assert!(reason("[centro]\nnome = \"Centro\ncomune = \"Jesi\"\n").contains("virgolette non è chiuso"));
+    assert!(reason("[centro]\nattivo_dal = 01/10/2008\n").contains("come 2025-01-02"));
+    assert!(reason("[centro\nnome = \"x\"\n").contains("sezione"));
+}
