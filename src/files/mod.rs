@@ -1,0 +1,40 @@
+//! The files integra touches, and the two rules it keeps with them.
+//!
+//! **Inputs are regular files inside their folder.** Registers,
+//! `centro.toml`, notes and template files are opened through [`open`] /
+//! [`read`]: a symbolic link is followed only when its target stays inside
+//! the folder it was found in; a directory, a FIFO, a device or a socket is
+//! refused with a reason (opening never blocks: the file is opened
+//! non-blocking and checked on the handle, so a FIFO swapped in after a look
+//! cannot hang the run); files with a sane size limit are refused over it.
+//!
+//! **Outputs never touch inputs, and appear whole or not at all.** A
+//! [`Protected`] set names what must never be written (the registers,
+//! `centro.toml`, the notes, the template); [`write_atomic`] refuses those,
+//! writes through a temporary file created exclusively (`O_EXCL`: a name
+//! planted in advance, symbolic link or not, is never opened) and renames it
+//! into place. The temporary file is removed on every failure path: by its
+//! guard on errors and panics, and by [`cleanup_on_signals`] when the run is
+//! interrupted (Ctrl-C, `kill`, a closed terminal).
+
+mod input;
+mod output;
+
+pub use input::{InputError, SMALL_TEXT_LIMIT, TEMPLATE_FILE_LIMIT, check, open, read};
+pub use output::{OutputError, Protected, cleanup_on_signals, create_folder, resolve, write_atomic};
+
+/// The system's reason for an I/O failure, in Italian for the usual cases.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "il file o la cartella non esiste".into(),
+        PermissionDenied => "permesso negato (controlla i diritti sul file o sulla cartella)".into(),
+        AlreadyExists => "esiste già".into(),
+        IsADirectory => "è una cartella, non un file".into(),
+        NotADirectory => "una parte del percorso non è una cartella".into(),
+        StorageFull => "il disco è pieno".into(),
+        ReadOnlyFilesystem => "il disco è in sola lettura".into(),
+        UnexpectedEof => "il file finisce prima del previsto".into(),
+        _ => e.to_string(),
+    }
+}
