@@ -217,18 +217,27 @@ fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-/// Prints a command-line error in Italian (help and version as clap shows
-/// them) and returns the exit code: 0 for help and version, 2 otherwise.
-pub fn report_clap_error(e: &clap::Error) -> i32 {
+/// What a command line clap could not take means for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClapOutcome {
+    /// `--help`: clap's help, shown as it is.
+    Help,
+    /// `--version`.
+    Version,
+    /// A mistake, in Italian, with the nearest option or command if any.
+    Problem {
+        /// What is wrong.
+        message: String,
+        /// `forse «…»?`
+        suggestion: Option<String>,
+    },
+}
+
+/// A clap error in Italian words (printed by `cmd`).
+pub fn explain(e: &clap::Error) -> ClapOutcome {
     match e.kind() {
-        ErrorKind::DisplayHelp => {
-            let _ = e.print();
-            return 0;
-        }
-        ErrorKind::DisplayVersion => {
-            println!("integra {}", env!("CARGO_PKG_VERSION"));
-            return 0;
-        }
+        ErrorKind::DisplayHelp => return ClapOutcome::Help,
+        ErrorKind::DisplayVersion => return ClapOutcome::Version,
         _ => {}
     }
     let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
@@ -260,10 +269,6 @@ pub fn report_clap_error(e: &clap::Error) -> i32 {
         ErrorKind::InvalidUtf8 => "un argomento contiene caratteri non validi".to_string(),
         _ => e.render().to_string().trim().trim_start_matches("error: ").to_string(),
     };
-    eprintln!("errore: {message}");
-    if let Some(s) = context(e, ContextKind::SuggestedArg).or_else(|| context(e, ContextKind::SuggestedSubcommand)) {
-        eprintln!("suggerimento: forse «{s}»?");
-    }
-    eprintln!("suggerimento: «integra --help» elenca i comandi, «integra COMANDO --help» le opzioni");
-    2
+    let suggestion = context(e, ContextKind::SuggestedArg).or_else(|| context(e, ContextKind::SuggestedSubcommand));
+    ClapOutcome::Problem { message, suggestion }
 }

@@ -60,25 +60,3 @@ pub fn run(cli: Cli) -> Result<()> {
         ),
     }
 }
-
-/// Prints a failure the way a user can act on it; returns the exit code.
-pub fn report_error(e: &Error, style: config::Style) -> i32 {
-    match e {
-        Error::Registers | Error::ConfigShown => {}
-        Error::Config(diags) => {
-            eprint!("{}", render::diagnostics::text(diags, style));
-        }
-        Error::Usage { message, hint } => {
-            eprintln!("errore: {message}");
-            if let Some(h) = hint {
-                eprintln!("suggerimento: {h}");
-            }
-        }
-        Error::Output(files::OutputError::Protected { .. }) => {
-            eprintln!("errore: {e}");
-            eprintln!("suggerimento: scegli con --out un file fuori dalla cartella dei registri (o un altro nome)");
-        }
-        other => eprintln!("errore: {other}"),
-    }
-    e.exit_code()
-}

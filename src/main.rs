@@ -12,11 +12,11 @@ fn main() {
     }
     let cli = match integra::args::Cli::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(e) => std::process::exit(integra::args::report_clap_error(&e)),
+        Err(e) => std::process::exit(integra::cmd::report_clap_error(&e)),
     };
     integra::files::cleanup_on_signals();
     let style = integra::config::style(cli.color, integra::config::Stream::Stderr);
     if let Err(e) = integra::run(cli) {
-        std::process::exit(integra::report_error(&e, style));
+        std::process::exit(integra::cmd::report_error(&e, style));
     }
 }

@@ -1,4 +1,7 @@
-//! One module per subcommand; `crate::run` dispatches to them.
+//! One module per subcommand; `crate::run` dispatches to them. Printing
+//! happens here, and only here: the stages below return data (reports,
+//! diagnostics, typed errors) and this layer decides what goes to standard
+//! output and standard error.
 
 pub mod init;
 pub mod init_xlsx;
@@ -10,7 +13,8 @@ use std::path::Path;
 
 use crate::config::LoadOptions;
 use crate::diag::Diagnostics;
-use crate::files::Protected;
+use crate::error::Error;
+use crate::files::{OutputError, Protected};
 use crate::registers::{LoadError, Registers};
 
 /// The registers read, then checked across rows, registers and the period:
@@ -46,8 +50,54 @@ pub fn protected(data_dir: &Path, files: &[crate::read::FileInfo], template: Opt
 pub fn write_stdout(out: &mut impl std::io::Write, bytes: &[u8]) -> crate::error::Result<()> {
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(crate::error::Error::io("non riesco a scrivere sullo standard output", e))
+            Err(Error::io("non riesco a scrivere sullo standard output", e))
         }
         _ => Ok(()),
     }
+}
+
+/// Prints a command line clap could not take (help and version as clap
+/// shows them) and returns the exit code: 0 for help and version, 2
+/// otherwise.
+pub fn report_clap_error(e: &clap::Error) -> i32 {
+    match crate::args::explain(e) {
+        crate::args::ClapOutcome::Help => {
+            let _ = e.print();
+            0
+        }
+        crate::args::ClapOutcome::Version => {
+            println!("integra {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        crate::args::ClapOutcome::Problem { message, suggestion } => {
+            eprintln!("errore: {message}");
+            if let Some(s) = suggestion {
+                eprintln!("suggerimento: forse «{s}»?");
+            }
+            eprintln!("suggerimento: «integra --help» elenca i comandi, «integra COMANDO --help» le opzioni");
+            2
+        }
+    }
+}
+
+/// Prints a failure the way a user can act on it; returns the exit code.
+pub fn report_error(e: &Error, style: crate::config::Style) -> i32 {
+    match e {
+        Error::Registers | Error::ConfigShown => {}
+        Error::Config(diags) => {
+            eprint!("{}", crate::render::diagnostics::text(diags, style));
+        }
+        Error::Usage { message, hint } => {
+            eprintln!("errore: {message}");
+            if let Some(h) = hint {
+                eprintln!("suggerimento: {h}");
+            }
+        }
+        Error::Output(OutputError::Protected { .. }) => {
+            eprintln!("errore: {e}");
+            eprintln!("suggerimento: scegli con --out un file fuori dalla cartella dei registri (o un altro nome)");
+        }
+        other => eprintln!("errore: {other}"),
+    }
+    e.exit_code()
 }

@@ -109,3 +109,27 @@ fn the_guard_sees_a_use_in_code_but_not_in_a_comment() {
     let found = uses("use crate::render::x; // crate::cmd\nlet y = crate::read::f();\nuse crate::{diag::D, text};");
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["diag", "read", "render", "text"]);
 }
+
+#[test]
+fn printing_happens_in_cmd_only() {
+    // The stages return data; `cmd` decides what reaches the terminal (the
+    // progress bar of render::progress draws through indicatif, on cmd's
+    // call). Comments and strings that mention the macros do not count.
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap();
+        if rel.starts_with("cmd") || rel == Path::new("main.rs") {
+            continue;
+        }
+        for (n, line) in std::fs::read_to_string(file).unwrap().lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if ["println!(", "eprintln!(", "print!(", "eprint!("].iter().any(|m| code.contains(m)) {
+                found.push(format!("src/{}:{}", rel.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "printing outside cmd/: {found:?}");
+}
