@@ -11,6 +11,7 @@ mod open;
 mod parallel;
 mod rows;
 pub mod scan;
+mod utf8;
 
 pub use parallel::{RowSink, read_register_parallel};
 pub mod workbook;

@@ -4,6 +4,7 @@
 //! on the positions of quotes and line breaks (memchr), not byte by byte.
 
 use super::delimited::{count_breaks, detect_delimiter};
+use super::utf8::{MAX_BAD_LINES, Utf8Check};
 
 /// What a first, streaming pass over a delimited file learns.
 #[derive(Debug)]
@@ -45,91 +46,6 @@ fn first_bad(data: &[u8], undefined: bool) -> Option<usize> {
     data.iter()
         .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || (undefined && UNDEFINED_1252.contains(&b)))
 }
-
-/// UTF-8 validation of a stream, piece by piece, without copying: only a
-/// character split across two buffers goes through `carry`. It goes on past
-/// an invalid byte, counting valid multi-byte characters and invalid bytes,
-/// so that a UTF-8 file with a stray byte is told from a Windows-1252 file.
-#[derive(Default)]
-struct Utf8Check {
-    carry: Vec<u8>,
-    /// Valid characters of two or more bytes.
-    multibyte: u64,
-    /// Invalid sequences.
-    invalid: u64,
-}
-
-/// Lead bytes of multi-byte characters in valid UTF-8.
-fn leads(b: &[u8]) -> u64 {
-    b.iter().filter(|&&x| x >= 0xC0).count() as u64
-}
-
-impl Utf8Check {
-    /// Checks the next piece; returns the offsets in it where the first few
-    /// invalid sequences start.
-    fn feed(&mut self, body: &[u8]) -> Vec<usize> {
-        let mut bad = Vec::new();
-        let mut off = 0;
-        if let Some(&first) = self.carry.first() {
-            let width = match first {
-                0xC0..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            let need = width - self.carry.len();
-            if body.len() < need {
-                self.carry.extend_from_slice(body);
-                return bad;
-            }
-            self.carry.extend_from_slice(&body[..need]);
-            if std::str::from_utf8(&self.carry).is_ok() {
-                self.multibyte += 1;
-                off = need;
-            } else {
-                // The bytes after the broken lead are read again as they are.
-                self.invalid += 1;
-                bad.push(0);
-            }
-            self.carry.clear();
-        }
-        loop {
-            let rest = &body[off..];
-            match std::str::from_utf8(rest) {
-                Ok(_) => {
-                    self.multibyte += leads(rest);
-                    break;
-                }
-                Err(e) => {
-                    let valid = e.valid_up_to();
-                    self.multibyte += leads(&rest[..valid]);
-                    match e.error_len() {
-                        Some(len) => {
-                            self.invalid += 1;
-                            if bad.len() < MAX_BAD_LINES {
-                                bad.push(off + valid);
-                            }
-                            off += valid + len;
-                        }
-                        None => {
-                            self.carry.extend_from_slice(&rest[valid..]);
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        bad
-    }
-
-    /// Whether the stream is UTF-8: entirely, or with a few stray bytes
-    /// among more valid accented characters than invalid bytes.
-    fn is_utf8(&self) -> bool {
-        self.invalid == 0 || self.multibyte > self.invalid
-    }
-}
-
-/// Lines with invalid UTF-8 listed at most.
-const MAX_BAD_LINES: usize = 20;
 
 /// State of the streaming pass, byte offsets absolute in the file.
 struct Scanner {
@@ -352,14 +268,11 @@ pub fn scan(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u
         s.feed(data, pos, from);
         pos += n as u64;
     }
-    if !check.carry.is_empty() {
-        // The file ends inside a character.
-        check.invalid += 1;
-    }
+    check.end();
     let utf8 = check.is_utf8();
     // UTF-8 with stray bytes: each is an error at its line (reading it as
     // Windows-1252 would garble every accented letter of the file).
-    let invalid_utf8 = if utf8 && check.invalid > 0 { invalid_lines } else { Vec::new() };
+    let invalid_utf8 = if utf8 && check.has_invalid() { invalid_lines } else { Vec::new() };
     let mut s = sc.unwrap_or_else(|| Scanner::new(b';', piece, skip));
     if s.pending_quote {
         s.in_quote = false;
@@ -387,7 +300,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Utf8Check;
 
     /// The same rows in the dialects real tools write.
     fn dialects(rows: usize) -> Vec<(&'static str, Vec<u8>)> {
@@ -430,36 +342,5 @@ mod tests {
                 assert!(scan.unclosed_quote.is_none(), "{name}");
             }
         }
-    }
-
-    fn check(pieces: &[&[u8]]) -> (Utf8Check, Vec<Vec<usize>>) {
-        let mut c = Utf8Check::default();
-        let bad = pieces.iter().map(|p| c.feed(p)).collect();
-        (c, bad)
-    }
-
-    #[test]
-    fn a_character_split_across_buffers_is_valid() {
-        let s = "Perù e Città".as_bytes();
-        for cut in 0..s.len() {
-            let (c, bad) = check(&[&s[..cut], &s[cut..]]);
-            assert!(c.is_utf8() && c.invalid == 0 && c.multibyte == 2, "cut at {cut}");
-            assert!(bad.iter().all(Vec::is_empty));
-        }
-    }
-
-    #[test]
-    fn stray_bytes_in_utf8_and_whole_windows_1252_are_told_apart() {
-        // UTF-8 with accents and one Windows-1252 "è": UTF-8, the byte found.
-        let (c, bad) = check(&["Perù, Città, ".as_bytes(), b"caff\xe8 ", "però".as_bytes()]);
-        assert!(c.is_utf8());
-        assert_eq!((c.invalid, bad[1].clone()), (1, vec![4]));
-        // Windows-1252 throughout: not UTF-8.
-        let (c, _) = check(&[b"Per\xf9, Citt\xe0, caff\xe8"]);
-        assert!(!c.is_utf8());
-        // A broken lead byte at the end of one buffer.
-        let (c, bad) = check(&["ù".as_bytes(), b"ok \xc3", b"a"]);
-        assert_eq!(c.invalid, 1);
-        assert_eq!(bad[2], vec![0]);
     }
 }
