@@ -82,7 +82,7 @@ pub fn is_control(c: char) -> bool {
 pub const REPLACEMENT: char = '?';
 
 /// What [`clean`] found.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Found {
     /// Control characters removed (count).
     pub controls: usize,

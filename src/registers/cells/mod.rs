@@ -33,16 +33,19 @@ pub struct Cells<'a> {
     pub centro: &'a Centro,
     /// Today, for `date-future`.
     pub today: NaiveDate,
-    pub(super) countries: HashMap<String, CountryMatch>,
+    countries: HashMap<String, CountryMatch>,
     /// Variant spellings seen: (value, standard name) → (first line, rows).
-    pub(super) variants: HashMap<String, (String, usize, usize)>,
+    variants: HashMap<String, (String, usize, usize)>,
     /// Variant spellings counted on the current row, undone if the row is left out.
-    pub(super) row_variants: Vec<String>,
-    pub(super) types: HashMap<String, Result<u16, Option<String>>>,
+    row_variants: Vec<String>,
+    types: HashMap<String, Result<u16, Option<String>>>,
     /// Comune found (and whether other comuni bear the name), or the hint.
-    pub(super) comuni: HashMap<String, Result<(ComuneId, bool), Option<String>>>,
+    comuni: HashMap<String, Result<(ComuneId, bool), Option<String>>>,
     /// Homonymous comuni already noted (once per spelling).
-    pub(super) homonyms_noted: std::collections::HashSet<String>,
+    homonyms_noted: std::collections::HashSet<String>,
+    /// Short free texts already made fit to show (a referral source repeats
+    /// on most of a million access rows).
+    fit: HashMap<String, texts::Fit>,
 }
 
 impl<'a> Cells<'a> {
@@ -59,6 +62,7 @@ impl<'a> Cells<'a> {
             types: HashMap::default(),
             comuni: HashMap::default(),
             homonyms_noted: std::collections::HashSet::new(),
+            fit: HashMap::default(),
         }
     }
 
@@ -117,7 +121,7 @@ impl<'a> Cells<'a> {
 
 /// The cached answer for `key`, computed once per distinct value (the hot
 /// path allocates nothing for a value already seen).
-pub(super) fn cached<T: Clone>(map: &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
+fn cached<T: Clone>(map: &mut HashMap<String, T>, key: &str, compute: impl FnOnce() -> T) -> T {
     if let Some(v) = map.get(key) {
         return v.clone();
     }

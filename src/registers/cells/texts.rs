@@ -49,18 +49,48 @@ impl Cells<'_> {
     /// replaced (`text-personal-data`), control characters removed and
     /// characters no embedded font has replaced (`text-unprintable`), each
     /// warned at its cell without quoting what was removed.
-    pub fn shown<'r>(&self, d: &mut Diagnostics, row: &Row, col: usize, v: &'r str) -> Cow<'r, str> {
+    pub fn shown<'r>(&mut self, d: &mut Diagnostics, row: &Row, col: usize, v: &'r str) -> Cow<'r, str> {
         let name = self.spec.columns[col].name;
-        let (redacted, found) = crate::privacy::redact(v);
-        for what in found {
+        let fit = match self.fit.get(v) {
+            Some(fit) => fit.clone(),
+            None => {
+                let fit = Fit::of(v);
+                if v.len() <= FIT_CACHED_BYTES && self.fit.len() < FIT_CACHED_TEXTS {
+                    self.fit.insert(v.to_string(), fit.clone());
+                }
+                fit
+            }
+        };
+        for what in &fit.personal {
             d.push(personal_text(&self.src, row.line, Some(name), what));
         }
-        let (printable, bad) = crate::glyphs::clean(&redacted);
-        if bad.is_empty() {
-            return redacted;
+        if let Some(bad) = &fit.unprintable {
+            d.push(unprintable_text(&self.src, row.line, Some(name), bad));
         }
-        d.push(unprintable_text(&self.src, row.line, Some(name), &bad));
-        Cow::Owned(printable.into_owned())
+        fit.shown.map_or(Cow::Borrowed(v), Cow::Owned)
+    }
+}
+
+/// Texts up to this long are remembered once made fit to show.
+const FIT_CACHED_BYTES: usize = 64;
+/// At most this many of them per register.
+const FIT_CACHED_TEXTS: usize = 4096;
+
+/// What making a text fit to show found: personal data replaced, then
+/// characters removed or replaced; `shown` is `None` when nothing changed.
+#[derive(Debug, Clone)]
+pub(super) struct Fit {
+    shown: Option<String>,
+    personal: Vec<&'static str>,
+    unprintable: Option<crate::glyphs::Found>,
+}
+
+impl Fit {
+    fn of(v: &str) -> Fit {
+        let (redacted, personal) = crate::privacy::redact(v);
+        let (printable, bad) = crate::glyphs::clean(&redacted);
+        let changed = matches!(redacted, Cow::Owned(_)) || matches!(printable, Cow::Owned(_));
+        Fit { shown: changed.then(|| printable.into_owned()), personal, unprintable: (!bad.is_empty()).then_some(bad) }
     }
 }
 
