@@ -84,6 +84,9 @@ pub struct Centro {
     pub personale: Vec<Staff>,
     /// Countries with fewer accesses than this are grouped as "altro".
     pub altro_sotto: u32,
+    /// In the public version (`report --pubblico`), counts of people below
+    /// this are not published (`[soglie] minimo_pubblicabile`, default 3).
+    pub minimo_pubblicabile: u32,
     /// Accepted request types, in the order the report lists them.
     pub tipo_richiesta: Vec<String>,
     /// Extra header names: register → canonical column → aliases.
@@ -106,6 +109,7 @@ impl Default for Centro {
             orari: BTreeMap::new(),
             personale: Vec::new(),
             altro_sotto: 5,
+            minimo_pubblicabile: 3,
             tipo_richiesta: Vec::new(),
             colonne: BTreeMap::new(),
             testi: Testi::default(),
@@ -392,17 +396,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
             ("centro", Value::Table(t)) => walk_centro(&mut w, &mut c, t),
             ("orari", Value::Table(t)) => walk_orari(&mut w, &mut c, t),
             ("personale", Value::Array(a)) => walk_personale(&mut w, &mut c, a),
-            ("soglie", Value::Table(t)) => {
-                for (k, v) in t {
-                    match k.as_str() {
-                        "altro_sotto" => match v.as_integer() {
-                            Some(n) if (0..=1_000_000).contains(&n) => c.altro_sotto = n as u32,
-                            _ => w.invalid("soglie", k, v, "un numero intero non negativo"),
-                        },
-                        _ => w.unknown("soglie", k, &["altro_sotto"]),
-                    }
-                }
-            }
+            ("soglie", Value::Table(t)) => walk_soglie(&mut w, &mut c, t),
             ("vocabolari", Value::Table(t)) => {
                 for (k, v) in t {
                     match k.as_str() {
@@ -448,6 +442,20 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
     c.chiusure.sort();
     c.chiusure.dedup();
     (c, w.diags)
+}
+
+fn walk_soglie(w: &mut Walker, c: &mut Centro, t: &Table) {
+    const KNOWN: [&str; 2] = ["altro_sotto", "minimo_pubblicabile"];
+    for (k, v) in t {
+        match (k.as_str(), v.as_integer()) {
+            ("altro_sotto", Some(n)) if (0..=1_000_000).contains(&n) => c.altro_sotto = n as u32,
+            // 1 publishes every count; 0 would mean the same, so it is refused as a slip.
+            ("minimo_pubblicabile", Some(n)) if (1..=1_000_000).contains(&n) => c.minimo_pubblicabile = n as u32,
+            ("altro_sotto", _) => w.invalid("soglie", k, v, "un numero intero non negativo"),
+            ("minimo_pubblicabile", _) => w.invalid("soglie", k, v, "un numero intero da 1 in su"),
+            _ => w.unknown("soglie", k, &KNOWN),
+        }
+    }
 }
 
 fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
@@ -649,6 +657,7 @@ numero = 1
 
 [soglie]
 altro_sotto = 4
+minimo_pubblicabile = 5
 
 [vocabolari]
 tipo_richiesta = ["scuola guida"]
@@ -666,6 +675,10 @@ data = ["Giorno"]
         assert_eq!(c.orari.len(), 2);
         assert_eq!(c.orari[&3][0].label(), "15 - 18");
         assert_eq!(c.altro_sotto, 4);
+        assert_eq!(c.minimo_pubblicabile, 5);
+        assert_eq!(parse("[centro]\ncomune = \"Jesi\"\n").0.minimo_pubblicabile, 3);
+        let (_, d) = parse("[soglie]\nminimo_pubblicabile = 0\n");
+        assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("minimo_pubblicabile")));
         assert_eq!(c.colonne["accessi"]["data"], vec!["Giorno".to_string()]);
         assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()));
         assert!(c.is_open(NaiveDate::from_ymd_opt(2025, 1, 13).unwrap()));
