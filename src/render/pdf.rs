@@ -1,4 +1,4 @@
-//! Compiling the template with embedded Typst and exporting PDF/A-2b.
+//! Compiling the template with embedded Typst and exporting PDF/A-2a.
 //! Same data and template give the same bytes: the date, the document id and
 //! the creator are fixed.
 
@@ -86,7 +86,7 @@ pub fn render(template: TemplateSource, data: Vec<u8>, date: NaiveDate, ident: &
         creator: Smart::Custom(Some(format!("integra {}", env!("CARGO_PKG_VERSION")))),
         timestamp,
         page_ranges: None,
-        standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError::Template(e.message().to_string()))?,
+        standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).map_err(|e| PdfError::Template(e.message().to_string()))?,
         tagged: true,
         pretty: false,
     };
