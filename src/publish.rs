@@ -370,10 +370,10 @@ pub fn public(r: &Report, threshold: u32) -> Report {
     }
     let mut value = serde_json::to_value(r).expect("the report always serialises");
     for (path, _) in &withheld {
-        if let Some(slot) = value.pointer_mut(path) {
-            if slot.is_number() {
-                *slot = serde_json::Value::from(0);
-            }
+        if let Some(slot) = value.pointer_mut(path)
+            && slot.is_number()
+        {
+            *slot = serde_json::Value::from(0);
         }
     }
     let mut out = r.clone();

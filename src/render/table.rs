@@ -61,8 +61,7 @@ pub fn render(r: &Report) -> String {
     } else {
         "uso interno".to_string()
     };
-    let head =
-        format!("{} - {}\nReport di Gestione: {} ({version})\n", r.centre.name, r.centre.comune, r.period.label);
+    let head = format!("{} - {}\nReport di Gestione: {} ({version})\n", r.centre.name, r.centre.comune, r.period.label);
 
     let a = &r.accesses;
     let mut t = table(&["Paese di provenienza", "Accessi", "%"]);

@@ -75,8 +75,7 @@ fn check(table: &Table, marks: &[Mark], t: u64, seed: u64) {
             // published by it, and no rule can hide it (docs/PUBLICATION.md).
             continue;
         }
-        let cells: Vec<Vec<u64>> =
-            line.cells.iter().map(|&c| allowed(marks[c], table.values[c], t, cap)).collect();
+        let cells: Vec<Vec<u64>> = line.cells.iter().map(|&c| allowed(marks[c], table.values[c], t, cap)).collect();
         let total = allowed(marks[line.total], table.values[line.total], t, cap);
         let f = feasible(&cells, &total, cap);
         for (i, &c) in line.cells.iter().enumerate() {
@@ -361,7 +360,11 @@ fn no_identifier_of_the_registers_reaches_any_output() {
     let secret = "QZWU2021153 RSSMRA80A01E388X mario.rossi@example.it";
     rewrite(&data.join("domande.csv"), "esito", |_, v| format!("{v} per Giuseppe Verdi {secret}"));
     rewrite(&data.join("eventi.csv"), "descrizione", |_, v| format!("{v} Scrivere a anna.bianchi@example.org"));
-    rewrite(&data.join("eventi.csv"), "partner", |i, v| if i == 0 { format!("{v} BNCNNA85C41E388K") } else { v.into() });
+    rewrite(
+        &data.join("eventi.csv"),
+        "partner",
+        |i, v| if i == 0 { format!("{v} BNCNNA85C41E388K") } else { v.into() },
+    );
     let notes = data.join("note/2025H1.md");
     let mut md = std::fs::read_to_string(&notes).unwrap();
     md.push_str("\nReferente: luca.neri@example.com, codice fiscale NRELCU70A01E388Y.\n");
