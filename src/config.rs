@@ -271,6 +271,8 @@ pub struct ReportConfig {
     pub template_limit: std::time::Duration,
     /// Errors only (`--quiet`).
     pub quiet: bool,
+    /// The public version (`--pubblico`): small counts of people withheld.
+    pub public: bool,
 }
 
 /// How long a template may compile: 60 seconds, or `INTEGRA_TEMPLATE_SECONDS`
@@ -336,6 +338,7 @@ impl ReportConfig {
             style: style(color, Stream::Stderr),
             template_limit: template_limit(),
             quiet,
+            public: a.pubblico,
         })
     }
 }

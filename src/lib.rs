@@ -20,6 +20,7 @@ pub mod glyphs;
 pub mod period;
 pub mod privacy;
 pub mod progress;
+pub mod publish;
 pub mod read;
 pub mod reference;
 pub mod registers;

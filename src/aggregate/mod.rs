@@ -108,6 +108,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
                 sha256: f.sha256.clone(),
             })
             .collect(),
+        publication: Publication::default(),
     })
 }
 

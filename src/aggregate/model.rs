@@ -39,6 +39,43 @@ pub struct Report {
     pub data_quality: DataQuality,
     /// The files read.
     pub sources: Vec<SourceOut>,
+    /// Which version this is: internal, or public with the counts withheld.
+    pub publication: Publication,
+}
+
+/// Internal or public version (`report --pubblico`, see docs/PUBLICATION.md).
+/// In the public version every withheld number is listed here by its JSON
+/// pointer; the JSON shows it as `null` (a list item also gets
+/// `"suppressed": true`), and in the typed report it is 0.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Publication {
+    /// `true` for the public version.
+    pub public: bool,
+    /// The threshold: counts of people from 1 to `threshold - 1` are withheld
+    /// (`null` in the internal version).
+    pub threshold: Option<u32>,
+    /// The withheld numbers, in the report's order.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// A number the public version does not show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppressed {
+    /// JSON pointer, e.g. `/users/by_category/italian`.
+    pub path: String,
+    /// The threshold, when the count itself is below it (shown "< 3"); absent
+    /// when it is withheld so that a smaller one cannot be computed ("n.p."),
+    /// and for a percentage of a withheld count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub below: Option<u32>,
+}
+
+impl Publication {
+    /// How a number at `path` is withheld: `None` when it is shown;
+    /// `Some(Some(t))` below the threshold t; `Some(None)` not published.
+    pub fn mark(&self, path: &str) -> Option<Option<u32>> {
+        self.suppressed.iter().find(|s| s.path == path).map(|s| s.below)
+    }
 }
 
 /// Name and version of integra.

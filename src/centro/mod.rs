@@ -89,6 +89,9 @@ pub struct Centro {
     pub personale: Vec<Staff>,
     /// Countries with fewer accesses than this are grouped as "altro".
     pub altro_sotto: u32,
+    /// In the public version (`report --pubblico`), counts of people below
+    /// this are not published (`[soglie] minimo_pubblicabile`, default 3).
+    pub minimo_pubblicabile: u32,
     /// Accepted request types, in the order the report lists them.
     pub tipo_richiesta: Vec<String>,
     /// Extra header names: register → canonical column → aliases.
@@ -111,6 +114,7 @@ impl Default for Centro {
             orari: BTreeMap::new(),
             personale: Vec::new(),
             altro_sotto: 5,
+            minimo_pubblicabile: 3,
             tipo_richiesta: Vec::new(),
             colonne: BTreeMap::new(),
             testi: Testi::default(),

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use toml::{Table, Value};
 
-use super::sections::{walk_centro, walk_colonne, walk_orari, walk_personale, walk_testi};
+use super::sections::{walk_centro, walk_colonne, walk_orari, walk_personale, walk_soglie, walk_testi};
 use super::spans::Spans;
 use super::{Centro, FILE, Slot};
 use crate::dates::parse_date;
@@ -247,17 +247,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
             ("centro", Value::Table(t)) => walk_centro(&mut w, &mut c, t),
             ("orari", Value::Table(t)) => walk_orari(&mut w, &mut c, t),
             ("personale", Value::Array(a)) => walk_personale(&mut w, &mut c, a),
-            ("soglie", Value::Table(t)) => {
-                for (k, v) in t {
-                    match k.as_str() {
-                        "altro_sotto" => match v.as_integer() {
-                            Some(n) if (0..=1_000_000).contains(&n) => c.altro_sotto = n as u32,
-                            _ => w.invalid("soglie", k, v, "un numero intero non negativo"),
-                        },
-                        _ => w.unknown("soglie", k, &["altro_sotto"]),
-                    }
-                }
-            }
+            ("soglie", Value::Table(t)) => walk_soglie(&mut w, &mut c, t),
             ("vocabolari", Value::Table(t)) => {
                 for (k, v) in t {
                     match k.as_str() {

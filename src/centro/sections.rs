@@ -1,5 +1,5 @@
 //! The sections of `centro.toml`, each walked key by key by the
-//! [`Walker`] of `parse`: `[centro]`, `[orari]`, `[[personale]]`,
+//! [`Walker`] of `parse`: `[centro]`, `[orari]`, `[[personale]]`, `[soglie]`,
 //! `[testi]`, `[colonne.<registro>]`.
 
 use toml::{Table, Value};
@@ -7,6 +7,20 @@ use toml::{Table, Value};
 use super::parse::{MAX_TEXT, Walker, parse_slot, unfit};
 use super::{Centro, Staff, WEEKDAYS};
 use crate::dates::parse_date;
+
+pub(super) fn walk_soglie(w: &mut Walker, c: &mut Centro, t: &Table) {
+    const KNOWN: [&str; 2] = ["altro_sotto", "minimo_pubblicabile"];
+    for (k, v) in t {
+        match (k.as_str(), v.as_integer()) {
+            ("altro_sotto", Some(n)) if (0..=1_000_000).contains(&n) => c.altro_sotto = n as u32,
+            // 1 publishes every count; 0 would mean the same, so it is refused as a slip.
+            ("minimo_pubblicabile", Some(n)) if (1..=1_000_000).contains(&n) => c.minimo_pubblicabile = n as u32,
+            ("altro_sotto", _) => w.invalid("soglie", k, v, "un numero intero non negativo"),
+            ("minimo_pubblicabile", _) => w.invalid("soglie", k, v, "un numero intero da 1 in su"),
+            _ => w.unknown("soglie", k, &KNOWN),
+        }
+    }
+}
 
 pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
     const KNOWN: [&str; 9] = [

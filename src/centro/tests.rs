@@ -18,6 +18,7 @@ numero = 1
 
 [soglie]
 altro_sotto = 4
+minimo_pubblicabile = 5
 
 [vocabolari]
 tipo_richiesta = ["scuola guida"]
@@ -35,6 +36,10 @@ fn reads_every_section() {
     assert_eq!(c.orari.len(), 2);
     assert_eq!(c.orari[&3][0].label(), "15 - 18");
     assert_eq!(c.altro_sotto, 4);
+    assert_eq!(c.minimo_pubblicabile, 5);
+    assert_eq!(parse("[centro]\ncomune = \"Jesi\"\n").0.minimo_pubblicabile, 3);
+    let (_, d) = parse("[soglie]\nminimo_pubblicabile = 0\n");
+    assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("minimo_pubblicabile")));
     assert_eq!(c.colonne["accessi"]["data"], vec!["Giorno".to_string()]);
     assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()));
     assert!(c.is_open(NaiveDate::from_ymd_opt(2025, 1, 13).unwrap()));

@@ -46,6 +46,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     }
     let today = cfg.load.today;
     let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
+    let report = if cfg.public { crate::publish::public(&report, regs.centro.minimo_pubblicabile) } else { report };
     let bytes: Vec<u8> = match cfg.format {
         ReportFormat::Json => render::json(&report).into_bytes(),
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),

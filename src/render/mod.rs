@@ -16,7 +16,15 @@ use crate::aggregate::Report;
 
 /// The report as pretty JSON (the contract of docs/CLI.md).
 pub fn json(report: &Report) -> String {
-    pretty(&report)
+    if report.publication.public { pretty(&marked(report)) } else { pretty(&report) }
+}
+
+/// The public version's JSON: withheld numbers `null`, marked (the keys
+/// then come in alphabetical order: serde_json's map without `preserve_order`).
+fn marked(report: &Report) -> serde_json::Value {
+    let mut value = serde_json::to_value(report).expect("the report always serialises");
+    crate::publish::mark_json(report, &mut value);
+    value
 }
 
 /// What a template reads as `data.json`: the report's JSON, in the same
@@ -32,7 +40,13 @@ struct TemplateData<'a> {
 
 /// The `data.json` of a template (see [`TemplateData`]).
 pub fn template_data(report: &Report) -> String {
-    pretty(&TemplateData { report, needs_typst: report.needs.as_ref().map(|n| markdown::to_typst(&n.text)) })
+    let needs_typst = report.needs.as_ref().map(|n| markdown::to_typst(&n.text));
+    if report.publication.public {
+        let mut value = marked(report);
+        value["needs_typst"] = needs_typst.into();
+        return pretty(&value);
+    }
+    pretty(&TemplateData { report, needs_typst })
 }
 
 fn pretty(value: &impl serde::Serialize) -> String {

@@ -1,4 +1,5 @@
-//! Compiling the template with embedded Typst and exporting PDF/A-2b.
+//! Compiling the template with embedded Typst and exporting PDF/A-2a and
+//! PDF/UA-1 (tagged, in the document's language, figures with alternative text).
 //! Same data and template give the same bytes: the date, the document id and
 //! the creator are fixed.
 
@@ -81,16 +82,22 @@ pub fn render(template: TemplateSource, data: Vec<u8>, date: NaiveDate, ident: &
     let doc = result.output.map_err(|errs| PdfError::Template(describe(&world, &errs)))?;
     let timestamp =
         Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0).map(Timestamp::new_utc);
-    let options = PdfOptions {
-        ident: Smart::Custom(ident.to_string()),
-        creator: Smart::Custom(Some(format!("integra {}", env!("CARGO_PKG_VERSION")))),
-        timestamp,
-        page_ranges: None,
-        standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError::Template(e.message().to_string()))?,
-        tagged: true,
-        pretty: false,
+    let export = |standards: &[PdfStandard]| -> Result<Vec<u8>, PdfError> {
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!("integra {}", env!("CARGO_PKG_VERSION")))),
+            timestamp,
+            page_ranges: None,
+            standards: PdfStandards::new(standards).map_err(|e| PdfError::Template(e.message().to_string()))?,
+            tagged: true,
+            pretty: false,
+        };
+        typst_pdf::pdf(&doc, &options).map_err(|errs| PdfError::Template(describe(&world, &errs)))
     };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errs| PdfError::Template(describe(&world, &errs)))?;
+    // Archival and accessible: PDF/A-2a and PDF/UA-1 together (the default
+    // template meets both). A template of one's own that misses what PDF/UA-1
+    // alone asks (a document title, say) still gets PDF/A-2a.
+    let pdf = export(&[PdfStandard::A_2a, PdfStandard::Ua_1]).or_else(|_| export(&[PdfStandard::A_2a]))?;
     typst::comemo::evict(0);
     Ok(pdf)
 }

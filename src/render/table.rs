@@ -11,6 +11,21 @@ fn pct(v: f64) -> String {
     format!("{v:.1}").replace('.', ",")
 }
 
+/// A count as the public version shows it: `< 3` below the threshold,
+/// `n.p.` when withheld to protect another; the number otherwise.
+fn count(r: &Report, path: &str, n: u64) -> String {
+    match r.publication.mark(path) {
+        Some(Some(t)) => format!("< {t}"),
+        Some(None) => "n.p.".into(),
+        None => n.to_string(),
+    }
+}
+
+/// A percentage, empty when its count is withheld.
+fn share(r: &Report, path: &str, v: f64) -> String {
+    if r.publication.mark(path).is_some() { String::new() } else { pct(v) }
+}
+
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -38,18 +53,27 @@ pub fn render(r: &Report) -> String {
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     };
-    let head = format!("{} - {}\nReport di Gestione: {}\n", r.centre.name, r.centre.comune, r.period.label);
+    let version = if r.publication.public {
+        format!(
+            "versione pubblica: conteggi di persone sotto {} non mostrati (docs/PUBLICATION.md)",
+            r.publication.threshold.unwrap_or(0)
+        )
+    } else {
+        "uso interno".to_string()
+    };
+    let head = format!("{} - {}\nReport di Gestione: {} ({version})\n", r.centre.name, r.centre.comune, r.period.label);
 
     let a = &r.accesses;
     let mut t = table(&["Paese di provenienza", "Accessi", "%"]);
-    for c in &a.main_countries {
-        t.add_row(vec![c.country.clone(), c.count.to_string(), pct(c.share.unwrap_or(0.0))]);
+    for (i, c) in a.main_countries.iter().enumerate() {
+        let path = format!("/accesses/main_countries/{i}/count");
+        t.add_row(vec![c.country.clone(), count(r, &path, c.count), share(r, &path, c.share.unwrap_or(0.0))]);
     }
-    if a.other.count > 0 {
+    if !a.other.countries.is_empty() {
         t.add_row(vec![
             format!("altro ({} paesi)", a.other.countries.len()),
-            a.other.count.to_string(),
-            pct(a.other.share),
+            count(r, "/accesses/other/count", a.other.count),
+            share(r, "/accesses/other/count", a.other.share),
         ]);
     }
     t.add_row(vec!["Totale".to_string(), a.total.to_string(), pct(100.0)]);
@@ -58,8 +82,8 @@ pub fn render(r: &Report) -> String {
 
     if !a.other.countries.is_empty() {
         let mut t = table(&["Paese (altro)", "Accessi"]);
-        for c in &a.other.countries {
-            t.add_row(vec![c.country.clone(), c.count.to_string()]);
+        for (i, c) in a.other.countries.iter().enumerate() {
+            t.add_row(vec![c.country.clone(), count(r, &format!("/accesses/other/countries/{i}/count"), c.count)]);
         }
         right(&mut t, 1);
         section(&format!("Paesi con meno di {} accessi", a.other.threshold), t);
@@ -81,13 +105,19 @@ pub fn render(r: &Report) -> String {
 
     let u = &r.users;
     let mut t = table(&["Utenti presi in carico", "N.", "%"]);
-    t.add_row(vec!["Totale".into(), u.total.to_string(), String::new()]);
-    t.add_row(vec!["di cui nuovi".into(), u.new.to_string(), String::new()]);
-    t.add_row(vec!["Italiani".into(), u.by_category.italian.to_string(), pct(u.by_category_pct.italian)]);
-    t.add_row(vec!["Comunitari".into(), u.by_category.eu.to_string(), pct(u.by_category_pct.eu)]);
-    t.add_row(vec!["Extracomunitari".into(), u.by_category.non_eu.to_string(), pct(u.by_category_pct.non_eu)]);
+    t.add_row(vec!["Totale".into(), count(r, "/users/total", u.total), String::new()]);
+    t.add_row(vec!["di cui nuovi".into(), count(r, "/users/new", u.new), String::new()]);
+    let (c, p) = (&u.by_category, &u.by_category_pct);
+    for (label, key, n, v) in [
+        ("Italiani", "italian", c.italian, p.italian),
+        ("Comunitari", "eu", c.eu, p.eu),
+        ("Extracomunitari", "non_eu", c.non_eu, p.non_eu),
+    ] {
+        let path = format!("/users/by_category/{key}");
+        t.add_row(vec![label.into(), count(r, &path, n), share(r, &path, v)]);
+    }
     for (g, n) in &u.by_gender {
-        t.add_row(vec![format!("Genere {g}"), n.to_string(), String::new()]);
+        t.add_row(vec![format!("Genere {g}"), count(r, &format!("/users/by_gender/{g}"), *n), String::new()]);
     }
     right(&mut t, 1);
     section("Utenti", t);
@@ -97,15 +127,15 @@ pub fn render(r: &Report) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_header(header);
     type Pick = fn(&crate::aggregate::HistoryRow) -> u64;
-    let rows: [(&str, Pick); 4] = [
-        ("Totale", |h| h.total),
-        ("Italiani", |h| h.italian),
-        ("Comunitari", |h| h.eu),
-        ("Extracomunitari", |h| h.non_eu),
+    let rows: [(&str, &str, Pick); 4] = [
+        ("Totale", "total", |h| h.total),
+        ("Italiani", "italian", |h| h.italian),
+        ("Comunitari", "eu", |h| h.eu),
+        ("Extracomunitari", "non_eu", |h| h.non_eu),
     ];
-    for (name, f) in rows {
+    for (name, key, f) in rows {
         let mut cells = vec![name.to_string()];
-        cells.extend(r.history.iter().map(|h| f(h).to_string()));
+        cells.extend(r.history.iter().enumerate().map(|(i, h)| count(r, &format!("/history/{i}/{key}"), f(h))));
         t.add_row(cells);
     }
     right(&mut t, 1);
@@ -113,14 +143,18 @@ pub fn render(r: &Report) -> String {
 
     let res = &u.residence;
     let mut t = table(&["Comune di residenza", "Utenti"]);
-    t.add_row(vec![res.home_comune.comune.clone(), res.home_comune.count.to_string()]);
-    for c in &res.other_comuni {
-        t.add_row(vec![c.comune.clone(), c.count.to_string()]);
+    let home = count(r, "/users/residence/home_comune/count", res.home_comune.count);
+    t.add_row(vec![res.home_comune.comune.clone(), home]);
+    for (i, c) in res.other_comuni.iter().enumerate() {
+        t.add_row(vec![c.comune.clone(), count(r, &format!("/users/residence/other_comuni/{i}/count"), c.count)]);
     }
-    t.add_row(vec!["Totale altri comuni".into(), res.other_comuni_total.to_string()]);
-    t.add_row(vec!["Senza fissa dimora / senza residenza".into(), res.no_fixed_abode.to_string()]);
-    if res.unknown > 0 {
-        t.add_row(vec!["Residenza non indicata".into(), res.unknown.to_string()]);
+    let others = count(r, "/users/residence/other_comuni_total", res.other_comuni_total);
+    t.add_row(vec!["Totale altri comuni".into(), others]);
+    let homeless = count(r, "/users/residence/no_fixed_abode", res.no_fixed_abode);
+    t.add_row(vec!["Senza fissa dimora / senza residenza".into(), homeless]);
+    let unknown = r.publication.mark("/users/residence/unknown");
+    if res.unknown > 0 || unknown.is_some() {
+        t.add_row(vec!["Residenza non indicata".into(), count(r, "/users/residence/unknown", res.unknown)]);
     }
     right(&mut t, 1);
     section("Residenza", t);
@@ -136,17 +170,21 @@ pub fn render(r: &Report) -> String {
     }
     if !r.courses.is_empty() {
         let mut t = table(&["Corso", "Incontri", "Ore", "Iscritti", "Provenienza"]);
-        for c in &r.courses {
+        for (i, c) in r.courses.iter().enumerate() {
             let origin: Vec<String> = c
                 .by_origin
                 .iter()
-                .map(|o| format!("{} {}", o.origin.as_deref().unwrap_or("non indicato"), o.count))
+                .enumerate()
+                .map(|(j, o)| {
+                    let n = count(r, &format!("/courses/{i}/by_origin/{j}/count"), o.count);
+                    format!("{} {n}", o.origin.as_deref().unwrap_or("non indicato"))
+                })
                 .collect();
             t.add_row(vec![
                 format!("{} ({})", c.title, c.id),
                 c.meetings.to_string(),
                 super::csv::format_hours(c.hours),
-                c.enrolled.to_string(),
+                count(r, &format!("/courses/{i}/enrolled"), c.enrolled),
                 origin.join(", "),
             ]);
         }

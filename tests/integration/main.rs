@@ -4,6 +4,7 @@
 
 mod harness;
 mod pdftext;
+mod publish;
 
 mod agreement;
 mod annotate;

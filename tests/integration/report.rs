@@ -239,7 +239,7 @@ fn pdf_contains_the_figures_and_is_reproducible_pdfa() {
     ] {
         assert!(body.contains(needle), "«{needle}» not in the PDF text before its appendix:\n{body}");
     }
-    // PDF/A-2b is declared in the XMP metadata.
+    // PDF/A (2a, with PDF/UA-1) is declared in the XMP metadata.
     let raw = String::from_utf8_lossy(&bytes);
     assert!(raw.contains("pdfaid:part") && raw.contains("pdfaid:conformance"), "no PDF/A identification");
     // Same registers, same template: same bytes.
