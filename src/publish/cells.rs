@@ -1,0 +1,222 @@
+//! The report's counts as a [`Table`]: each count a cell (one cell for a
+//! count shown in several places), each sum a line.
+
+use std::collections::HashMap;
+
+use super::rule::{Line, Table};
+use crate::aggregate::Report;
+use crate::reference::{Category, Countries};
+
+/// The report's counts as a [`Table`], each cell with the JSON pointers it
+/// is shown at and the percentages computed from it.
+#[derive(Default)]
+pub(super) struct Cells {
+    pub(super) table: Table,
+    pub(super) paths: Vec<Vec<String>>,
+    pub(super) derived: Vec<Vec<String>>,
+}
+
+impl Cells {
+    fn cell(&mut self, path: impl Into<Option<String>>, value: u64) -> usize {
+        self.table.values.push(value);
+        self.table.fixed.push(false);
+        self.paths.push(path.into().into_iter().collect());
+        self.derived.push(Vec::new());
+        self.table.values.len() - 1
+    }
+
+    fn also(&mut self, c: usize, path: String) {
+        self.paths[c].push(path);
+    }
+
+    fn share(&mut self, c: usize, path: String) {
+        self.derived[c].push(path);
+    }
+
+    /// `cells` add up to `total`; what they miss (people without a value)
+    /// is a cell of its own, shown nowhere but computable.
+    fn line(&mut self, mut cells: Vec<usize>, total: usize) {
+        let sum: u64 = cells.iter().map(|&c| self.table.values[c]).sum();
+        let whole = self.table.values[total];
+        if sum > whole {
+            return;
+        }
+        if sum < whole {
+            cells.push(self.cell(None, whole - sum));
+        }
+        self.table.lines.push(Line { cells, total });
+    }
+}
+
+/// A country's category at the period's end, from its ISO code.
+fn category(iso2: &str, end: Option<chrono::NaiveDate>) -> Option<Category> {
+    let c = Countries::get();
+    let id = c.all().iter().position(|x| x.iso2 == iso2)?;
+    Some(c.category(id as crate::reference::CountryId, end?))
+}
+
+pub(super) fn cells_of(r: &Report) -> Cells {
+    let mut k = Cells::default();
+    let a = &r.accesses;
+    let accesses = k.cell("/accesses/total".to_string(), a.total);
+    k.table.fixed[accesses] = true;
+    let mut by_iso = HashMap::new();
+    let mut all = Vec::new();
+    for (i, c) in a.by_country.iter().enumerate() {
+        let id = k.cell(format!("/accesses/by_country/{i}/count"), c.count);
+        k.share(id, format!("/accesses/by_country/{i}/share"));
+        by_iso.insert(c.iso2.clone(), id);
+        all.push(id);
+    }
+    k.line(all, accesses);
+    let mut main = Vec::new();
+    for (i, c) in a.main_countries.iter().enumerate() {
+        let id = by_iso[&c.iso2];
+        k.also(id, format!("/accesses/main_countries/{i}/count"));
+        k.share(id, format!("/accesses/main_countries/{i}/share"));
+        main.push(id);
+    }
+    let other = k.cell("/accesses/other/count".to_string(), a.other.count);
+    k.share(other, "/accesses/other/share".into());
+    let mut members = Vec::new();
+    for (i, c) in a.other.countries.iter().enumerate() {
+        let id = by_iso[&c.iso2];
+        k.also(id, format!("/accesses/other/countries/{i}/count"));
+        members.push(id);
+    }
+    k.line(members, other);
+    main.push(other);
+    k.line(main, accesses);
+    let mut refs = Vec::new();
+    for (i, x) in a.by_referral.iter().enumerate() {
+        let id = k.cell(format!("/accesses/by_referral/{i}/count"), x.count);
+        k.share(id, format!("/accesses/by_referral/{i}/share"));
+        refs.push(id);
+    }
+    if !refs.is_empty() {
+        k.line(refs, accesses);
+    }
+    let mut genders = Vec::new();
+    for (g, &n) in &a.by_gender {
+        let id = k.cell(format!("/accesses/by_gender/{g}"), n);
+        k.share(id, format!("/accesses/by_gender_whole_pct/{g}"));
+        genders.push(id);
+    }
+    k.line(genders, accesses);
+
+    let u = &r.users;
+    let users = k.cell("/users/total".to_string(), u.total);
+    k.cell("/users/new".to_string(), u.new);
+    let cat = [("italian", u.by_category.italian), ("eu", u.by_category.eu), ("non_eu", u.by_category.non_eu)].map(
+        |(key, n)| {
+            let id = k.cell(format!("/users/by_category/{key}"), n);
+            k.share(id, format!("/users/by_category_pct/{key}"));
+            k.share(id, format!("/users/by_category_whole_pct/{key}"));
+            id
+        },
+    );
+    k.line(cat.to_vec(), users);
+    let mut genders = Vec::new();
+    for (g, &n) in &u.by_gender {
+        let id = k.cell(format!("/users/by_gender/{g}"), n);
+        k.share(id, format!("/users/by_gender_whole_pct/{g}"));
+        genders.push(id);
+    }
+    k.line(genders, users);
+    let end = chrono::NaiveDate::parse_from_str(&r.period.end, "%Y-%m-%d").ok();
+    let mut countries = Vec::new();
+    let mut groups: [Vec<usize>; 3] = Default::default();
+    let mut by_iso = HashMap::new();
+    for (i, c) in u.by_country.iter().enumerate() {
+        let id = k.cell(format!("/users/by_country/{i}/count"), c.count);
+        k.share(id, format!("/users/by_country/{i}/share"));
+        by_iso.insert(c.iso2.clone(), id);
+        countries.push(id);
+        match category(&c.iso2, end) {
+            Some(Category::Italian) => groups[0].push(id),
+            Some(Category::Eu) => groups[1].push(id),
+            Some(Category::NonEu) => groups[2].push(id),
+            None => {}
+        }
+    }
+    k.line(countries, users);
+    // Italians are the users from Italy, and so on: each category is a sum.
+    for (group, &total) in groups.into_iter().zip(&cat) {
+        k.line(group, total);
+    }
+    for (i, c) in u.main_countries.iter().enumerate() {
+        let id = by_iso[&c.iso2];
+        k.also(id, format!("/users/main_countries/{i}/count"));
+        k.share(id, format!("/users/main_countries/{i}/share"));
+    }
+    if let Some(o) = &u.other_countries {
+        let id = k.cell("/users/other_countries/count".to_string(), o.count);
+        k.share(id, "/users/other_countries/share".into());
+        let rest = u.by_country.iter().skip(u.main_countries.len()).map(|c| by_iso[&c.iso2]).collect();
+        k.line(rest, id);
+    }
+    let res = &u.residence;
+    let home = k.cell("/users/residence/home_comune/count".to_string(), res.home_comune.count);
+    let others: Vec<usize> = res
+        .other_comuni
+        .iter()
+        .enumerate()
+        .map(|(i, c)| k.cell(format!("/users/residence/other_comuni/{i}/count"), c.count))
+        .collect();
+    let others_total = k.cell("/users/residence/other_comuni_total".to_string(), res.other_comuni_total);
+    k.line(others, others_total);
+    let homeless = k.cell("/users/residence/no_fixed_abode".to_string(), res.no_fixed_abode);
+    let unknown = k.cell("/users/residence/unknown".to_string(), res.unknown);
+    k.line(vec![home, others_total, homeless, unknown], users);
+
+    let last = r.history.len().saturating_sub(1);
+    for (i, h) in r.history.iter().enumerate() {
+        let current = i == last && h.source == "registers";
+        let parts: Vec<usize> = [("italian", h.italian, 0), ("eu", h.eu, 1), ("non_eu", h.non_eu, 2)]
+            .into_iter()
+            .map(|(key, n, c)| {
+                let path = format!("/history/{i}/{key}");
+                if current {
+                    k.also(cat[c], path);
+                    cat[c]
+                } else {
+                    k.cell(path, n)
+                }
+            })
+            .collect();
+        let sum = if current && !h.parts_mismatch {
+            k.also(users, format!("/history/{i}/parts_total"));
+            users
+        } else {
+            k.cell(format!("/history/{i}/parts_total"), h.parts_total)
+        };
+        if h.parts_mismatch {
+            k.cell(format!("/history/{i}/total"), h.total);
+        } else if !current {
+            k.also(sum, format!("/history/{i}/total"));
+        } else {
+            k.also(users, format!("/history/{i}/total"));
+        }
+        k.line(parts, sum);
+    }
+
+    let mut enrolled = Vec::new();
+    for (i, c) in r.courses.iter().enumerate() {
+        let e = k.cell(format!("/courses/{i}/enrolled"), c.enrolled);
+        enrolled.push(e);
+        let origins =
+            (0..c.by_origin.len()).map(|j| k.cell(format!("/courses/{i}/by_origin/{j}/count"), c.by_origin[j].count));
+        let origins = origins.collect();
+        k.line(origins, e);
+        let from: Vec<usize> = c
+            .countries
+            .iter()
+            .enumerate()
+            .map(|(j, x)| k.cell(format!("/courses/{i}/countries/{j}/count"), x.count))
+            .collect();
+        k.line(from, e);
+    }
+    let all = k.cell("/courses_total/enrolled".to_string(), r.courses_total.enrolled);
+    k.line(enrolled, all);
+    k
+}

@@ -1,0 +1,168 @@
+//! The public version of the report (`report --pubblico`): one stage over
+//! the computed [`Report`], between aggregation and rendering. Counts of
+//! people below `[soglie] minimo_pubblicabile` are withheld, and so is any
+//! other count from which a withheld one could be computed; the renderers
+//! only show what [`Publication`] says. The rule, and what a reader is
+//! assumed to know, is in docs/PUBLICATION.md.
+//!
+//! The report's counts become [`Table`]: cells (a count that several places
+//! show is one cell) and lines (cells that add up to a total cell). The
+//! rule works on that alone, so the property test can feed it random tables.
+
+mod cells;
+mod rule;
+
+pub use rule::{Line, Mark, Table, bounds, exposed, suppress};
+
+use crate::aggregate::{Publication, Report, Suppressed};
+
+/// The public version of `r`: every withheld number set to 0 and listed,
+/// with its mark, in `publication`.
+pub fn public(r: &Report, threshold: u32) -> Report {
+    let k = cells::cells_of(r);
+    let marks = suppress(&k.table, threshold);
+    let mut withheld: Vec<(String, Option<u32>)> = Vec::new();
+    for (c, mark) in marks.iter().enumerate() {
+        if *mark == Mark::Shown {
+            continue;
+        }
+        let below = (*mark == Mark::Below).then_some(threshold);
+        withheld.extend(k.paths[c].iter().map(|p| (p.clone(), below)));
+        withheld.extend(k.derived[c].iter().map(|p| (p.clone(), None)));
+    }
+    let mut value = serde_json::to_value(r).expect("the report always serialises");
+    for (path, _) in &withheld {
+        if let Some(slot) = value.pointer_mut(path)
+            && slot.is_number()
+        {
+            *slot = serde_json::Value::from(0);
+        }
+    }
+    let mut out = r.clone();
+    zero(&mut out, &value);
+    // In the report's order, as a reader meets them.
+    withheld.sort_by_key(|(p, _)| order_key(&value, p));
+    withheld.dedup_by(|a, b| a.0 == b.0);
+    out.publication = Publication {
+        public: true,
+        threshold: Some(threshold),
+        suppressed: withheld.into_iter().map(|(path, below)| Suppressed { path, below }).collect(),
+    };
+    out
+}
+
+/// A sort key that follows the JSON's order: the position of each step.
+fn order_key(v: &serde_json::Value, path: &str) -> Vec<usize> {
+    let mut key = Vec::new();
+    let mut at = v;
+    for step in path.split('/').skip(1) {
+        let (pos, next) = match at {
+            serde_json::Value::Object(m) => (m.keys().position(|k| k == step), m.get(step)),
+            serde_json::Value::Array(a) => (step.parse().ok(), step.parse::<usize>().ok().and_then(|i| a.get(i))),
+            _ => (None, None),
+        };
+        key.push(pos.unwrap_or(usize::MAX));
+        match next {
+            Some(n) => at = n,
+            None => break,
+        }
+    }
+    key
+}
+
+/// Copies the zeros of `v` (the report's JSON) into the typed report: every
+/// withheld count and percentage becomes 0, so that no renderer can show it.
+fn zero(r: &mut Report, v: &serde_json::Value) {
+    let n = |p: &str| v.pointer(p).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let f = |p: &str| v.pointer(p).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+    let country = |list: &mut [crate::aggregate::CountryCount], base: &str| {
+        for (i, c) in list.iter_mut().enumerate() {
+            c.count = n(&format!("{base}/{i}/count"));
+            c.share = c.share.map(|_| f(&format!("{base}/{i}/share")));
+        }
+    };
+    let a = &mut r.accesses;
+    country(&mut a.by_country, "/accesses/by_country");
+    country(&mut a.main_countries, "/accesses/main_countries");
+    country(&mut a.other.countries, "/accesses/other/countries");
+    a.other.count = n("/accesses/other/count");
+    a.other.share = f("/accesses/other/share");
+    for (i, x) in a.by_referral.iter_mut().enumerate() {
+        x.count = n(&format!("/accesses/by_referral/{i}/count"));
+        x.share = f(&format!("/accesses/by_referral/{i}/share"));
+    }
+    for (g, x) in a.by_gender.iter_mut() {
+        *x = n(&format!("/accesses/by_gender/{g}"));
+    }
+    for (g, x) in a.by_gender_whole_pct.iter_mut() {
+        *x = n(&format!("/accesses/by_gender_whole_pct/{g}"));
+    }
+    let u = &mut r.users;
+    u.total = n("/users/total");
+    u.new = n("/users/new");
+    for (key, c, p, w) in [
+        ("italian", &mut u.by_category.italian, &mut u.by_category_pct.italian, &mut u.by_category_whole_pct.italian),
+        ("eu", &mut u.by_category.eu, &mut u.by_category_pct.eu, &mut u.by_category_whole_pct.eu),
+        ("non_eu", &mut u.by_category.non_eu, &mut u.by_category_pct.non_eu, &mut u.by_category_whole_pct.non_eu),
+    ] {
+        *c = n(&format!("/users/by_category/{key}"));
+        *p = f(&format!("/users/by_category_pct/{key}"));
+        *w = n(&format!("/users/by_category_whole_pct/{key}"));
+    }
+    for (g, x) in u.by_gender.iter_mut() {
+        *x = n(&format!("/users/by_gender/{g}"));
+    }
+    for (g, x) in u.by_gender_whole_pct.iter_mut() {
+        *x = n(&format!("/users/by_gender_whole_pct/{g}"));
+    }
+    country(&mut u.by_country, "/users/by_country");
+    country(&mut u.main_countries, "/users/main_countries");
+    if let Some(o) = &mut u.other_countries {
+        o.count = n("/users/other_countries/count");
+        o.share = f("/users/other_countries/share");
+    }
+    let res = &mut u.residence;
+    res.home_comune.count = n("/users/residence/home_comune/count");
+    for (i, c) in res.other_comuni.iter_mut().enumerate() {
+        c.count = n(&format!("/users/residence/other_comuni/{i}/count"));
+    }
+    res.other_comuni_total = n("/users/residence/other_comuni_total");
+    res.no_fixed_abode = n("/users/residence/no_fixed_abode");
+    res.unknown = n("/users/residence/unknown");
+    for (i, h) in r.history.iter_mut().enumerate() {
+        h.total = n(&format!("/history/{i}/total"));
+        h.italian = n(&format!("/history/{i}/italian"));
+        h.eu = n(&format!("/history/{i}/eu"));
+        h.non_eu = n(&format!("/history/{i}/non_eu"));
+        h.parts_total = n(&format!("/history/{i}/parts_total"));
+    }
+    for (i, c) in r.courses.iter_mut().enumerate() {
+        c.enrolled = n(&format!("/courses/{i}/enrolled"));
+        for (j, o) in c.by_origin.iter_mut().enumerate() {
+            o.count = n(&format!("/courses/{i}/by_origin/{j}/count"));
+        }
+        country(&mut c.countries, &format!("/courses/{i}/countries"));
+    }
+    r.courses_total.enrolled = n("/courses_total/enrolled");
+}
+
+/// The report's JSON with the public version's marks: every withheld number
+/// `null`, and a list item holding one also `"suppressed": true` (and
+/// `"below"`, the threshold, when it is the count that is below it).
+pub fn mark_json(r: &Report, value: &mut serde_json::Value) {
+    for s in &r.publication.suppressed {
+        if let Some(slot) = value.pointer_mut(&s.path) {
+            *slot = serde_json::Value::Null;
+        }
+        let Some((parent, key)) = s.path.rsplit_once('/') else { continue };
+        if key != "count" {
+            continue;
+        }
+        if let Some(serde_json::Value::Object(item)) = value.pointer_mut(parent) {
+            item.insert("suppressed".into(), true.into());
+            if let Some(t) = s.below {
+                item.insert("below".into(), t.into());
+            }
+        }
+    }
+}
