@@ -208,6 +208,23 @@ impl Period {
         Err(bad())
     }
 
+    /// The same period one year earlier: `2025H1` → `2024H1`, `2025-03` →
+    /// `2024-03`; an explicit range moved back twelve months (29 February
+    /// becomes the 28th).
+    pub fn year_earlier(&self) -> Period {
+        let back = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
+        let (start, end) = (back(self.start), back(self.end));
+        let y = start.year();
+        let code = match self.kind {
+            PeriodKind::Year => format!("{y}"),
+            PeriodKind::Semester => format!("{y}H{}", if start.month() <= 6 { 1 } else { 2 }),
+            PeriodKind::Quarter => format!("{y}Q{}", (start.month() - 1) / 3 + 1),
+            PeriodKind::Month => format!("{y}-{:02}", start.month()),
+            PeriodKind::Range => format!("{start}..{end}"),
+        };
+        Period { code, start, end, kind: self.kind }
+    }
+
     /// Whether `d` falls inside the period.
     pub fn contains(&self, d: NaiveDate) -> bool {
         self.start <= d && d <= self.end
@@ -314,6 +331,18 @@ mod tests {
         assert_eq!(phrase("2024-10-01..2025-03-31"), "da ottobre 2024 a marzo 2025");
         assert_eq!(phrase("2025-02-03..2025-03-17"), "dal 3 febbraio al 17 marzo 2025");
         assert_eq!(phrase("2024-12-08..2025-01-11"), "dall'8 dicembre 2024 all'11 gennaio 2025");
+    }
+
+    #[test]
+    fn a_year_earlier_is_the_same_period_of_the_year_before() {
+        let back = |s: &str| Period::parse(s).unwrap().year_earlier();
+        assert_eq!(back("2025H1"), Period::parse("2024H1").unwrap());
+        assert_eq!(back("2025Q3"), Period::parse("2024Q3").unwrap());
+        assert_eq!(back("2025-03"), Period::parse("2024-03").unwrap());
+        assert_eq!(back("2025"), Period::parse("2024").unwrap());
+        assert_eq!(back("2024-02"), Period::parse("2023-02").unwrap(), "29 February has no twin");
+        let r = back("2024-02-29..2024-03-10");
+        assert_eq!((r.start.to_string(), r.end.to_string()), ("2023-02-28".into(), "2023-03-10".into()));
     }
 
     #[test]

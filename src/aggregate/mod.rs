@@ -4,11 +4,10 @@
 //! (`sections`) turn the counts into the report's shape, with names,
 //! shares and Italian labels.
 
+mod compare;
 pub mod model;
 pub mod queries;
 mod sections;
-
-use chrono::Datelike;
 
 use crate::dates::{long_date, month_name, month_short, to_days};
 use crate::diag::{Diagnostics, Severity};
@@ -64,7 +63,12 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     let (s, e) = (to_days(p.start), to_days(p.end));
     let ac = queries::access_counts(&regs.frames.accesses, s, e)?;
     let uc = queries::user_counts(&regs.frames.users, s, e)?;
-    let users = sections::users(regs, &uc, p);
+    let mut users = sections::users(regs, &uc, p);
+    let before = compare::earlier(regs, p, ac.total, &uc, &users.by_category)?;
+    users.previous = before.users;
+    let mut accesses = accesses(regs, &ac, p);
+    accesses.previous = before.accesses;
+    accesses.trend = before.trend;
     let history = sections::history(regs, p, inp.today, &users.by_category, users.total)?;
     let applications = sections::applications(regs, p)?;
     let courses = sections::courses(regs, p)?;
@@ -82,9 +86,10 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
             kind: p.kind,
         },
         centre: sections::centre(&regs.centro, p),
-        accesses: accesses(regs, &ac, p),
+        accesses,
         users,
         history,
+        comparison: before.comparison,
         applications_total: applications.iter().map(|a| a.count).sum(),
         applications,
         courses_total: CoursesTotal {
@@ -161,26 +166,7 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
         .collect();
 
     let months = p.months();
-    let many_months = months.len() > 12;
-    let many_years = p.start.year() != p.end.year();
-    let by_month = months
-        .iter()
-        .map(|&(y, m)| {
-            let key = y as u32 * 12 + m - 1;
-            let count = ac.month.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
-            MonthCount {
-                month: format!("{y}-{m:02}"),
-                label: format!("{} {y}", month_name(m)),
-                axis_label: if many_months {
-                    format!("{} {:02}", month_short(m), y.rem_euclid(100))
-                } else {
-                    month_short(m).to_string()
-                },
-                name: if many_years { format!("{} {y}", month_name(m)) } else { month_name(m).to_string() },
-                count,
-            }
-        })
-        .collect();
+    let by_month = month_counts(&months, &ac.month);
 
     let mut by_referral: Vec<ReferralCount> = if regs.accessi.has_referral {
         ac.referral
@@ -218,7 +204,35 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
         by_month,
         by_referral,
         by_gender,
+        previous: None,
+        trend: Vec::new(),
     }
+}
+
+/// The accesses of each of `months` (`(year, month)`), from counts keyed by
+/// `year * 12 + month - 1`; labels carry the year when the months run over
+/// more than twelve or across years.
+pub fn month_counts(months: &[(i32, u32)], counts: &[(u32, u64)]) -> Vec<MonthCount> {
+    let many_months = months.len() > 12;
+    let many_years = months.first().map(|m| m.0) != months.last().map(|m| m.0);
+    months
+        .iter()
+        .map(|&(y, m)| {
+            let key = y as u32 * 12 + m - 1;
+            let count = counts.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
+            MonthCount {
+                month: format!("{y}-{m:02}"),
+                label: format!("{} {y}", month_name(m)),
+                axis_label: if many_months {
+                    format!("{} {:02}", month_short(m), y.rem_euclid(100))
+                } else {
+                    month_short(m).to_string()
+                },
+                name: if many_years { format!("{} {y}", month_name(m)) } else { month_name(m).to_string() },
+                count,
+            }
+        })
+        .collect()
 }
 
 /// Italiani / Comunitari / Extracomunitari of country counts at a date.

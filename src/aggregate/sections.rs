@@ -115,6 +115,7 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
             no_fixed_abode: uc.homeless,
             unknown,
         },
+        previous: None,
     }
 }
 

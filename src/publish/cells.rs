@@ -106,7 +106,7 @@ pub(super) fn cells_of(r: &Report) -> Cells {
 
     let u = &r.users;
     let users = k.cell("/users/total".to_string(), u.total);
-    k.cell("/users/new".to_string(), u.new);
+    let new_now = k.cell("/users/new".to_string(), u.new);
     let cat = [("italian", u.by_category.italian), ("eu", u.by_category.eu), ("non_eu", u.by_category.non_eu)].map(
         |(key, n)| {
             let id = k.cell(format!("/users/by_category/{key}"), n);
@@ -116,6 +116,32 @@ pub(super) fn cells_of(r: &Report) -> Cells {
         },
     );
     k.line(cat.to_vec(), users);
+    if let Some(p) = &u.previous {
+        // The same period a year earlier: its counts are people too, and a
+        // change gives a count away when either of its two ends is withheld.
+        let base = "/users/previous";
+        let then = k.cell(format!("{base}/total"), p.total);
+        for path in ["absolute", "pct"].map(|x| format!("{base}/change_total/{x}")) {
+            k.share(then, path.clone());
+            k.share(users, path);
+        }
+        let new_then = k.cell(format!("{base}/new"), p.new);
+        for x in ["absolute", "pct"] {
+            k.share(new_then, format!("{base}/change_new/{x}"));
+            k.share(new_now, format!("{base}/change_new/{x}"));
+        }
+        let parts = [("italian", p.by_category.italian), ("eu", p.by_category.eu), ("non_eu", p.by_category.non_eu)];
+        let mut cells = Vec::new();
+        for (i, (key, n)) in parts.into_iter().enumerate() {
+            let id = k.cell(format!("{base}/by_category/{key}"), n);
+            for x in ["absolute", "pct"] {
+                k.share(id, format!("{base}/change_by_category/{key}/{x}"));
+                k.share(cat[i], format!("{base}/change_by_category/{key}/{x}"));
+            }
+            cells.push(id);
+        }
+        k.line(cells, then);
+    }
     let mut genders = Vec::new();
     for (g, &n) in &u.by_gender {
         let id = k.cell(format!("/users/by_gender/{g}"), n);

@@ -115,6 +115,25 @@ fn zero(r: &mut Report, v: &serde_json::Value) {
     for (g, x) in u.by_gender_whole_pct.iter_mut() {
         *x = n(&format!("/users/by_gender_whole_pct/{g}"));
     }
+    if let Some(p) = &mut u.previous {
+        let i = |path: &str| v.pointer(path).and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let change = |c: &mut crate::aggregate::Change, base: &str| {
+            c.absolute = i(&format!("{base}/absolute"));
+            c.pct = c.pct.map(|_| f(&format!("{base}/pct")));
+        };
+        p.total = n("/users/previous/total");
+        p.new = n("/users/previous/new");
+        change(&mut p.change_total, "/users/previous/change_total");
+        change(&mut p.change_new, "/users/previous/change_new");
+        for (key, c, d) in [
+            ("italian", &mut p.by_category.italian, &mut p.change_by_category.italian),
+            ("eu", &mut p.by_category.eu, &mut p.change_by_category.eu),
+            ("non_eu", &mut p.by_category.non_eu, &mut p.change_by_category.non_eu),
+        ] {
+            *c = n(&format!("/users/previous/by_category/{key}"));
+            change(d, &format!("/users/previous/change_by_category/{key}"));
+        }
+    }
     country(&mut u.by_country, "/users/by_country");
     country(&mut u.main_countries, "/users/main_countries");
     if let Some(o) = &mut u.other_countries {

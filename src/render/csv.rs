@@ -78,6 +78,21 @@ pub fn render(r: &Report) -> String {
     row("utenti", "residenza_altri_comuni", "totale", others, "/users/residence/other_comuni_total");
     row("utenti", "senza_dimora", "", res.no_fixed_abode.to_string(), "/users/residence/no_fixed_abode");
     row("utenti", "residenza_non_indicata", "", res.unknown.to_string(), "/users/residence/unknown");
+    // The same period a year earlier (its code in `dettaglio`), where covered.
+    if let (Some(ap), Some(up)) = (&a.previous, &u.previous) {
+        let then = r.comparison.period.as_str();
+        let b = "/users/previous";
+        row("anno_precedente", "accessi", then, ap.total.to_string(), "");
+        row("anno_precedente", "utenti", then, up.total.to_string(), &format!("{b}/total"));
+        row("anno_precedente", "nuovi", then, up.new.to_string(), &format!("{b}/new"));
+        let c = &up.by_category;
+        row("anno_precedente", "italiani", then, c.italian.to_string(), &format!("{b}/by_category/italian"));
+        row("anno_precedente", "comunitari", then, c.eu.to_string(), &format!("{b}/by_category/eu"));
+        row("anno_precedente", "extracomunitari", then, c.non_eu.to_string(), &format!("{b}/by_category/non_eu"));
+    }
+    for m in &a.trend {
+        row("accessi", "ultimi_12_mesi", &m.month, m.count.to_string(), "");
+    }
     for (i, h) in r.history.iter().enumerate() {
         let tag = format!("{} ({})", h.period, if h.source == "declared" { "dichiarato" } else { "registri" });
         row("storico", "totale", &tag, h.total.to_string(), &format!("/history/{i}/total"));

@@ -26,6 +26,14 @@ fn share(r: &Report, path: &str, v: f64) -> String {
     if r.publication.mark(path).is_some() { String::new() } else { pct(v) }
 }
 
+/// A section that is one sentence.
+fn out_note(section: &mut impl FnMut(&str, Table), title: &str, text: &str) {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(100);
+    t.add_row(vec![text.to_string()]);
+    section(title, t);
+}
+
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
@@ -121,6 +129,67 @@ pub fn render(r: &Report) -> String {
     }
     right(&mut t, 1);
     section("Utenti", t);
+
+    let c = &r.comparison;
+    match (&a.previous, &u.previous) {
+        (Some(ap), Some(up)) => {
+            let mut t = table(&["", &r.period.label, &c.label, "Variazione"]);
+            let change = |path: &str, ch: &crate::aggregate::Change| match r.publication.mark(path) {
+                Some(_) => String::new(),
+                None => {
+                    let pct =
+                        ch.pct.map(|p| format!(" ({}{}%)", if p > 0.0 { "+" } else { "" }, pct(p))).unwrap_or_default();
+                    format!("{:+}{pct}", ch.absolute)
+                }
+            };
+            let base = "/users/previous";
+            t.add_row(vec!["Accessi".into(), a.total.to_string(), ap.total.to_string(), change("", &ap.change)]);
+            let rows = [
+                ("Utenti presi in carico", "total", u.total, up.total, &up.change_total, "/users/total".to_string()),
+                ("di cui nuovi", "new", u.new, up.new, &up.change_new, "/users/new".to_string()),
+            ];
+            for (label, key, now, then, ch, now_path) in rows {
+                let then_path = format!("{base}/{key}");
+                let change_path = format!("{base}/change_{key}/absolute");
+                t.add_row(vec![
+                    label.into(),
+                    count(r, &now_path, now),
+                    count(r, &then_path, then),
+                    change(&change_path, ch),
+                ]);
+            }
+            let (n, p, ch) = (&u.by_category, &up.by_category, &up.change_by_category);
+            for (label, key, now, then, d) in [
+                ("Italiani", "italian", n.italian, p.italian, &ch.italian),
+                ("Comunitari", "eu", n.eu, p.eu, &ch.eu),
+                ("Extracomunitari", "non_eu", n.non_eu, p.non_eu, &ch.non_eu),
+            ] {
+                t.add_row(vec![
+                    label.into(),
+                    count(r, &format!("/users/by_category/{key}"), now),
+                    count(r, &format!("{base}/by_category/{key}"), then),
+                    change(&format!("{base}/change_by_category/{key}/absolute"), d),
+                ]);
+            }
+            right(&mut t, 1);
+            section(&format!("Confronto con {}", c.label), t);
+        }
+        _ => {
+            let from = c.registers_from_label.as_deref().map_or_else(
+                || "centro.toml non dice da quando i registri sono completi (registri_dal)".to_string(),
+                |d| format!("i registri sono completi dal {d}"),
+            );
+            out_note(&mut section, &format!("Confronto con {}", c.label), &format!("non disponibile: {from}"));
+        }
+    }
+    if !a.trend.is_empty() {
+        let mut t = table(&["Mese", "Accessi"]);
+        for m in &a.trend {
+            t.add_row(vec![m.label.clone(), m.count.to_string()]);
+        }
+        right(&mut t, 1);
+        section("Accessi negli ultimi 12 mesi", t);
+    }
 
     let mut header = vec![String::new()];
     header.extend(r.history.iter().map(|h| h.label.clone()));

@@ -617,3 +617,75 @@ fn a_centre_without_texts_gets_its_figures_and_no_one_elses_sentences() {
         assert!(!text.contains(needle), "Jesi's «{needle}» in another centre's report");
     }
 }
+
+/// Synthetic registers covering 2024 and 2025 (`registri_dal` 2024-01-01).
+fn two_years() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    Integra::new()
+        .args(["synth", "--accessi", "4000", "--utenti", "400", "--anni", "2", "--fino-al", "2025"])
+        .arg_path(&dir.path().join("r"))
+        .run()
+        .code_is(0);
+    dir
+}
+
+#[test]
+fn the_same_period_a_year_earlier_is_that_period_s_own_report() {
+    let dir = two_years();
+    let data = dir.path().join("r");
+    let now = report_json(&data, "2025H1");
+    let then = report_json(&data, "2024H1");
+    assert_eq!(now["comparison"]["period"], "2024H1");
+    assert_eq!(now["comparison"]["covered"], true);
+    let prev = &now["accesses"]["previous"];
+    assert_eq!(prev["period"], "2024H1");
+    assert_eq!(prev["total"], then["accesses"]["total"], "the earlier accesses are that period's report");
+    let delta = now["accesses"]["total"].as_i64().unwrap() - then["accesses"]["total"].as_i64().unwrap();
+    assert_eq!(prev["change"]["absolute"].as_i64(), Some(delta));
+    let users = &now["users"]["previous"];
+    for key in ["total", "new"] {
+        assert_eq!(users[key], then["users"][key], "users.previous.{key}");
+    }
+    for key in ["italian", "eu", "non_eu"] {
+        assert_eq!(users["by_category"][key], then["users"]["by_category"][key], "by_category.{key}");
+    }
+    // 2024H1 itself starts on registri_dal's day, and 2023H1 is not covered:
+    // nothing is invented, and the report says from when comparisons start.
+    assert_eq!(then["comparison"]["covered"], false);
+    assert!(then["accesses"]["previous"].is_null() && then["users"]["previous"].is_null());
+    assert_eq!(then["comparison"]["registers_from"], "2024-01-01");
+}
+
+#[test]
+fn a_monthly_report_has_its_last_twelve_months_when_covered() {
+    let dir = two_years();
+    let data = dir.path().join("r");
+    let march = report_json(&data, "2025-03");
+    let trend = march["accesses"]["trend"].as_array().unwrap();
+    let months: Vec<&str> = trend.iter().map(|m| m["month"].as_str().unwrap()).collect();
+    assert_eq!(months.first(), Some(&"2024-04"));
+    assert_eq!(months.last(), Some(&"2025-03"));
+    assert_eq!(months.len(), 12);
+    for m in [0, 5, 11] {
+        let own = report_json(&data, months[m]);
+        assert_eq!(trend[m]["count"], own["accesses"]["total"], "{}", months[m]);
+    }
+    // Twelve months back from 2024-03 reach before registri_dal: no trend.
+    let early = report_json(&data, "2024-03");
+    assert!(early["accesses"]["trend"].as_array().unwrap().is_empty());
+    // Not a monthly report: no trend.
+    assert!(report_json(&data, "2025H1")["accesses"]["trend"].as_array().unwrap().is_empty());
+    // The PDF shows the earlier figure under the key number, and the chart.
+    let pdf = dir.path().join("marzo.pdf");
+    Integra::new()
+        .args(["report", "--period", "2025-03", "-q", "--out"])
+        .arg_path(&pdf)
+        .arg("--data")
+        .arg_path(&data)
+        .run()
+        .code_is(0);
+    let text = crate::harness::pdf_text(&pdf);
+    let then = march["accesses"]["previous"]["total"].as_u64().unwrap();
+    assert!(text.contains(&format!("marzo 2024: {then}")), "{text}");
+    assert!(text.contains("Gli ultimi dodici mesi") && text.contains("da aprile 2024 a marzo 2025"), "{text}");
+}

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::compare::{AccessesPrevious, UsersPrevious};
+
 /// A country and a count.
 #[derive(Debug, Clone, Serialize)]
 pub struct CountryCount {
@@ -95,6 +97,11 @@ pub struct Accesses {
     pub by_gender: BTreeMap<String, u64>,
     /// The same as whole percentages of their sum (as a donut's legend shows them).
     pub by_gender_whole_pct: BTreeMap<String, u64>,
+    /// The same period one year earlier, when the registers cover it.
+    pub previous: Option<AccessesPrevious>,
+    /// A monthly report's last twelve months (this one included), when the
+    /// registers cover them; empty otherwise.
+    pub trend: Vec<MonthCount>,
 }
 
 /// Countries grouped in one bar.
@@ -181,6 +188,8 @@ pub struct Users {
     pub other_countries: Option<OtherCountries>,
     /// Residence.
     pub residence: Residence,
+    /// The same period one year earlier, when the registers cover it.
+    pub previous: Option<UsersPrevious>,
 }
 
 /// One column of the year-over-year table.

@@ -7,10 +7,12 @@
 
 mod activities;
 mod centre;
+mod compare;
 mod counts;
 
 pub use activities::*;
 pub use centre::*;
+pub use compare::*;
 pub use counts::*;
 
 use serde::Serialize;
@@ -32,6 +34,8 @@ pub struct Report {
     pub users: Users,
     /// Year-over-year counts, ending with the period.
     pub history: Vec<HistoryRow>,
+    /// The same period one year earlier, and whether the registers cover it.
+    pub comparison: Comparison,
     /// Applications by call.
     pub applications: Vec<Application>,
     /// Total applications.
@@ -42,7 +46,7 @@ pub struct Report {
     pub courses_total: CoursesTotal,
     /// Events in the period.
     pub events: Vec<Event>,
-    /// The period's notes (needs observed), as Typst markup.
+    /// The period's notes (needs observed), as written.
     pub needs: Option<Needs>,
     /// Errors and warnings of validation.
     pub data_quality: DataQuality,
