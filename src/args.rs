@@ -68,6 +68,9 @@ pub enum Command {
     /// Produce il Report di Gestione di un periodo (PDF, JSON, CSV, tabella, sorgente Typst).
     #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra report --period PERIODO [OPZIONI]")]
     Report(ReportArgs),
+    /// Verifica un report PDF: lo rifà dai registri e dice se ogni numero e ogni registro sono come allora.
+    #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra verify REPORT.pdf [--data CARTELLA]")]
+    Verify(VerifyArgs),
     /// Prepara una nuova cartella dei registri (centro.toml e registri vuoti).
     #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra init CARTELLA [--xlsx]")]
     Init(InitArgs),
@@ -84,6 +87,17 @@ pub enum Command {
     /// La pagina di manuale (man, formato roff), sullo standard output.
     #[command(hide = true)]
     Man,
+}
+
+/// `integra verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Il report PDF fatto da integra.
+    #[arg(value_name = "REPORT.pdf", help_heading = "Argomenti")]
+    pub pdf: PathBuf,
+    #[command(flatten)]
+    /// Data folder.
+    pub data: DataArgs,
 }
 
 /// `integra synth`.

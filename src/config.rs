@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::args::{self, ColorChoice, DataArgs, ReportArgs, ValidateArgs};
+use crate::args::{self, ColorChoice, DataArgs, ReportArgs, ValidateArgs, VerifyArgs};
 use crate::period::Period;
 
 /// Arguments that cannot be used as given, with what to do (exit 2).
@@ -339,6 +339,38 @@ impl ReportConfig {
             template_limit: template_limit(),
             quiet,
             public: a.pubblico,
+        })
+    }
+}
+
+/// `verify`, configured: the period comes from the PDF's seal, so loading
+/// options get it there.
+#[derive(Debug)]
+pub struct VerifyConfig {
+    /// The report to check.
+    pub pdf: PathBuf,
+    /// What to load (the period still unset).
+    pub load: LoadOptions,
+    /// Colours for diagnostics.
+    pub style: Style,
+    /// Errors only (`--quiet`).
+    pub quiet: bool,
+}
+
+impl VerifyConfig {
+    /// Checks the arguments.
+    pub fn new(a: VerifyArgs, color: ColorChoice, quiet: bool) -> Result<VerifyConfig> {
+        if !a.pdf.is_file() {
+            return Err(UsageError {
+                message: format!("il report «{}» non esiste o non è un file", a.pdf.display()),
+                hint: Some("indica il PDF fatto da «integra report»".into()),
+            });
+        }
+        Ok(VerifyConfig {
+            pdf: a.pdf,
+            load: load_options(&a.data, None, progress(quiet, false))?,
+            style: style(color, Stream::Stdout),
+            quiet,
         })
     }
 }

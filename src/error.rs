@@ -10,6 +10,9 @@ pub enum Error {
     /// The registers have errors (or warnings under `--strict`); already printed.
     #[error("i registri contengono errori")]
     Registers,
+    /// `verify`: the report no longer matches the registers; already printed.
+    #[error("il report non corrisponde più ai registri")]
+    Differs,
     /// A usage or configuration problem, with an optional hint.
     #[error("{message}")]
     Usage {
@@ -47,7 +50,7 @@ impl Error {
     /// The exit code of docs/CLI.md.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Registers => 1,
+            Error::Registers | Error::Differs => 1,
             Error::Usage { .. } | Error::Config(_) | Error::ConfigShown => 2,
             Error::Output(
                 OutputError::Protected { .. } | OutputError::FileInPath { .. } | OutputError::IsFolder { .. },

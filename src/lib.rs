@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color, cli.quiet)?),
         Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color, cli.quiet)?),
+        Command::Verify(a) => cmd::verify::run(config::VerifyConfig::new(a, cli.color, cli.quiet)?),
         Command::Init(a) => cmd::init::run(&a.dir, a.xlsx, cli.quiet),
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -8,6 +8,7 @@ pub mod init_xlsx;
 pub mod report;
 pub mod synth;
 pub mod validate;
+pub mod verify;
 
 use std::path::Path;
 
@@ -83,7 +84,7 @@ pub fn report_clap_error(e: &clap::Error) -> i32 {
 /// Prints a failure the way a user can act on it; returns the exit code.
 pub fn report_error(e: &Error, style: crate::config::Style) -> i32 {
     match e {
-        Error::Registers | Error::ConfigShown => {}
+        Error::Registers | Error::ConfigShown | Error::Differs => {}
         Error::Config(diags) => {
             eprint!("{}", crate::render::diagnostics::text(diags, style));
         }

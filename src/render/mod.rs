@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod pdf;
 pub mod progress;
+pub mod seal;
 pub mod table;
 pub mod typst_src;
 pub mod world;
@@ -36,17 +37,21 @@ struct TemplateData<'a> {
     report: &'a Report,
     /// The period's notes as Typst markup (`null` without notes).
     needs_typst: Option<String>,
+    /// The PDF's keywords: `integra` and the seal `integra verify` reads.
+    pdf_keywords: Vec<String>,
 }
 
 /// The `data.json` of a template (see [`TemplateData`]).
 pub fn template_data(report: &Report) -> String {
     let needs_typst = report.needs.as_ref().map(|n| markdown::to_typst(&n.text));
+    let pdf_keywords = vec!["integra".to_string(), seal::Seal::of(report).keyword()];
     if report.publication.public {
         let mut value = marked(report);
         value["needs_typst"] = needs_typst.into();
+        value["pdf_keywords"] = pdf_keywords.into();
         return pretty(&value);
     }
-    pretty(&TemplateData { report, needs_typst })
+    pretty(&TemplateData { report, needs_typst, pdf_keywords })
 }
 
 fn pretty(value: &impl serde::Serialize) -> String {

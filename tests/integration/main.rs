@@ -15,4 +15,5 @@ mod init;
 mod layers;
 mod report;
 mod validate;
+mod verify;
 mod workbook;
