@@ -63,3 +63,34 @@ fn a_file_without_a_seal_is_said_to_be_one() {
     let run = verify(&tmp.path().join("assente.pdf"), &root().join("data-samples")).code_is(2);
     assert!(run.stderr().contains("non esiste"), "{}", run.stderr());
 }
+
+#[test]
+fn a_damaged_pdf_or_registers_with_errors_are_said_so_without_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("registri");
+    copy_dir(&root().join("data-samples"), &data);
+    let pdf = tmp.path().join("report.pdf");
+    report_pdf(&data, &pdf, &[]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    // Cut short anywhere, or with bytes flipped: a usage error, never a crash.
+    let mut rng = crate::harness::Rng(7);
+    for i in 0..12 {
+        let mut broken = bytes[..bytes.len() * (i + 1) / 13].to_vec();
+        if i % 2 == 1 {
+            for _ in 0..50 {
+                let at = rng.below(broken.len());
+                broken[at] ^= 0x5A;
+            }
+        }
+        let cut = tmp.path().join(format!("rotto-{i}.pdf"));
+        std::fs::write(&cut, &broken).unwrap();
+        let run = verify(&cut, &data);
+        assert!(matches!(run.code(), 0..=2), "case {i}: exit {} {}", run.code(), run.stderr());
+    }
+    // Registers that now have an error cannot make the report again: exit 1.
+    let path = data.join("accessi.csv");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("/2025;Nigeria;", "/2025;Narnia;", 1);
+    std::fs::write(&path, text).unwrap();
+    let run = verify(&pdf, &data).code_is(1);
+    assert!(run.stderr().contains("country-unknown") && run.stderr().contains("non si può rifare"), "{}", run.stderr());
+}
