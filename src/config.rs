@@ -125,6 +125,9 @@ pub struct LoadOptions {
     pub today: NaiveDate,
     /// Threads, piece size and progress.
     pub reading: Reading,
+    /// Keep every access row besides the daily counts (`explain` names
+    /// them; the report never needs them, so memory stays flat without).
+    pub access_rows: bool,
 }
 
 /// The stream a text goes to, which decides whether it may be coloured.
@@ -193,7 +196,13 @@ fn load_options(data: &DataArgs, period: Option<Period>, progress: bool) -> Resu
             hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
         });
     }
-    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data), reading: reading(progress) })
+    Ok(LoadOptions {
+        data_dir: data.data.clone(),
+        period,
+        today: today(data),
+        reading: reading(progress),
+        access_rows: false,
+    })
 }
 
 /// `validate`, configured.
@@ -342,3 +351,4 @@ impl ReportConfig {
         })
     }
 }
+
