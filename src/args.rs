@@ -68,6 +68,9 @@ pub enum Command {
     /// Produce il Report di Gestione di un periodo (PDF, JSON, CSV, tabella, sorgente Typst).
     #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra report --period PERIODO [OPZIONI]")]
     Report(ReportArgs),
+    /// Spiega un numero del report: la regola, il valore e le righe dei registri che lo fanno.
+    #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra explain --period PERIODO [OPZIONI] VOCE\n       integra explain --period PERIODO --list [PREFISSO]")]
+    Explain(ExplainArgs),
     /// Prepara una nuova cartella dei registri (centro.toml e registri vuoti).
     #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra init CARTELLA [--xlsx]")]
     Init(InitArgs),
@@ -193,6 +196,40 @@ pub enum ReportFormat {
     Table,
     /// Il sorgente Typst (file unico con i dati; con --out CARTELLA, il modello e data.json).
     Typst,
+}
+
+/// `integra explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    /// Data folder.
+    pub data: DataArgs,
+    /// Periodo del report: 2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30, oppure rispetto a oggi mese-scorso, trimestre-scorso, semestre-scorso, anno-scorso.
+    #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
+    pub period: PeriodSpec,
+    /// La voce del report, scritta come nel JSON del report (users.new, accesses.by_country.Nigeria, courses.BASE1.meetings); con --list, un prefisso che restringe l'elenco (users.residence).
+    #[arg(value_name = "VOCE", help_heading = "Argomenti")]
+    pub figure: Option<String>,
+    /// Elenca tutte le voci del report con il loro valore.
+    #[arg(long)]
+    pub list: bool,
+    /// Formato: text (predefinito), json oppure csv.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ExplainFormat::Text, hide_default_value = true, hide_possible_values = true)]
+    pub format: ExplainFormat,
+    /// Mostra tutte le righe escluse per poco (senza, le 20 più vicine) e, nel testo, tutte le righe contate.
+    #[arg(long)]
+    pub tutte: bool,
+}
+
+/// Output of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Righe leggibili.
+    Text,
+    /// Un oggetto JSON (descritto in docs/CLI.md).
+    Json,
+    /// Una tabella CSV, una riga per riga dei registri.
+    Csv,
 }
 
 /// `integra init`.
