@@ -75,10 +75,12 @@ pub fn explain(
     let (file, sheet) = src.map_or_else(|| (String::new(), None), |s| (s.file, s.sheet));
     let mut warnings: HashMap<usize, Vec<String>> = HashMap::new();
     for d in diags.items() {
-        if d.severity == Severity::Warning && d.file == file && d.sheet == sheet {
-            if let Some(line) = d.line {
-                warnings.entry(line).or_default().push(format!("{}: {}", d.code, d.message));
-            }
+        if d.severity == Severity::Warning
+            && d.file == file
+            && d.sheet == sheet
+            && let Some(line) = d.line
+        {
+            warnings.entry(line).or_default().push(format!("{}: {}", d.code, d.message));
         }
     }
     let shown = Shown { regs, target: &fig.target, p };
