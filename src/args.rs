@@ -71,6 +71,9 @@ pub enum Command {
     /// Verifica un report PDF: lo rifà dai registri e dice se ogni numero e ogni registro sono come allora.
     #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra verify REPORT.pdf [--data CARTELLA]")]
     Verify(VerifyArgs),
+    /// Spiega un numero del report: la regola, il valore e le righe dei registri che lo fanno.
+    #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra explain --period PERIODO [OPZIONI] VOCE\n       integra explain --period PERIODO --list [PREFISSO]")]
+    Explain(ExplainArgs),
     /// Prepara una nuova cartella dei registri (centro.toml e registri vuoti).
     #[command(help_template = HELP, next_help_heading = "Opzioni", override_usage = "integra init CARTELLA [--xlsx]")]
     Init(InitArgs),
@@ -209,6 +212,40 @@ pub enum ReportFormat {
     Typst,
 }
 
+/// `integra explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    /// Data folder.
+    pub data: DataArgs,
+    /// Periodo del report: 2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30, oppure rispetto a oggi mese-scorso, trimestre-scorso, semestre-scorso, anno-scorso.
+    #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
+    pub period: PeriodSpec,
+    /// La voce del report, scritta come nel JSON del report (users.new, accesses.by_country.Nigeria, courses.BASE1.meetings); con --list, un prefisso che restringe l'elenco (users.residence).
+    #[arg(value_name = "VOCE", help_heading = "Argomenti")]
+    pub figure: Option<String>,
+    /// Elenca tutte le voci del report con il loro valore.
+    #[arg(long)]
+    pub list: bool,
+    /// Formato: text (predefinito), json oppure csv.
+    #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ExplainFormat::Text, hide_default_value = true, hide_possible_values = true)]
+    pub format: ExplainFormat,
+    /// Mostra tutte le righe escluse per poco (senza, le 20 più vicine) e, nel testo, tutte le righe contate.
+    #[arg(long)]
+    pub tutte: bool,
+}
+
+/// Output of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Righe leggibili.
+    Text,
+    /// Un oggetto JSON (descritto in docs/CLI.md).
+    Json,
+    /// Una tabella CSV, una riga per riga dei registri.
+    Csv,
+}
+
 /// `integra init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -275,11 +312,11 @@ pub fn explain(e: &clap::Error) -> ClapOutcome {
         ErrorKind::UnknownArgument if !arg.starts_with('-') => format!("argomento di troppo «{arg}»"),
         ErrorKind::UnknownArgument => format!("opzione sconosciuta «{arg}»"),
         ErrorKind::InvalidSubcommand => format!(
-            "comando sconosciuto «{}»: i comandi sono validate, report e init",
+            "comando sconosciuto «{}»: i comandi sono validate, report, explain, verify e init",
             context(e, ContextKind::InvalidSubcommand).unwrap_or_default()
         ),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "manca il comando: validate, report o init".to_string()
+            "manca il comando: validate, report, explain, verify o init".to_string()
         }
         ErrorKind::ArgumentConflict => format!("{arg}: data due volte, o insieme a un'opzione incompatibile"),
         ErrorKind::TooManyValues => format!("{arg} non accetta un valore (o ne ha troppi)"),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::args::{self, ColorChoice, DataArgs, ReportArgs, ValidateArgs, VerifyArgs};
+use crate::args::{self, ColorChoice, DataArgs, ExplainArgs, ReportArgs, ValidateArgs, VerifyArgs};
 use crate::period::Period;
 
 /// Arguments that cannot be used as given, with what to do (exit 2).
@@ -125,6 +125,9 @@ pub struct LoadOptions {
     pub today: NaiveDate,
     /// Threads, piece size and progress.
     pub reading: Reading,
+    /// Keep every access row besides the daily counts (`explain` names
+    /// them; the report never needs them, so memory stays flat without).
+    pub access_rows: bool,
 }
 
 /// The stream a text goes to, which decides whether it may be coloured.
@@ -193,7 +196,13 @@ fn load_options(data: &DataArgs, period: Option<Period>, progress: bool) -> Resu
             hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
         });
     }
-    Ok(LoadOptions { data_dir: data.data.clone(), period, today: today(data), reading: reading(progress) })
+    Ok(LoadOptions {
+        data_dir: data.data.clone(),
+        period,
+        today: today(data),
+        reading: reading(progress),
+        access_rows: false,
+    })
 }
 
 /// `validate`, configured.
@@ -339,6 +348,77 @@ impl ReportConfig {
             template_limit: template_limit(),
             quiet,
             public: a.pubblico,
+        })
+    }
+}
+
+/// What `explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Lines for a person.
+    Text,
+    /// One JSON object (docs/CLI.md).
+    Json,
+    /// One CSV row per register row.
+    Csv,
+}
+
+impl From<args::ExplainFormat> for ExplainFormat {
+    fn from(f: args::ExplainFormat) -> Self {
+        match f {
+            args::ExplainFormat::Text => ExplainFormat::Text,
+            args::ExplainFormat::Json => ExplainFormat::Json,
+            args::ExplainFormat::Csv => ExplainFormat::Csv,
+        }
+    }
+}
+
+/// `explain`, configured.
+#[derive(Debug)]
+pub struct ExplainConfig {
+    /// What to load: the report's registers, keeping the access rows.
+    pub load: LoadOptions,
+    /// The period (also in `load`).
+    pub period: Period,
+    /// The figure to explain; with `list`, a prefix of the figures listed.
+    pub figure: Option<String>,
+    /// List the figures instead.
+    pub list: bool,
+    /// Output format.
+    pub format: ExplainFormat,
+    /// Every near miss (and, in text, every row).
+    pub all: bool,
+    /// Colours for diagnostics.
+    pub style: Style,
+    /// Errors only (`--quiet`).
+    pub quiet: bool,
+}
+
+impl ExplainConfig {
+    /// Checks the arguments.
+    pub fn new(a: ExplainArgs, color: ColorChoice, quiet: bool) -> Result<ExplainConfig> {
+        let period = a.period.resolve(today(&a.data));
+        let format = ExplainFormat::from(a.format);
+        if a.figure.is_none() && !a.list {
+            return Err(UsageError {
+                message: "manca la voce del report da spiegare".into(),
+                hint: Some(format!(
+                    "per esempio «integra explain --period {} users.new»; «--list» elenca le voci",
+                    period.code
+                )),
+            });
+        }
+        let mut load = load_options(&a.data, Some(period.clone()), progress(quiet, format != ExplainFormat::Text))?;
+        load.access_rows = true;
+        Ok(ExplainConfig {
+            load,
+            period,
+            figure: a.figure,
+            list: a.list,
+            format,
+            all: a.tutte,
+            style: style(color, Stream::Stderr),
+            quiet,
         })
     }
 }

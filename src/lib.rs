@@ -15,6 +15,7 @@ pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod error;
+pub mod explain;
 pub mod files;
 pub mod glyphs;
 pub mod period;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate(a) => cmd::validate::run(config::ValidateConfig::new(a, cli.color, cli.quiet)?),
         Command::Report(a) => cmd::report::run(config::ReportConfig::new(a, cli.color, cli.quiet)?),
         Command::Verify(a) => cmd::verify::run(config::VerifyConfig::new(a, cli.color, cli.quiet)?),
+        Command::Explain(a) => cmd::explain::run(config::ExplainConfig::new(a, cli.color, cli.quiet)?),
         Command::Init(a) => cmd::init::run(&a.dir, a.xlsx, cli.quiet),
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -3,6 +3,7 @@
 //! diagnostics, typed errors) and this layer decides what goes to standard
 //! output and standard error.
 
+pub mod explain;
 pub mod init;
 pub mod init_xlsx;
 pub mod report;

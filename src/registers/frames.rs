@@ -115,23 +115,29 @@ impl AccessFacts {
     }
 }
 
-/// Every register the report counts, as frames.
+/// Every register the report counts, as frames. Each row-level frame also
+/// has `line`, the row's line in its file (or its spreadsheet row), which
+/// no figure groups by and `explain` shows.
 #[derive(Debug, Clone)]
 pub struct Frames {
-    /// One row per user: `taken`, `closed` (`i32::MAX` while open),
+    /// One row per user: `line`, `taken`, `closed` (`i32::MAX` while open),
     /// `country`, `gender` ([`Gender::key`]), `comune` (id, [`NONE`] not
     /// written, [`HOMELESS`]).
     pub users: DataFrame,
     /// The access log at day grain.
     pub accesses: AccessFacts,
-    /// One row per meeting: `course` (key into `courses`), `day`, `hours`
+    /// One row per access, only when the rows were kept
+    /// ([`super::Accessi::keep_rows`]): `line`, `day`, `month` (as in
+    /// [`AccessFacts`]) and the keys of [`ACCESS_DIMENSIONS`].
+    pub access_rows: Option<DataFrame>,
+    /// One row per meeting: `line`, `course` (key into `courses`), `day`, `hours`
     /// (its own, else its course's; null when neither says).
     pub meetings: DataFrame,
-    /// One row per enrolment: `course`, `day` (null when not written),
+    /// One row per enrolment: `line`, `course`, `day` (null when not written),
     /// `origin` (key into `origins`, [`NONE`] when not written), `country`
     /// (null when not written).
     pub enrolments: DataFrame,
-    /// One row per application: `call` (key into `calls`), `day`.
+    /// One row per application: `line`, `call` (key into `calls`), `day`.
     pub applications: DataFrame,
     /// Course ids: first those of `corsi`, in its order, then any id only
     /// meetings or enrolments name. Compared as ids are ([`Ids`]).
@@ -166,8 +172,9 @@ impl Frames {
                 course_hours.push(c.hours);
             }
         }
-        let (mut course, mut day, mut hours) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut line, mut course, mut day, mut hours) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for m in small.incontri {
+            line.push(m.line as u32);
             let k = courses.intern(&m.course);
             course.push(k);
             day.push(to_days(m.date));
@@ -176,14 +183,17 @@ impl Frames {
         let meetings = DataFrame::new(
             course.len(),
             vec![
+                u32_col("line", line),
                 u32_col("course", course),
                 i32_col("day", day),
                 Float64Chunked::from_iter_options("hours".into(), hours.into_iter()).into_series().into_column(),
             ],
         )?;
         let mut origins = Interner::default();
-        let (mut course, mut day, mut origin, mut country) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut line, mut course, mut day, mut origin, mut country) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for e in small.iscrizioni {
+            line.push(e.line as u32);
             course.push(courses.intern(&e.course));
             day.push(e.date.map(to_days));
             origin.push(e.origin.as_deref().map_or(NONE, |o| origins.intern(o)));
@@ -192,6 +202,7 @@ impl Frames {
         let enrolments = DataFrame::new(
             course.len(),
             vec![
+                u32_col("line", line),
                 u32_col("course", course),
                 opt_i32_col("day", day),
                 u32_col("origin", origin),
@@ -199,12 +210,14 @@ impl Frames {
             ],
         )?;
         let mut calls = Interner::default();
-        let (call, day): (Vec<u32>, Vec<i32>) =
-            small.domande.iter().map(|a| (calls.intern(&a.call), to_days(a.date))).unzip();
-        let applications = DataFrame::new(call.len(), vec![u32_col("call", call), i32_col("day", day)])?;
+        let (line, (call, day)): (Vec<u32>, (Vec<u32>, Vec<i32>)) =
+            small.domande.iter().map(|a| (a.line as u32, (calls.intern(&a.call), to_days(a.date)))).unzip();
+        let applications =
+            DataFrame::new(call.len(), vec![u32_col("line", line), u32_col("call", call), i32_col("day", day)])?;
         Ok(Frames {
             users: user_frame(users)?,
             accesses: AccessFacts::new(accesses)?,
+            access_rows: if accesses.keep_rows { Some(access_rows(accesses)?) } else { None },
             meetings,
             enrolments,
             applications,
@@ -237,11 +250,34 @@ fn user_frame(u: &Utenti) -> PolarsResult<DataFrame> {
     DataFrame::new(
         u.taken.len(),
         vec![
+            u32_col("line", u.line.clone()),
             i32_col("taken", u.taken.clone()),
             i32_col("closed", u.closed.clone()),
             u32_col("country", u.country.iter().map(|&c| u32::from(c)).collect()),
             u32_col("gender", u.gender.iter().map(|&g| Gender::key(Some(g))).collect()),
             u32_col("comune", comune),
+        ],
+    )
+}
+
+/// The access rows kept for `explain`, in line order.
+fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
+    let mut rows = a.row_list.clone();
+    rows.sort_unstable_by_key(|r| r.line);
+    let month = |d: i32| {
+        let date = crate::dates::from_days(d);
+        date.year() as u32 * 12 + date.month0()
+    };
+    DataFrame::new(
+        rows.len(),
+        vec![
+            u32_col("line", rows.iter().map(|r| r.line).collect()),
+            i32_col("day", rows.iter().map(|r| r.day).collect()),
+            u32_col("month", rows.iter().map(|r| month(r.day)).collect()),
+            u32_col("country", rows.iter().map(|r| u32::from(r.country)).collect()),
+            u32_col("kind", rows.iter().map(|r| u32::from(r.kind)).collect()),
+            u32_col("referral", rows.iter().map(|r| r.referral).collect()),
+            u32_col("gender", rows.iter().map(|r| u32::from(r.gender)).collect()),
         ],
     )
 }

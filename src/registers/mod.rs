@@ -304,7 +304,7 @@ fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, d
     let first_diag = diags.items().len();
     let make = || AccessSink {
         cells: cells::Cells::new(loc.spec, loc.source(), centro, opts.today),
-        out: Accessi::default(),
+        out: Accessi::keeping_rows(opts.access_rows),
         types: Interner::default(),
         dups: parse::Duplicates::default(),
         ids: &regs.user_ids,

@@ -203,11 +203,34 @@ fn bump(v: &mut Vec<u32>, i: usize, n: u32) {
     v[i] += n;
 }
 
+/// One access as read, kept only when asked ([`Accessi::keep_rows`]): what
+/// `explain` needs to name the rows behind a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessRow {
+    /// Physical line (or spreadsheet row).
+    pub line: u32,
+    /// Day, since 1970-01-01.
+    pub day: i32,
+    /// Country id.
+    pub country: CountryId,
+    /// Request type index.
+    pub kind: u16,
+    /// Referral slot: 0 not given, `i + 1` referral `i`.
+    pub referral: u32,
+    /// [`Gender::key`].
+    pub gender: u8,
+}
+
 /// `accessi`, counted per day as it is read: the report groups accesses by
 /// country, type, month, referral and gender inside a period, so nothing
-/// per row has to be kept. Memory grows with the days covered, not the rows.
+/// per row has to be kept. Memory grows with the days covered, not the rows
+/// (unless [`Accessi::keep_rows`] asks for the rows too).
 #[derive(Debug, Default, Clone)]
 pub struct Accessi {
+    /// Also keep every row in [`Accessi::row_list`] (for `explain`).
+    pub keep_rows: bool,
+    /// Every valid row, when [`Accessi::keep_rows`]; in no particular order.
+    pub row_list: Vec<AccessRow>,
     /// Valid rows counted.
     pub rows: u64,
     /// Day of `days[0]` (days since 1970-01-01).
@@ -226,6 +249,11 @@ pub struct Accessi {
 }
 
 impl Accessi {
+    /// An empty log that also keeps its rows when `keep_rows`.
+    pub fn keeping_rows(keep_rows: bool) -> Accessi {
+        Accessi { keep_rows, ..Accessi::default() }
+    }
+
     /// The counts of `day`, created when first seen.
     fn day_mut(&mut self, day: i32) -> &mut DayCounts {
         if self.days.is_empty() {
@@ -256,9 +284,27 @@ impl Accessi {
         usize::from(self.country_slot[c] - 1)
     }
 
-    /// Counts one valid access.
-    pub fn add(&mut self, day: i32, country: CountryId, kind: u16, referral: Option<u32>, gender: Option<Gender>) {
+    /// Counts one valid access, read at `line`.
+    pub fn add(
+        &mut self,
+        line: usize,
+        day: i32,
+        country: CountryId,
+        kind: u16,
+        referral: Option<u32>,
+        gender: Option<Gender>,
+    ) {
         self.rows += 1;
+        if self.keep_rows {
+            self.row_list.push(AccessRow {
+                line: line as u32,
+                day,
+                country,
+                kind,
+                referral: referral.map_or(0, |r| r + 1),
+                gender: Gender::key(gender) as u8,
+            });
+        }
         self.has_referral |= referral.is_some();
         let slot = self.slot(country);
         let d = self.day_mut(day);
@@ -279,6 +325,11 @@ impl Accessi {
                 (0..other.referrals.len() as u32).map(|r| self.referrals.intern(other.referrals.get(r)) as usize + 1),
             )
             .collect();
+        self.row_list.extend(other.row_list.iter().map(|r| AccessRow {
+            kind: kind(r.kind),
+            referral: referral[r.referral as usize] as u32,
+            ..*r
+        }));
         for (day, counts) in other.each_day() {
             let slots: Vec<(usize, u32)> = counts
                 .country

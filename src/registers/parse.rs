@@ -120,7 +120,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
         );
     }
     let referral = referral.map(|r| x.out.referrals.intern(&r));
-    x.out.add(to_days(date), country, kind, referral, gender);
+    x.out.add(row.line, to_days(date), country, kind, referral, gender);
     day(date)
 }
 

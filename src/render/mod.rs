@@ -5,6 +5,7 @@
 pub mod annotate;
 pub mod csv;
 pub mod diagnostics;
+pub mod explain;
 pub mod markdown;
 pub mod pdf;
 pub mod progress;

@@ -132,6 +132,7 @@ fn load(dir: &Path) {
         period: integra::period::Period::parse("2025H1").ok(),
         today: chrono::NaiveDate::from_ymd_opt(2025, 11, 26).unwrap(),
         reading: integra::config::Reading::default(),
+        access_rows: false,
     };
     let _ = integra::cmd::load(&opts);
 }

@@ -29,6 +29,7 @@ const ORDER: &[&str] = &[
     "registers",
     "checks",
     "aggregate",
+    "explain",
     "publish",
     "render",
     // What drives them.

@@ -1,0 +1,53 @@
+//! `integra explain`: load the registers as `report` does (keeping the
+//! access rows), compute the report once, then list its figures or explain
+//! one of them.
+
+use crate::aggregate::{self, Inputs};
+use crate::config::{ExplainConfig, ExplainFormat};
+use crate::diag::Severity;
+use crate::error::{Error, Result};
+use crate::explain::{self, Catalogue};
+use crate::render::{self, diagnostics};
+
+/// Runs the command.
+pub fn run(cfg: ExplainConfig) -> Result<()> {
+    let (regs, diags) = super::load(&cfg.load)?;
+    let shown = diags.at_least(if cfg.quiet { Severity::Error } else { Severity::Warning });
+    let problems = diagnostics::text(&shown, cfg.style);
+    if diags.has_errors() {
+        eprint!("{problems}");
+        eprintln!(
+            "integra: nessuna spiegazione; i registri hanno errori, come per il report ({})",
+            diagnostics::summary(&diags)
+        );
+        return Err(Error::Registers);
+    }
+    let today = cfg.load.today;
+    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
+    let catalogue = Catalogue::new(&regs, &report, &cfg.period);
+    let text = if cfg.list {
+        let figures = catalogue.listed(cfg.figure.as_deref());
+        if figures.is_empty() {
+            let prefix = cfg.figure.clone().unwrap_or_default();
+            return Err(Error::Usage {
+                message: format!("nessuna voce del report comincia con «{prefix}»"),
+                hint: Some(format!("«integra explain --period {} --list» elenca tutte le voci", cfg.period.code)),
+            });
+        }
+        match cfg.format {
+            ExplainFormat::Text => render::explain::list_text(&figures),
+            ExplainFormat::Json => render::explain::list_json(&cfg.period.code, &figures),
+            ExplainFormat::Csv => render::explain::list_csv(&figures),
+        }
+    } else {
+        let name = cfg.figure.as_deref().unwrap_or_default();
+        let figure = catalogue.find(name).map_err(|u| Error::Usage { message: u.message, hint: u.hint })?;
+        let x = explain::explain(&regs, &diags, &cfg.period, &figure, cfg.all)?;
+        match cfg.format {
+            ExplainFormat::Text => render::explain::text(&x, cfg.all),
+            ExplainFormat::Json => render::explain::json(&x),
+            ExplainFormat::Csv => render::explain::csv(&x),
+        }
+    };
+    super::write_stdout(&mut std::io::stdout().lock(), text.as_bytes())
+}
