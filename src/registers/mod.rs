@@ -5,6 +5,7 @@
 
 pub mod cells;
 pub mod frames;
+pub mod keys;
 pub mod model;
 pub mod parse;
 
