@@ -40,16 +40,37 @@ impl KeyRule for IdRule {
 pub struct Keys<R> {
     /// Key → index.
     map: HashMap<String, u32>,
-    /// Spellings already seen, so the hot path skips making the key.
-    exact: HashMap<String, u32>,
+    /// Spellings already seen, so the hot path skips making the key: short
+    /// ones (every code like `U2025-001`) inline, compared without a
+    /// pointer to follow; longer ones as strings.
+    exact: HashMap<Inline, u32>,
+    exact_long: HashMap<String, u32>,
     values: Vec<String>,
     rule: std::marker::PhantomData<R>,
 }
 
 impl<R> Default for Keys<R> {
     fn default() -> Self {
-        Keys { map: HashMap::default(), exact: HashMap::default(), values: Vec::new(), rule: std::marker::PhantomData }
+        Keys {
+            map: HashMap::default(),
+            exact: HashMap::default(),
+            exact_long: HashMap::default(),
+            values: Vec::new(),
+            rule: std::marker::PhantomData,
+        }
     }
+}
+
+/// A string of at most 23 bytes held inline, its length in the last byte.
+type Inline = [u8; 24];
+
+fn inline(s: &str) -> Option<Inline> {
+    (s.len() < 24).then(|| {
+        let mut k = [0u8; 24];
+        k[..s.len()].copy_from_slice(s.as_bytes());
+        k[23] = s.len() as u8;
+        k
+    })
 }
 
 /// Names compared folded.
@@ -61,7 +82,7 @@ pub type Ids = Keys<IdRule>;
 impl<R: KeyRule> Keys<R> {
     /// The index of `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.exact.get(s) {
+        if let Some(i) = self.seen(s) {
             return i;
         }
         let key = R::key(s);
@@ -74,13 +95,24 @@ impl<R: KeyRule> Keys<R> {
                 i
             }
         };
-        self.exact.insert(s.to_string(), i);
+        match inline(s) {
+            Some(k) => self.exact.insert(k, i),
+            None => self.exact_long.insert(s.to_string(), i),
+        };
         i
+    }
+
+    /// The index of exactly this spelling, if seen.
+    fn seen(&self, s: &str) -> Option<u32> {
+        match inline(s) {
+            Some(k) => self.exact.get(&k).copied(),
+            None => self.exact_long.get(s).copied(),
+        }
     }
 
     /// The index of `s` if already seen.
     pub fn find(&self, s: &str) -> Option<u32> {
-        self.exact.get(s).or_else(|| self.map.get(R::key(s).as_ref())).copied()
+        self.seen(s).or_else(|| self.map.get(R::key(s).as_ref()).copied())
     }
 
     /// The string of index `i` as first written.
@@ -138,5 +170,27 @@ pub fn id_key(s: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(t.to_uppercase())
     } else {
         std::borrow::Cow::Borrowed(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_spellings_find_the_same_keys() {
+        let mut ids = Ids::default();
+        let long = "CODICE-MOLTO-LUNGO-DI-PROVA-2025";
+        let (a, b) = (ids.intern("U2025-001"), ids.intern(long));
+        assert_ne!(a, b);
+        assert_eq!(ids.intern(" u2025-001 "), a, "trimmed and upper-cased");
+        assert_eq!(ids.find("u2025-001"), Some(a));
+        assert_eq!(ids.find(&long.to_lowercase()), Some(b));
+        assert_eq!(ids.find("x".repeat(23).as_str()), None, "23 bytes: the longest inline key");
+        assert_eq!(ids.get(a), "U2025-001");
+        let mut names = Interner::default();
+        let n = names.intern("Costa d'Avorio");
+        assert_eq!(names.find("COSTA D'AVORIO"), Some(n));
+        assert_eq!(names.len(), 1);
     }
 }
