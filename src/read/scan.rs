@@ -228,22 +228,55 @@ impl Scanner {
 /// Reads the file once: hash, encoding, bad bytes, unclosed quote, and cut
 /// points for pieces of about `piece` bytes. `skip` bytes (a UTF-8 BOM) are
 /// hashed, not parsed.
-pub fn scan(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u64) -> std::io::Result<Scan> {
-    use sha2::Digest;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
+pub fn scan(file: impl std::io::Read, skip: usize, extension: &str, piece: u64) -> std::io::Result<Scan> {
+    // The hash is made on a thread of its own, buffer after buffer, while
+    // this one scans the next: on two cores the serial first pass no longer
+    // waits for SHA-256.
+    std::thread::scope(|scope| {
+        let (to_hash, hashing) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (give_back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+        let hasher = scope.spawn(move || {
+            use sha2::Digest;
+            let mut hasher = sha2::Sha256::new();
+            for buf in hashing {
+                hasher.update(&buf);
+                let _ = give_back.send(buf);
+            }
+            hasher.finalize()
+        });
+        let scanned = scan_with(file, skip, extension, piece, &to_hash, &spare);
+        drop(to_hash);
+        let digest =
+            hasher.join().map_err(|_| std::io::Error::other("il calcolo dell'impronta SHA-256 non è riuscito"))?;
+        scanned.map(|scan| Scan { sha256: hex(&digest), ..scan })
+    })
+}
+
+/// The first pass itself; each buffer read goes on to `to_hash` once
+/// scanned, and comes back through `spare` to be read into again.
+fn scan_with(
+    mut file: impl std::io::Read,
+    skip: usize,
+    extension: &str,
+    piece: u64,
+    to_hash: &std::sync::mpsc::SyncSender<Vec<u8>>,
+    spare: &std::sync::mpsc::Receiver<Vec<u8>>,
+) -> std::io::Result<Scan> {
+    const BUFFER: usize = 1 << 20;
     let mut check = Utf8Check::default();
     let mut invalid_lines: Vec<usize> = Vec::new();
     let (mut bad_line, mut undefined_line, mut replacement_line) = (None, None, None);
     let mut sc: Option<Scanner> = None;
     let mut pos = 0u64;
     loop {
+        let mut buf = spare.try_recv().unwrap_or_default();
+        buf.resize(BUFFER, 0);
         let n = file.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        let data = &buf[..n];
-        hasher.update(data);
+        buf.truncate(n);
+        let data = &buf[..];
         let from = if pos < skip as u64 { (skip as u64 - pos).min(n as u64) as usize } else { 0 };
         let s = sc.get_or_insert_with(|| {
             Scanner::new(detect_delimiter(&String::from_utf8_lossy(&data[from..]), extension), piece, skip)
@@ -267,6 +300,7 @@ pub fn scan(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u
         }
         s.feed(data, pos, from);
         pos += n as u64;
+        to_hash.send(buf).map_err(|_| std::io::Error::other("il calcolo dell'impronta SHA-256 si è fermato"))?;
     }
     check.end();
     let utf8 = check.is_utf8();
@@ -282,7 +316,8 @@ pub fn scan(mut file: impl std::io::Read, skip: usize, extension: &str, piece: u
     }
     let bad = [bad_line, if utf8 { replacement_line } else { undefined_line }].into_iter().flatten().min();
     Ok(Scan {
-        sha256: hex(&hasher.finalize()),
+        // Filled in by `scan` once the hashing thread is done.
+        sha256: String::new(),
         utf8,
         delimiter: s.delimiter,
         bad_line: bad,
