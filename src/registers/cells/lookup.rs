@@ -60,17 +60,14 @@ impl Cells<'_> {
             if i < u32::from(u16::MAX) {
                 return Some(i as u16);
             }
-            d.push(
-                self.at(
-                    row,
-                    col,
-                    Severity::Error,
-                    "request-type-unknown",
-                    "troppi tipi di richiesta diversi (più di 65.535) senza un elenco in centro.toml",
-                )
-                .value(v)
-                .hint("elenca i tipi di richiesta in centro.toml, [vocabolari] tipo_richiesta"),
-            );
+            let what = "troppi tipi di richiesta diversi (più di 65.535) senza un elenco in centro.toml";
+            d.push(self.unknown_type(
+                row,
+                col,
+                v,
+                what,
+                "elenca i tipi di richiesta in centro.toml, [vocabolari] tipo_richiesta",
+            ));
             return None;
         }
         let r = cached(&mut self.types, v, || {
@@ -84,20 +81,28 @@ impl Cells<'_> {
             Ok(i) => Some(i),
             Err(hint) => {
                 let hint = hint.unwrap_or_else(|| "usa uno dei tipi elencati in centro.toml, [vocabolari] tipo_richiesta (o aggiungi lì il nuovo tipo)".into());
-                d.push(
-                    self.at(
-                        row,
-                        col,
-                        Severity::Error,
-                        "request-type-unknown",
-                        format!("tipo di richiesta «{v}» non previsto in centro.toml"),
-                    )
-                    .value(v)
-                    .hint(hint),
-                );
+                d.push(self.unknown_type(
+                    row,
+                    col,
+                    v,
+                    format!("tipo di richiesta «{v}» non previsto in centro.toml"),
+                    hint,
+                ));
                 None
             }
         }
+    }
+
+    /// `request-type-unknown` at the cell, for value `v`.
+    fn unknown_type(
+        &self,
+        row: &Row,
+        col: usize,
+        v: &str,
+        what: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> crate::diag::Diagnostic {
+        self.at(row, col, Severity::Error, "request-type-unknown", what).value(v).hint(hint)
     }
 
     /// A comune of the ISTAT list.
