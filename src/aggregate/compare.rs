@@ -4,7 +4,7 @@
 //! a period, nothing is computed: `Comparison::covered` says so and the
 //! report says from when comparisons start.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 
 use crate::dates::{long_date, to_days};
 use crate::period::{Period, PeriodKind};
@@ -26,11 +26,6 @@ pub(super) struct Earlier {
     pub trend: Vec<MonthCount>,
 }
 
-/// Whether the registers are complete on every day from `start` on.
-fn covered_from(regs: &Registers, start: NaiveDate) -> bool {
-    regs.centro.registri_dal.is_some_and(|from| start >= from)
-}
-
 /// The earlier period's figures against `accesses` and `users` of `p`.
 pub(super) fn earlier(
     regs: &Registers,
@@ -40,7 +35,7 @@ pub(super) fn earlier(
     now: &ByCategory,
 ) -> Result<Earlier, AggregateError> {
     let before = p.year_earlier();
-    let covered = covered_from(regs, before.start);
+    let covered = regs.complete_from(before.start) == Some(true);
     let comparison = Comparison {
         period: before.code.clone(),
         label: before.label(),
@@ -83,7 +78,7 @@ fn trend(regs: &Registers, p: &Period) -> Result<Vec<MonthCount>, AggregateError
         return Ok(Vec::new());
     }
     let Some(start) = p.start.checked_sub_months(chrono::Months::new(11)) else { return Ok(Vec::new()) };
-    if !covered_from(regs, start) {
+    if regs.complete_from(start) != Some(true) {
         return Ok(Vec::new());
     }
     let counts = queries::access_counts(&regs.frames.accesses, to_days(start), to_days(p.end))?;

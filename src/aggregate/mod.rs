@@ -190,7 +190,7 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
     });
 
     let mut by_gender = std::collections::BTreeMap::new();
-    for (code, key) in [(1, "F"), (2, "M"), (3, "X"), (0, "unknown")] {
+    for (code, key) in crate::registers::Gender::KEYS {
         by_gender.insert(key.to_string(), ac.gender.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum());
     }
     Accesses {

@@ -62,7 +62,7 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
     let by_category = categories(&uc.country, p.end);
     let total = uc.total;
     let mut by_gender = BTreeMap::new();
-    for (code, key) in [(1, "F"), (2, "M"), (3, "X")] {
+    for &(code, key) in &crate::registers::Gender::KEYS[..3] {
         by_gender.insert(key.to_string(), uc.gender.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum());
     }
     let comuni = Comuni::get();

@@ -5,6 +5,7 @@ use crate::aggregate::Report;
 use crate::dates::short_date;
 use crate::period::Period;
 use crate::reference::{Category, Comuni, Countries, CountryMatch};
+use crate::registers::Gender;
 use crate::registers::Registers;
 use crate::registers::frames::HOMELESS;
 use crate::registers::model::NONE;
@@ -208,7 +209,7 @@ fn accesses(b: &mut Builder, regs: &Registers, r: &Report) {
         let k = key("referral", vec![slot], says);
         b.push(format!("accesses.by_referral.{name}"), Value::Count(s.count), Target::Accesses(k));
     }
-    for (code, name) in [(1, "F"), (2, "M"), (3, "X"), (0, "unknown")] {
+    for (code, name) in Gender::KEYS {
         let says = if code == 0 { "senza genere indicato".to_string() } else { format!("con genere {name}") };
         let n = a.by_gender.get(name).copied().unwrap_or(0);
         b.push(
@@ -242,7 +243,7 @@ fn users(b: &mut Builder, regs: &Registers, r: &Report) {
         };
         b.push(format!("users.by_category.{name}"), Value::Count(n), user(key("country", ids, words)));
     }
-    for (code, name) in [(1, "F"), (2, "M"), (3, "X")] {
+    for &(code, name) in &Gender::KEYS[..3] {
         let n = u.by_gender.get(name).copied().unwrap_or(0);
         b.push(
             format!("users.by_gender.{name}"),

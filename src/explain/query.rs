@@ -274,10 +274,8 @@ impl Shown<'_> {
 }
 
 fn gender(code: u32) -> Cell {
-    match code {
-        1 => Cell::Text("F".into()),
-        2 => Cell::Text("M".into()),
-        3 => Cell::Text("X".into()),
-        _ => Cell::Blank("non indicato"),
+    match crate::registers::Gender::KEYS.iter().find(|(k, _)| *k == code && *k != 0) {
+        Some((_, name)) => Cell::Text((*name).into()),
+        None => Cell::Blank("non indicato"),
     }
 }

@@ -84,10 +84,16 @@ impl Registers {
     /// year (it starts on or after `registri_dal`) and it is over by
     /// `today`: only such years are computed from the registers.
     pub fn whole_year(&self, year: i32, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-        let from = self.centro.registri_dal?;
         let first = NaiveDate::from_ymd_opt(year, 1, 1)?;
         let last = NaiveDate::from_ymd_opt(year, 12, 31)?;
-        (first >= from && last <= today).then_some((first, last))
+        (self.complete_from(first)? && last <= today).then_some((first, last))
+    }
+
+    /// Whether the registers are complete on every day from `day` on (it is
+    /// on or after `registri_dal`); `None` when `centro.toml` does not say
+    /// from when they are. The one definition of "covered by the registers".
+    pub fn complete_from(&self, day: NaiveDate) -> Option<bool> {
+        self.centro.registri_dal.map(|from| day >= from)
     }
 }
 

@@ -26,6 +26,11 @@ impl Gender {
     /// Every gender with its code, in the order reports list them.
     pub const ALL: [Gender; 3] = [Gender::F, Gender::M, Gender::X];
 
+    /// The keys genders are counted under ([`Gender::key`]) and the name the
+    /// report's data gives each: F, M, X, then `unknown` (0, a blank
+    /// `genere`, which only accesses may have). Users take the first three.
+    pub const KEYS: [(u32, &'static str); 4] = [(1, "F"), (2, "M"), (3, "X"), (0, "unknown")];
+
     /// The number a gender is counted under: 0 not written, 1 F, 2 M, 3 X.
     pub fn key(g: Option<Gender>) -> u32 {
         match g {
