@@ -41,7 +41,7 @@ pub fn run(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
 /// not over yet. They go into the report's data-quality appendix too.
 fn period_coverage(regs: &Registers, p: &Period, today: NaiveDate, d: &mut Diagnostics) {
     let src = Source::new("periodo", "--period");
-    if let Some(from) = regs.centro.registri_dal.filter(|f| p.start < *f) {
+    if let (Some(false), Some(from)) = (regs.complete_from(p.start), regs.centro.registri_dal) {
         d.push(
             src.diag(
                 Severity::Warning,
