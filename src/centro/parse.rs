@@ -11,22 +11,28 @@ use super::{Centro, FILE, Slot};
 use crate::dates::parse_date;
 use crate::diag::{Diagnostic, Diagnostics, Severity, Source};
 
-/// What is wrong on the line of a syntax error, in words a coordinator
+/// What is wrong on the line of a syntax error, and what to do, in words a coordinator
 /// reads, judged from the line itself (the parser's own message, in
 /// English, is kept in brackets for whoever maintains the file).
-fn syntax_reason(line: &str) -> &'static str {
+fn syntax_reason(line: &str) -> (&'static str, &'static str) {
     let value = line.split_once('=').map_or("", |(_, v)| v.trim());
     let quotes = value.matches('"').count() - value.matches("\\\"").count();
     if value.starts_with('"') && quotes % 2 == 1 || value.starts_with('\'') && value.matches('\'').count() == 1 {
-        "un testo tra virgolette non è chiuso"
+        ("un testo tra virgolette non è chiuso", "aggiungi le virgolette di chiusura (\") alla fine del testo")
     } else if value.starts_with('[') && !value.contains(']') {
-        "un elenco tra [ ] non è scritto bene"
+        ("un elenco tra [ ] non è scritto bene", "separa le voci con una virgola e chiudi l'elenco con ]")
     } else if value.chars().next().is_some_and(|c| c.is_ascii_digit()) && value.contains('/') {
-        "una data non è scritta come 2025-01-02"
+        (
+            "una data non è scritta come 2025-01-02",
+            "scrivi la data come anno-mese-giorno, senza virgolette (es. 2008-10-01)",
+        )
     } else if line.trim_start().starts_with('[') && !line.contains(']') {
-        "il nome di una sezione tra [ ] non è chiuso"
+        ("il nome di una sezione tra [ ] non è chiuso", "chiudi il nome della sezione con ] (es. [centro])")
     } else {
-        "una riga non è scritta come il formato TOML richiede"
+        (
+            "una riga non è scritta come il formato TOML richiede",
+            "testi tra virgolette, date come 2025-01-02, elenchi tra [ ]",
+        )
     }
 }
 
@@ -215,12 +221,13 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
         Err(e) => {
             let at = e.span().map(|span| line_col(text, span.start));
             let written = at.and_then(|(line, _)| text.lines().nth(line - 1)).unwrap_or("");
+            let (reason, what_to_do) = syntax_reason(written);
             let mut d = w
                 .src
                 .diag(
                     Severity::Error,
                     "config-syntax",
-                    format!("{FILE} non è scritto correttamente: {} ({})", syntax_reason(written), e.message().trim()),
+                    format!("{FILE} non è scritto correttamente: {reason} ({})", e.message().trim()),
                 )
                 .maybe_line(at.map(|(line, _)| line));
             if let Some((line, col)) = at {
@@ -231,9 +238,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
                         "riga {line}: scrivi la chiave senza accenti ({}) oppure tra virgolette (\"{k}\")",
                         crate::text::fold(k)
                     ),
-                    _ => format!(
-                        "controlla la riga {line}, colonna {col}: testi tra virgolette, date come 2025-01-02, elenchi tra [ ]"
-                    ),
+                    _ => format!("riga {line}, colonna {col}: {what_to_do}"),
                 });
             }
             w.diags.push(d);

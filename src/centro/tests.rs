@@ -129,4 +129,7 @@ fn syntax_errors_are_told_from_the_line_itself() {
     assert!(reason("[centro]\nnome = \"Centro\ncomune = \"Jesi\"\n").contains("virgolette non è chiuso"));
     assert!(reason("[centro]\nattivo_dal = 01/10/2008\n").contains("come 2025-01-02"));
     assert!(reason("[centro\nnome = \"x\"\n").contains("sezione"));
+    let hint = |text: &str| parse(text).1.items()[0].hint.clone().unwrap_or_default();
+    assert!(hint("[centro]\nattivo_dal = 01/10/2008\n").contains("anno-mese-giorno"), "what to do, not a list");
+    assert!(hint("[centro]\nnome = \"Centro\ncomune = \"Jesi\"\n").contains("virgolette di chiusura"));
 }
