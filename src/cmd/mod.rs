@@ -99,6 +99,10 @@ pub fn report_error(e: &Error, style: crate::config::Style) -> i32 {
             eprintln!("errore: {e}");
             eprintln!("suggerimento: scegli con --out un file fuori dalla cartella dei registri (o un altro nome)");
         }
+        Error::Output(OutputError::IsFolder { .. }) => {
+            eprintln!("errore: {e}");
+            eprintln!("suggerimento: indica con --out (o --annota) il nome di un file, oppure sposta la cartella che ha quel nome");
+        }
         other => eprintln!("errore: {other}"),
     }
     e.exit_code()

@@ -79,6 +79,7 @@ fn no_temporary_file_is_left_behind() {
     std::fs::create_dir_all(folder.join("report-2025H1.json")).unwrap();
     let run = report(data.path(), &["--format", "json", "--out", folder.to_str().unwrap()]).code_is(2);
     assert!(run.stderr().contains("è una cartella, non un file"), "{}", run.stderr());
+    assert!(run.stderr().contains("suggerimento: indica con --out"), "what to do: {}", run.stderr());
     std::fs::create_dir_all(folder.join("annotati.xlsx")).unwrap();
     let run = Integra::new()
         .args(["validate", "--annota"])
