@@ -46,7 +46,7 @@ pub(super) fn earlier(
     let (mut previous_accesses, mut previous_users) = (None, None);
     if covered {
         let (s, e) = (to_days(before.start), to_days(before.end));
-        let then = queries::access_counts(&regs.frames.accesses, s, e)?.total;
+        let then = queries::access_sums(&regs.frames.accesses, "gender", "gender", s, e)?.iter().map(|(_, n)| n).sum();
         previous_accesses = Some(AccessesPrevious {
             period: before.code.clone(),
             total: then,
@@ -81,10 +81,10 @@ fn trend(regs: &Registers, p: &Period) -> Result<Vec<MonthCount>, AggregateError
     if regs.complete_from(start) != Some(true) {
         return Ok(Vec::new());
     }
-    let counts = queries::access_counts(&regs.frames.accesses, to_days(start), to_days(p.end))?;
+    let by_month = queries::access_sums(&regs.frames.accesses, "country", "month", to_days(start), to_days(p.end))?;
     let months: Vec<(i32, u32)> = (0..12)
         .filter_map(|i| start.checked_add_months(chrono::Months::new(i)))
         .map(|d| (d.year(), d.month()))
         .collect();
-    Ok(month_counts(&months, &counts.month))
+    Ok(month_counts(&months, &by_month))
 }

@@ -44,17 +44,7 @@ pub struct AccessCounts {
 
 /// Everything about the accesses between days `start` and `end` inclusive.
 pub fn access_counts(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<AccessCounts> {
-    let sum_by = |dim: &str, key: &str| -> PolarsResult<Counts> {
-        let out = facts
-            .dimension(dim)
-            .clone()
-            .lazy()
-            .filter(within("day", start, end))
-            .group_by([col(key)])
-            .agg([col("n").sum().alias("n")])
-            .collect()?;
-        collect_counts(&out, key)
-    };
+    let sum_by = |dim: &str, key: &str| access_sums(facts, dim, key, start, end);
     let country = sum_by("country", "country")?;
     Ok(AccessCounts {
         total: country.iter().map(|(_, n)| n).sum(),
@@ -64,6 +54,22 @@ pub fn access_counts(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<
         referral: sum_by("referral", "referral")?,
         gender: sum_by("gender", "gender")?,
     })
+}
+
+/// Accesses between days `start` and `end` of dimension `dim` (one of
+/// `ACCESS_DIMENSIONS`), summed by `key` (that dimension, or `month`): one
+/// figure family, for callers that need no other (the year earlier's total,
+/// a month's trend).
+pub fn access_sums(facts: &AccessFacts, dim: &str, key: &str, start: i32, end: i32) -> PolarsResult<Counts> {
+    let out = facts
+        .dimension(dim)
+        .clone()
+        .lazy()
+        .filter(within("day", start, end))
+        .group_by([col(key)])
+        .agg([col("n").sum().alias("n")])
+        .collect()?;
+    collect_counts(&out, key)
 }
 
 /// The users of a period, grouped.
