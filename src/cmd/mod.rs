@@ -101,7 +101,9 @@ pub fn report_error(e: &Error, style: crate::config::Style) -> i32 {
         }
         Error::Output(OutputError::IsFolder { .. }) => {
             eprintln!("errore: {e}");
-            eprintln!("suggerimento: indica con --out (o --annota) il nome di un file, oppure sposta la cartella che ha quel nome");
+            eprintln!(
+                "suggerimento: indica con --out (o --annota) il nome di un file, oppure sposta la cartella che ha quel nome"
+            );
         }
         other => eprintln!("errore: {other}"),
     }
