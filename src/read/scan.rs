@@ -32,17 +32,27 @@ pub struct Scan {
 /// Bytes Windows-1252 leaves undefined (decoded as control characters).
 const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
+/// Whether `data` holds a byte that is text in no encoding (controls other
+/// than tab, CR and LF), and whether it holds one Windows-1252 leaves
+/// undefined: one pass the compiler vectorises.
+fn any_bad(data: &[u8]) -> (bool, bool) {
+    let (mut control, mut undefined) = (false, false);
+    for block in data.chunks(4096) {
+        let (c, u) = block.iter().fold((false, false), |(c, u), &b| {
+            (
+                c | ((b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n')),
+                u | ((b == 0x81) | (b == 0x8D) | (b == 0x8F) | (b == 0x90) | (b == 0x9D)),
+            )
+        });
+        control |= c;
+        undefined |= u;
+    }
+    (control, undefined)
+}
+
 /// The first byte that is text in no encoding (controls other than tab, CR
 /// and LF), or with `undefined`, also one Windows-1252 leaves undefined.
 fn first_bad(data: &[u8], undefined: bool) -> Option<usize> {
-    // One pass the compiler vectorises; the position only when there is one.
-    let any = data.iter().fold(false, |acc, &b| {
-        acc | ((b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n'))
-            | (undefined & ((b == 0x81) | (b == 0x8D) | (b == 0x8F) | (b == 0x90) | (b == 0x9D)))
-    });
-    if !any {
-        return None;
-    }
     data.iter()
         .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || (undefined && UNDEFINED_1252.contains(&b)))
 }
@@ -62,6 +72,9 @@ struct Scanner {
     /// Byte just before the current position (for "is this quote at a field start").
     prev: u8,
     open_line: usize,
+    /// Where the quote still open was opened (its line is `open_line` once
+    /// the buffer it opened in is done).
+    open_at: u64,
     chunk_start: u64,
     chunk_line: usize,
     chunks: Vec<(u64, u64, usize)>,
@@ -82,6 +95,7 @@ impl Scanner {
             pending_quote: false,
             prev: b'\n',
             open_line: 0,
+            open_at: 0,
             chunk_start: skip as u64,
             chunk_line: 1,
             chunks: Vec::new(),
@@ -206,17 +220,22 @@ impl Scanner {
                 }
             } else if at == 0 || before == self.delimiter || before == b'\n' || before == b'\r' {
                 self.in_quote = true;
-                // Count lines up to here and keep counting from here: counting
-                // from the last cut at every quote made quote-all files
-                // quadratic (20,000 rows: 32 s).
-                self.count_to(data, base, at);
-                self.open_line = self.line;
+                // Only where it opens: its line is counted if the quote is
+                // still open when the buffer ends (counting lines at every
+                // opening quote made quote-all files slow, and counting
+                // from the last cut at every quote made them quadratic).
+                self.open_at = at;
             }
             i = q + 1;
             done = base + i as u64;
         }
         let end = base + data.len() as u64;
         self.maybe_cut(data, base, done, end);
+        if self.in_quote && self.open_at >= base && self.open_at >= self.counted {
+            self.count_to(data, base, self.open_at);
+            // A CR that ended the last buffer, then this quote: a line break.
+            self.open_line = self.line + usize::from(self.pending_cr);
+        }
         // Bytes of the BOM are not text: they never count as "the byte before".
         if let Some(&last) = data[from.min(data.len())..].last() {
             self.prev = last;
@@ -289,10 +308,14 @@ fn scan_with(
                 invalid_lines.push(line);
             }
         }
-        if bad_line.is_none() {
+        // One pass tells whether either kind of byte is there; only then
+        // is it looked for (the first of each is enough).
+        let (control, undefined) =
+            if bad_line.is_none() || undefined_line.is_none() { any_bad(body) } else { (false, false) };
+        if bad_line.is_none() && control {
             bad_line = first_bad(body, false).map(|i| s.line_at(data, pos, at(i)));
         }
-        if undefined_line.is_none() {
+        if undefined_line.is_none() && (control || undefined) {
             undefined_line = first_bad(body, true).map(|i| s.line_at(data, pos, at(i)));
         }
         if replacement_line.is_none() {
