@@ -37,6 +37,18 @@ pub fn detect_delimiter(text: &str, extension: &str) -> u8 {
 /// `more` bytes follow (a buffer of a stream), a CR at the very end is left
 /// uncounted: its LF may open the next buffer.
 pub fn count_breaks(bytes: &[u8], more: bool) -> usize {
+    // A record's few dozen bytes: one plain pass beats two searches.
+    if bytes.len() < 256 {
+        let mut n = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            n += usize::from(match b {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1).map_or(!more, |&next| next != b'\n'),
+                _ => false,
+            });
+        }
+        return n;
+    }
     let lf = memchr::memchr_iter(b'\n', bytes).count();
     let lone_cr = memchr::memchr_iter(b'\r', bytes)
         .filter(|&i| match bytes.get(i + 1) {
