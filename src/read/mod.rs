@@ -13,7 +13,7 @@ mod rows;
 pub mod scan;
 mod utf8;
 
-pub use parallel::{RowSink, read_register_parallel};
+pub use parallel::{Prepared, RowSink, prepare, read_prepared, read_register_parallel};
 pub mod workbook;
 
 pub use discover::{

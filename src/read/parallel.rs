@@ -32,7 +32,35 @@ pub fn read_register_parallel<S: RowSink>(
     diags: &mut Diagnostics,
     make: impl Fn() -> S + Sync,
 ) -> Option<(FileInfo, Vec<S>)> {
-    let Opened { src, sha256, header, pending, rows: records, .. } = open_register(loc, aliases, reading, diags)?;
+    read_prepared(prepare(loc, aliases, reading), loc, reading, diags, make)
+}
+
+/// A register opened and its first pass made (hash, encoding, header,
+/// where to cut it), with what that found, ready for [`read_prepared`]:
+/// made on a thread of its own while other registers are read.
+pub struct Prepared {
+    opened: Option<Opened>,
+    diags: Diagnostics,
+}
+
+/// Opens the register at `loc` and makes its first pass.
+pub fn prepare(loc: &Located, aliases: Aliases, reading: &crate::config::Reading) -> Prepared {
+    let mut diags = Diagnostics::default();
+    let opened = open_register(loc, aliases, reading, &mut diags);
+    Prepared { opened, diags }
+}
+
+/// [`read_register_parallel`] of a register already [`prepare`]d: its
+/// diagnostics come first, as if it had been opened here.
+pub fn read_prepared<S: RowSink>(
+    prepared: Prepared,
+    loc: &Located,
+    reading: &crate::config::Reading,
+    diags: &mut Diagnostics,
+    make: impl Fn() -> S + Sync,
+) -> Option<(FileInfo, Vec<S>)> {
+    diags.extend(prepared.diags);
+    let Opened { src, sha256, header, pending, rows: records, .. } = prepared.opened?;
     let mut first = make();
     let mut checker = RowChecker::new(loc, &src, &header);
     let mut bucket0 = Diagnostics::default();

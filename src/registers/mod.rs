@@ -53,7 +53,7 @@ pub struct Registers {
     pub notes: Option<Notes>,
     /// Every user id written in `utenti`, even on rows with other errors
     /// (so that one bad cell does not also make its accesses "unknown").
-    pub declared_users: std::collections::HashSet<u32>,
+    pub declared_users: rustc_hash::FxHashSet<u32>,
     /// Every course id written in `corsi` (upper case), likewise.
     pub declared_courses: std::collections::HashSet<String>,
     /// The tables above as polars frames, what checks and aggregation query.
@@ -191,12 +191,30 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
             );
         }
     }
-    // Users first: reading accesses checks their user ids as it goes.
+    // Users first: reading accesses checks their user ids as it goes. The
+    // first pass over the access log (hash, encoding, where to cut it)
+    // needs no user, so it is made on its own thread meanwhile.
     let mut order: Vec<&read::Located> = found.iter().collect();
     order.sort_by_key(|l| (l.spec.kind != RegisterKind::Utenti, l.spec.kind));
-    for loc in order {
-        load_one(loc, opts, &mut regs, &mut diags);
-    }
+    let access_aliases = regs.centro.colonne.get(RegisterKind::Accessi.name()).cloned();
+    std::thread::scope(|scope| {
+        let mut first_pass = order.iter().find(|l| l.spec.kind == RegisterKind::Accessi).map(|&loc| {
+            let aliases = access_aliases.as_ref();
+            scope.spawn(move || read::prepare(loc, aliases, &opts.reading))
+        });
+        for loc in order {
+            match (loc.spec.kind, first_pass.take()) {
+                (RegisterKind::Accessi, Some(pass)) => {
+                    let prepared = pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    load_accessi(loc, prepared, opts, &mut regs, &mut diags);
+                }
+                (_, pass) => {
+                    first_pass = pass;
+                    load_one(loc, opts, &mut regs, &mut diags);
+                }
+            }
+        }
+    });
     regs.files.sort_by_key(|f| f.kind);
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &mut diags);
@@ -281,7 +299,7 @@ struct AccessSink<'a> {
     types: Interner,
     dups: parse::Duplicates,
     ids: &'a Ids,
-    users: Option<&'a std::collections::HashSet<u32>>,
+    users: Option<&'a rustc_hash::FxHashSet<u32>>,
     filter: PeriodFilter<'a>,
 }
 
@@ -305,7 +323,13 @@ impl read::RowSink for AccessSink<'_> {
 }
 
 /// `accessi`, the largest register, read by several threads in pieces.
-fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
+fn load_accessi(
+    loc: &read::Located,
+    prepared: read::Prepared,
+    opts: &LoadOptions,
+    regs: &mut Registers,
+    diags: &mut Diagnostics,
+) {
     let centro = &regs.centro;
     let users_read = regs.has(RegisterKind::Utenti);
     let first_diag = diags.items().len();
@@ -318,8 +342,7 @@ fn load_accessi(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, d
         users: users_read.then_some(&regs.declared_users),
         filter: PeriodFilter::new(loc.spec, opts.period.as_ref()),
     };
-    let aliases = centro.colonne.get(loc.spec.name);
-    let Some((info, sinks)) = read::read_register_parallel(loc, aliases, &opts.reading, diags, make) else { return };
+    let Some((info, sinks)) = read::read_prepared(prepared, loc, &opts.reading, diags, make) else { return };
     let mut sinks = sinks.into_iter();
     let Some(mut first) = sinks.next() else { return };
     for other in sinks {
@@ -349,7 +372,8 @@ fn dedupe_privacy(diags: &mut Diagnostics, from: usize) {
 fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
     use RegisterKind::*;
     if loc.spec.kind == Accessi {
-        return load_accessi(loc, opts, regs, diags);
+        let prepared = read::prepare(loc, regs.centro.colonne.get(loc.spec.name), &opts.reading);
+        return load_accessi(loc, prepared, opts, regs, diags);
     }
     let centro = regs.centro.clone();
     let aliases = centro.colonne.get(loc.spec.name);

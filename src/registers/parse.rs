@@ -71,7 +71,7 @@ pub struct AccessCtx<'a> {
     /// Identical rows.
     pub dups: &'a mut Duplicates,
     /// The users of `utenti`, when that register was read.
-    pub users: Option<&'a std::collections::HashSet<u32>>,
+    pub users: Option<&'a rustc_hash::FxHashSet<u32>>,
 }
 
 /// Reads one `accessi` row.
