@@ -203,15 +203,13 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
             scope.spawn(move || read::prepare(loc, aliases, &opts.reading))
         });
         for loc in order {
-            match (loc.spec.kind, first_pass.take()) {
-                (RegisterKind::Accessi, Some(pass)) => {
-                    let prepared = pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    load_accessi(loc, prepared, opts, &mut regs, &mut diags);
-                }
-                (_, pass) => {
-                    first_pass = pass;
-                    load_one(loc, opts, &mut regs, &mut diags);
-                }
+            if loc.spec.kind == RegisterKind::Accessi
+                && let Some(pass) = first_pass.take()
+            {
+                let prepared = pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                load_accessi(loc, prepared, opts, &mut regs, &mut diags);
+            } else {
+                load_one(loc, opts, &mut regs, &mut diags);
             }
         }
     });
