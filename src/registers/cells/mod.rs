@@ -46,6 +46,8 @@ pub struct Cells<'a> {
     /// Short free texts already made fit to show (a referral source repeats
     /// on most of a million access rows).
     fit: HashMap<String, texts::Fit>,
+    /// Date cells (as written, at most 15 bytes) read without a diagnostic.
+    clean_dates: HashMap<[u8; 16], NaiveDate>,
 }
 
 impl<'a> Cells<'a> {
@@ -63,6 +65,7 @@ impl<'a> Cells<'a> {
             comuni: HashMap::default(),
             homonyms_noted: std::collections::HashSet::new(),
             fit: HashMap::default(),
+            clean_dates: HashMap::default(),
         }
     }
 

@@ -18,6 +18,16 @@ const MAX_YEAR: i32 = 2100;
 /// The longest meeting there can be.
 const MAX_MEETING_HOURS: f64 = 24.0;
 
+/// A cell of at most 15 bytes as a key held inline, its length last.
+fn short_key(v: &str) -> Option<[u8; 16]> {
+    (v.len() < 16).then(|| {
+        let mut k = [0u8; 16];
+        k[..v.len()].copy_from_slice(v.as_bytes());
+        k[15] = v.len() as u8;
+        k
+    })
+}
+
 impl Cells<'_> {
     /// The trimmed text of column `col`; an empty required cell is reported.
     pub fn text<'r>(&self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
@@ -43,8 +53,14 @@ impl Cells<'_> {
     }
 
     /// A date; impossible, unreadable, future and too-early dates reported.
-    pub fn date(&self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<NaiveDate> {
+    pub fn date(&mut self, d: &mut Diagnostics, row: &Row, col: usize) -> Option<NaiveDate> {
         let v = self.text(d, row, col)?;
+        // A register has a few thousand distinct days over a million rows:
+        // a spelling already read without remark is not parsed again.
+        let key = short_key(v);
+        if let Some(date) = key.and_then(|k| self.clean_dates.get(&k)) {
+            return Some(*date);
+        }
         let parsed = match parse_date(v) {
             // A spreadsheet cell not formatted as a date holds its serial number.
             Err(_) if self.src.sheet.is_some() => crate::dates::from_excel_serial(v).ok_or(DateError::Unreadable),
@@ -92,6 +108,8 @@ impl Cells<'_> {
                         .value(v)
                         .hint("controlla l'anno"),
                     );
+                } else if let Some(k) = key {
+                    self.clean_dates.insert(k, date);
                 }
                 Some(date)
             }
