@@ -34,8 +34,6 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    // Left to the operating system at exit, as in `report`.
-    let regs = std::mem::ManuallyDrop::new(regs);
     let mut out = std::io::stdout().lock();
     let text = match cfg.format {
         ValidateFormat::Json => diagnostics::json(&diags),
