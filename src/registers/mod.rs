@@ -193,15 +193,18 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     }
     // Users first: reading accesses checks their user ids as it goes. The
     // first pass over the access log (hash, encoding, where to cut it)
-    // needs no user, so it is made on its own thread meanwhile.
+    // needs no user, so it is made on its own thread meanwhile, unless the
+    // reading is to keep to one thread (`INTEGRA_THREADS=1`): then
+    // `load_one` makes it in turn.
     let mut order: Vec<&read::Located> = found.iter().collect();
     order.sort_by_key(|l| (l.spec.kind != RegisterKind::Utenti, l.spec.kind));
     let access_aliases = regs.centro.colonne.get(RegisterKind::Accessi.name()).cloned();
     std::thread::scope(|scope| {
-        let mut first_pass = order.iter().find(|l| l.spec.kind == RegisterKind::Accessi).map(|&loc| {
-            let aliases = access_aliases.as_ref();
-            scope.spawn(move || read::prepare(loc, aliases, &opts.reading))
-        });
+        let mut first_pass =
+            order.iter().find(|l| l.spec.kind == RegisterKind::Accessi && opts.reading.threads > 1).map(|&loc| {
+                let aliases = access_aliases.as_ref();
+                scope.spawn(move || read::prepare(loc, aliases, &opts.reading))
+            });
         for loc in order {
             if loc.spec.kind == RegisterKind::Accessi
                 && let Some(pass) = first_pass.take()
