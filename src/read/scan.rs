@@ -29,8 +29,18 @@ pub struct Scan {
     pub line_bytes: u64,
 }
 
-/// Bytes Windows-1252 leaves undefined (decoded as control characters).
-const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+/// A byte that is text in no encoding: a control other than tab, CR, LF.
+/// (Written with `&`, not `&&`, so that loops over it vectorise.)
+#[inline(always)]
+fn is_control(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n')
+}
+
+/// A byte Windows-1252 leaves undefined (decoded as a control character).
+#[inline(always)]
+fn is_undefined_1252(b: u8) -> bool {
+    (b == 0x81) | (b == 0x8D) | (b == 0x8F) | (b == 0x90) | (b == 0x9D)
+}
 
 /// Whether `data` holds a byte that is text in no encoding (controls other
 /// than tab, CR and LF), and whether it holds one Windows-1252 leaves
@@ -38,12 +48,7 @@ const UNDEFINED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 fn any_bad(data: &[u8]) -> (bool, bool) {
     let (mut control, mut undefined) = (false, false);
     for block in data.chunks(4096) {
-        let (c, u) = block.iter().fold((false, false), |(c, u), &b| {
-            (
-                c | ((b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n')),
-                u | ((b == 0x81) | (b == 0x8D) | (b == 0x8F) | (b == 0x90) | (b == 0x9D)),
-            )
-        });
+        let (c, u) = block.iter().fold((false, false), |(c, u), &b| (c | is_control(b), u | is_undefined_1252(b)));
         control |= c;
         undefined |= u;
     }
@@ -53,8 +58,7 @@ fn any_bad(data: &[u8]) -> (bool, bool) {
 /// The first byte that is text in no encoding (controls other than tab, CR
 /// and LF), or with `undefined`, also one Windows-1252 leaves undefined.
 fn first_bad(data: &[u8], undefined: bool) -> Option<usize> {
-    data.iter()
-        .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || (undefined && UNDEFINED_1252.contains(&b)))
+    data.iter().position(|&b| is_control(b) || (undefined && is_undefined_1252(b)))
 }
 
 /// State of the streaming pass, byte offsets absolute in the file.
