@@ -194,26 +194,27 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     // Users first: reading accesses checks their user ids as it goes. The
     // first pass over the access log (hash, encoding, where to cut it)
     // needs no user, so it is made on its own thread meanwhile, unless the
-    // reading is to keep to one thread (`INTEGRA_THREADS=1`): then
-    // `load_one` makes it in turn.
+    // reading is to keep to one thread (`INTEGRA_THREADS=1`): then it is
+    // made in turn.
     let mut order: Vec<&read::Located> = found.iter().collect();
     order.sort_by_key(|l| (l.spec.kind != RegisterKind::Utenti, l.spec.kind));
     let access_aliases = regs.centro.colonne.get(RegisterKind::Accessi.name()).cloned();
+    let prepare = |loc| read::prepare(loc, access_aliases.as_ref(), &opts.reading);
     std::thread::scope(|scope| {
-        let mut first_pass =
-            order.iter().find(|l| l.spec.kind == RegisterKind::Accessi && opts.reading.threads > 1).map(|&loc| {
-                let aliases = access_aliases.as_ref();
-                scope.spawn(move || read::prepare(loc, aliases, &opts.reading))
-            });
+        let mut first_pass = order
+            .iter()
+            .find(|l| l.spec.kind == RegisterKind::Accessi && opts.reading.threads > 1)
+            .map(|&loc| scope.spawn(move || prepare(loc)));
         for loc in order {
-            if loc.spec.kind == RegisterKind::Accessi
-                && let Some(pass) = first_pass.take()
-            {
-                let prepared = pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                load_accessi(loc, prepared, opts, &mut regs, &mut diags);
-            } else {
+            if loc.spec.kind != RegisterKind::Accessi {
                 load_one(loc, opts, &mut regs, &mut diags);
+                continue;
             }
+            let prepared = match first_pass.take() {
+                Some(pass) => pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => prepare(loc),
+            };
+            load_accessi(loc, prepared, opts, &mut regs, &mut diags);
         }
     });
     regs.files.sort_by_key(|f| f.kind);
@@ -370,12 +371,9 @@ fn dedupe_privacy(diags: &mut Diagnostics, from: usize) {
     diags.retain_from(from, |d| d.code != "id-personal-data" || seen_ids.insert(d.group));
 }
 
+/// Every register but `accessi` (see [`load_accessi`]).
 fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags: &mut Diagnostics) {
     use RegisterKind::*;
-    if loc.spec.kind == Accessi {
-        let prepared = read::prepare(loc, regs.centro.colonne.get(loc.spec.name), &opts.reading);
-        return load_accessi(loc, prepared, opts, regs, diags);
-    }
     let centro = regs.centro.clone();
     let aliases = centro.colonne.get(loc.spec.name);
     let mut cells = cells::Cells::new(loc.spec, loc.source(), &centro, opts.today);
