@@ -85,13 +85,7 @@ pub struct DelimitedRows {
 
 impl DelimitedRows {
     /// Reader over decoded text.
-    pub fn new(text: Vec<u8>, delimiter: u8, first_line: usize, stop_line: Option<usize>) -> Self {
-        // The first pass rejected files that are not UTF-8 and Windows-1252
-        // was decoded, so the lossy branch is never taken in practice.
-        let text = match String::from_utf8(text) {
-            Ok(t) => t,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
+    pub fn new(text: String, delimiter: u8, first_line: usize, stop_line: Option<usize>) -> Self {
         // A BOM at the start is not part of the first field (as `csv` reads it).
         let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
@@ -242,10 +236,14 @@ impl Pieces {
         let mut bytes = vec![0u8; (end - start) as usize];
         read_at(&self.file, &mut bytes, start).ok()?;
         self.meter.advance(end - start);
-        if !self.utf8 {
-            bytes = encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned().into_bytes();
-        }
-        Some(DelimitedRows::new(bytes, self.delimiter, first_line, self.stop_line))
+        let text = if self.utf8 {
+            // The first pass found the file UTF-8; a file changed since is
+            // read as it can be, never trusted unchecked.
+            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        } else {
+            encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned()
+        };
+        Some(DelimitedRows::new(text, self.delimiter, first_line, self.stop_line))
     }
 }
 
@@ -340,7 +338,7 @@ mod tests {
     }
 
     fn read_direct(text: &str, delimiter: u8, first_line: usize) -> Vec<(usize, Vec<String>)> {
-        let mut rows = DelimitedRows::new(text.as_bytes().to_vec(), delimiter, first_line, None);
+        let mut rows = DelimitedRows::new(text.to_string(), delimiter, first_line, None);
         let mut rec = StringRecord::new();
         let mut out = Vec::new();
         while let Some(l) = rows.next_record(&mut rec) {
@@ -405,7 +403,7 @@ mod tests {
     #[test]
     fn physical_lines_survive_multiline_fields() {
         let text = "a;b\r\n1;\"due\r\nrighe\"\r\n\r\n3;4\r\n";
-        let mut rows = DelimitedRows::new(text.as_bytes().to_vec(), b';', 1, None);
+        let mut rows = DelimitedRows::new(text.to_string(), b';', 1, None);
         let mut rec = StringRecord::new();
         let mut lines = Vec::new();
         while let Some(l) = rows.next_record(&mut rec) {
@@ -418,7 +416,7 @@ mod tests {
 
     #[test]
     fn lone_carriage_returns_are_line_breaks() {
-        let mut rows = DelimitedRows::new(b"a;b\r1;2\r\r3;4\r".to_vec(), b';', 1, None);
+        let mut rows = DelimitedRows::new("a;b\r1;2\r\r3;4\r".to_string(), b';', 1, None);
         let mut rec = StringRecord::new();
         let mut lines = Vec::new();
         while let Some(l) = rows.next_record(&mut rec) {
@@ -432,7 +430,7 @@ mod tests {
         let text =
             "data;note\r\n01/01/2025;\"due\r\nrighe\"\r\n\r\n02/01/2025;x\r03/01/2025;\"a \"\"b\"\"\"\n04/01/2025;y\n";
         let whole = {
-            let mut rows = DelimitedRows::new(text.as_bytes().to_vec(), b';', 1, None);
+            let mut rows = DelimitedRows::new(text.to_string(), b';', 1, None);
             let mut rec = StringRecord::new();
             let mut out = Vec::new();
             while let Some(l) = rows.next_record(&mut rec) {

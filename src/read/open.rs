@@ -189,7 +189,7 @@ fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Sou
     let text = decode::decode(&bytes).text.into_owned();
     let scan = scan::scan(text.as_bytes(), 0, ext, u64::MAX / 2).ok()?;
     let stop = first_pass(&src, &scan, diags)?;
-    let rows = delimited::DelimitedRows::new(text.into_bytes(), scan.delimiter, 1, stop);
+    let rows = delimited::DelimitedRows::new(text, scan.delimiter, 1, stop);
     find_header(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop)
 }
 
