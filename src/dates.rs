@@ -182,10 +182,12 @@ pub fn short_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// 1970-01-01 as a day of the common era: day 0 of [`to_days`].
+const EPOCH_CE: i32 = 719_163;
+
 /// Days since 1970-01-01, the representation handed to polars.
 pub fn to_days(d: NaiveDate) -> i32 {
-    // 1970-01-01 is day 719,163 of the common era (a test checks it).
-    d.num_days_from_ce() - 719_163
+    d.num_days_from_ce() - EPOCH_CE
 }
 
 /// The month (or, with an impossible month, the year) a date that does not
@@ -220,7 +222,7 @@ pub fn from_excel_serial(s: &str) -> Option<NaiveDate> {
 
 /// The date `days` after 1970-01-01.
 pub fn from_days(days: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or(NaiveDate::MIN)
+    NaiveDate::from_num_days_from_ce_opt(days + EPOCH_CE).unwrap_or(NaiveDate::MIN)
 }
 
 #[cfg(test)]

@@ -62,9 +62,10 @@ impl<R> Default for Keys<R> {
 }
 
 /// A string of at most 23 bytes held inline, its length in the last byte.
-type Inline = [u8; 24];
+pub type Inline = [u8; 24];
 
-fn inline(s: &str) -> Option<Inline> {
+/// `s` as an [`Inline`] key, when it is short enough.
+pub fn inline(s: &str) -> Option<Inline> {
     (s.len() < 24).then(|| {
         let mut k = [0u8; 24];
         k[..s.len()].copy_from_slice(s.as_bytes());

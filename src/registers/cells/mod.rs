@@ -46,8 +46,8 @@ pub struct Cells<'a> {
     /// Short free texts already made fit to show (a referral source repeats
     /// on most of a million access rows).
     fit: HashMap<String, texts::Fit>,
-    /// Date cells (as written, at most 15 bytes) read without a diagnostic.
-    clean_dates: HashMap<[u8; 16], NaiveDate>,
+    /// Date cells (as written, short ones) read without a diagnostic.
+    clean_dates: HashMap<crate::registers::keys::Inline, NaiveDate>,
 }
 
 impl<'a> Cells<'a> {

@@ -18,16 +18,6 @@ const MAX_YEAR: i32 = 2100;
 /// The longest meeting there can be.
 const MAX_MEETING_HOURS: f64 = 24.0;
 
-/// A cell of at most 15 bytes as a key held inline, its length last.
-fn short_key(v: &str) -> Option<[u8; 16]> {
-    (v.len() < 16).then(|| {
-        let mut k = [0u8; 16];
-        k[..v.len()].copy_from_slice(v.as_bytes());
-        k[15] = v.len() as u8;
-        k
-    })
-}
-
 impl Cells<'_> {
     /// The trimmed text of column `col`; an empty required cell is reported.
     pub fn text<'r>(&self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
@@ -57,7 +47,7 @@ impl Cells<'_> {
         let v = self.text(d, row, col)?;
         // A register has a few thousand distinct days over a million rows:
         // a spelling already read without remark is not parsed again.
-        let key = short_key(v);
+        let key = crate::registers::keys::inline(v);
         if let Some(date) = key.and_then(|k| self.clean_dates.get(&k)) {
             return Some(*date);
         }
