@@ -14,7 +14,6 @@ import time
 import duckdb
 import polars as pl
 
-sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from sniff import sniff  # noqa: E402  (bench/ is the script's folder)
 
 
