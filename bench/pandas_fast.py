@@ -28,24 +28,10 @@ try:
 except ImportError:
     ENGINE = "c"
 
-EU = {"Austria", "Belgio", "Bulgaria", "Cipro", "Croazia", "Danimarca", "Estonia", "Finlandia", "Francia",
-      "Germania", "Grecia", "Irlanda", "Lettonia", "Lituania", "Lussemburgo", "Malta", "Paesi Bassi", "Polonia",
-      "Portogallo", "Repubblica Ceca", "Romania", "Slovacchia", "Slovenia", "Spagna", "Svezia", "Ungheria"}
-TRUE = {"sì", "si", "x", "1", "true"}
-
-# Only the columns the figures use; every one but the dates is a categorical
-# (a few dozen distinct values over millions of rows). Dates are read as
-# categoricals of strings too, and each distinct day is parsed once.
-COLUMNS = {
-    "accessi": {"data": "date", "paese": "category", "tipo_richiesta": "category",
-                "genere": "category", "inviato_da": "category"},
-    "utenti": {"data_presa_in_carico": "date", "data_chiusura": "date", "genere": "category",
-               "paese": "category", "comune_residenza": "category", "senza_dimora": "category"},
-}
 WORKBOOK_ENGINES = {"xlsx": "openpyxl", "ods": "odf"}
 
 
-from sniff import sniff  # noqa: E402  (bench/ is the script's folder)
+from sniff import COLUMNS, EU, TRUE, sniff  # noqa: E402  (bench/ is the script's folder)
 
 
 def read_csv(path, name):

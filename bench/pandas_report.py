@@ -21,12 +21,7 @@ import sys
 
 import pandas as pd
 
-EU = {"Austria", "Belgio", "Bulgaria", "Cipro", "Croazia", "Danimarca", "Estonia", "Finlandia", "Francia",
-      "Germania", "Grecia", "Irlanda", "Lettonia", "Lituania", "Lussemburgo", "Malta", "Paesi Bassi", "Polonia",
-      "Portogallo", "Repubblica Ceca", "Romania", "Slovacchia", "Slovenia", "Spagna", "Svezia", "Ungheria"}
-
-
-from sniff import sniff  # noqa: E402  (bench/ is the script's folder)
+from sniff import EU, TRUE, sniff  # noqa: E402  (bench/ is the script's folder)
 
 
 def read_registers(data):
@@ -67,7 +62,7 @@ def main():
     u["closed"] = pd.to_datetime(u["data_chiusura"].replace("", None), format=date_format)
     u = u[(u["taken"] <= end) & (u["closed"].isna() | (u["closed"] >= start))]
     category = u["paese"].map(lambda p: "italian" if p == "Italia" else ("eu" if p in EU else "non_eu"))
-    homeless = u["senza_dimora"].str.lower().isin(["sì", "si", "x", "1", "true"])
+    homeless = u["senza_dimora"].str.lower().isin(list(TRUE))
     users = {
         "total": int(len(u)),
         "new": int((u["taken"] >= start).sum()),

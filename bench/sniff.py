@@ -1,8 +1,24 @@
-"""What both pandas peers need to open a register the way it was written:
-its encoding, delimiter and date format (shared, so the two scripts differ
-only in how they use pandas)."""
+"""What every peer needs to open a register the way it was written (its
+encoding, delimiter and date format) and to read its values (the columns
+the figures use, the EU's members, the spellings of "yes"): shared, so the
+scripts differ only in how they use their library."""
 
 import re
+
+EU = {"Austria", "Belgio", "Bulgaria", "Cipro", "Croazia", "Danimarca", "Estonia", "Finlandia", "Francia",
+      "Germania", "Grecia", "Irlanda", "Lettonia", "Lituania", "Lussemburgo", "Malta", "Paesi Bassi", "Polonia",
+      "Portogallo", "Repubblica Ceca", "Romania", "Slovacchia", "Slovenia", "Spagna", "Svezia", "Ungheria"}
+TRUE = {"sì", "si", "x", "1", "true"}
+
+# Only the columns the figures use, and which are dates; the fast peers read
+# every other one as a category (a few dozen distinct values over millions
+# of rows).
+COLUMNS = {
+    "accessi": {"data": "date", "paese": "category", "tipo_richiesta": "category",
+                "genere": "category", "inviato_da": "category"},
+    "utenti": {"data_presa_in_carico": "date", "data_chiusura": "date", "genere": "category",
+               "paese": "category", "comune_residenza": "category", "senza_dimora": "category"},
+}
 
 
 def sniff(path):
