@@ -442,7 +442,7 @@ mod tests {
         for piece in 1..12 {
             let mut f = tempfile::tempfile().unwrap();
             std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
-            let sc = scan(Dribble(text.as_bytes(), piece as usize), 0, "csv", piece).unwrap();
+            let sc = scan(Dribble(text.as_bytes(), piece as usize), 0, "csv", piece, 2).unwrap();
             assert!(sc.chunks.len() > 1, "piece {piece} cuts");
             let mut rows = ChunkedRows::new(f, &sc, crate::progress::Meter::default());
             let mut rec = StringRecord::new();
@@ -478,8 +478,8 @@ mod tests {
             "a;b\rcittà;più\r\"x\"\"\";y\r".as_bytes(),
         ];
         for text in cases {
-            let whole = scan(text, 0, "csv", 1 << 30).unwrap();
-            let dribbled = scan(Dribble(text, 0), 0, "csv", 1 << 30).unwrap();
+            let whole = scan(text, 0, "csv", 1 << 30, 2).unwrap();
+            let dribbled = scan(Dribble(text, 0), 0, "csv", 1 << 30, 2).unwrap();
             assert_eq!(
                 (whole.utf8, whole.bad_line, whole.unclosed_quote, whole.sha256.clone()),
                 (dribbled.utf8, dribbled.bad_line, dribbled.unclosed_quote, dribbled.sha256.clone()),
@@ -487,13 +487,13 @@ mod tests {
                 String::from_utf8_lossy(text)
             );
         }
-        let s = scan(cases[1], 0, "csv", 1 << 30).unwrap();
+        let s = scan(cases[1], 0, "csv", 1 << 30, 2).unwrap();
         assert_eq!(s.unclosed_quote, Some(2));
-        let s = scan(Dribble(cases[2], 0), 0, "csv", 1 << 30).unwrap();
+        let s = scan(Dribble(cases[2], 0), 0, "csv", 1 << 30, 2).unwrap();
         assert_eq!(s.bad_line, Some(3));
-        let s = scan(Dribble(cases[3], 0), 0, "csv", 1 << 30).unwrap();
+        let s = scan(Dribble(cases[3], 0), 0, "csv", 1 << 30, 2).unwrap();
         assert_eq!((s.utf8, s.bad_line), (false, Some(3)));
-        let s = scan(Dribble(cases[0], 0), 0, "csv", 1 << 30).unwrap();
+        let s = scan(Dribble(cases[0], 0), 0, "csv", 1 << 30, 2).unwrap();
         assert!(s.utf8);
     }
 
@@ -503,7 +503,7 @@ mod tests {
         // the first quote, so the quote did not open a field.
         let text = "\u{feff}\"data\nx\";paese\n01/02/2025;Italia\n";
         for piece in 1..8 {
-            let s = scan(Dribble(text.as_bytes(), piece), 3, "csv", piece as u64).unwrap();
+            let s = scan(Dribble(text.as_bytes(), piece), 3, "csv", piece as u64, 2).unwrap();
             assert_eq!(s.unclosed_quote, None);
             assert!(
                 s.chunks.iter().all(|&(start, _, _)| start != 9 && start != 10),
@@ -511,13 +511,13 @@ mod tests {
                 s.chunks
             );
         }
-        let s = scan("\u{feff}\"aperta\na;b\n".as_bytes(), 3, "csv", 1 << 30).unwrap();
+        let s = scan("\u{feff}\"aperta\na;b\n".as_bytes(), 3, "csv", 1 << 30, 2).unwrap();
         assert_eq!(s.unclosed_quote, Some(1));
     }
 
     #[test]
     fn unclosed_quotes_are_located() {
-        let open = |t: &str| scan(t.as_bytes(), 0, "csv", 1 << 30).unwrap().unclosed_quote;
+        let open = |t: &str| scan(t.as_bytes(), 0, "csv", 1 << 30, 2).unwrap().unclosed_quote;
         assert_eq!(open("a;b\n1;\"ok\"\n2;\"aperta\n3;4\n"), Some(3));
         assert_eq!(open("a;b\n1;\"ok \"\"x\"\"\"\n"), None);
         assert_eq!(open("a;b\n1;pollice 3\"\n"), None);

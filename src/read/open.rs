@@ -2,6 +2,8 @@
 //! pass's findings reported (encoding, stray bytes, an unclosed quote), the
 //! header found and mapped, and the rows ready to be read.
 
+use std::io::{Read, Seek};
+
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
@@ -73,33 +75,39 @@ pub(crate) fn open_register(
         return find_header(loc, aliases, diags, src, sha256, Records::Sheet(records), None);
     }
     let ext = loc.rel.rsplit('.').next().unwrap_or("").to_string();
-    let mut head = [0u8; 3];
-    let head_len = match crate::files::open(&loc.path, folder, None)
-        .and_then(|mut f| read_up_to(&mut f, &mut head).map_err(InputError::Io))
-    {
-        Ok(n) => n,
+    // One handle for every read of the file: a register saved again while
+    // it is read is read from one version, never half from each.
+    let file = match crate::files::open(&loc.path, folder, None) {
+        Ok(f) => f,
         Err(e) => {
             diags.push(unreadable(e));
             return None;
         }
     };
+    let mut head = [0u8; 3];
+    let head_len = match read_up_to(&file, &mut head) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(unreadable(InputError::Io(e)));
+            return None;
+        }
+    };
     let head = &head[..head_len];
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return read_utf16(loc, aliases, diags, src, &ext);
+        return read_utf16(loc, aliases, diags, src, &ext, &file);
     }
     let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let open = || crate::files::open(&loc.path, folder, None);
     let meter = &reading.meter;
-    let opened = open().and_then(|f| {
-        meter.expect(2 * f.metadata().map_or(0, |m| m.len()));
-        let scan = scan::scan(std::io::BufReader::new(meter.counting(f)), skip, &ext, reading.piece)
-            .map_err(InputError::Io)?;
-        Ok((scan, open()?))
+    // The first pass reads from the start; the pieces are read later at
+    // their own positions, through the same handle.
+    let scanned = (&file).seek(std::io::SeekFrom::Start(0)).and_then(|_| {
+        meter.expect(2 * file.metadata().map_or(0, |m| m.len()));
+        scan::scan(std::io::BufReader::new(meter.counting(&file)), skip, &ext, reading.piece, reading.threads)
     });
-    let (scan, file) = match opened {
-        Ok(x) => x,
+    let scan = match scanned {
+        Ok(scan) => scan,
         Err(e) => {
-            diags.push(unreadable(e));
+            diags.push(unreadable(InputError::Io(e)));
             return None;
         }
     };
@@ -147,8 +155,7 @@ fn first_pass(src: &Source, scan: &scan::Scan, diags: &mut Diagnostics) -> Optio
     Some(scan.unclosed_quote)
 }
 
-fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    use std::io::Read;
+fn read_up_to(mut f: &std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match f.read(&mut buf[n..])? {
@@ -177,17 +184,22 @@ fn unclosed(src: &Source, line: usize) -> crate::diag::Diagnostic {
 
 /// UTF-16 files (rare: "Unicode text" from Excel) are decoded whole, then
 /// checked by the same first pass as every other delimited file.
-fn read_utf16(loc: &Located, aliases: Aliases, diags: &mut Diagnostics, src: Source, ext: &str) -> Option<Opened> {
-    let bytes = match crate::files::read(&loc.path, loc.folder(), None) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(unreadable(&src, &e));
-            return None;
-        }
-    };
+fn read_utf16(
+    loc: &Located,
+    aliases: Aliases,
+    diags: &mut Diagnostics,
+    src: Source,
+    ext: &str,
+    mut file: &std::fs::File,
+) -> Option<Opened> {
+    let mut bytes = Vec::new();
+    if let Err(e) = file.seek(std::io::SeekFrom::Start(0)).and_then(|_| file.read_to_end(&mut bytes)) {
+        diags.push(unreadable(&src, &InputError::Io(e)));
+        return None;
+    }
     let sha256 = hex(&Sha256::digest(&bytes));
     let text = decode::decode(&bytes).text.into_owned();
-    let scan = scan::scan(text.as_bytes(), 0, ext, u64::MAX / 2).ok()?;
+    let scan = scan::scan(text.as_bytes(), 0, ext, u64::MAX / 2, 1).ok()?;
     let stop = first_pass(&src, &scan, diags)?;
     let rows = delimited::DelimitedRows::new(text, scan.delimiter, 1, stop);
     find_header(loc, aliases, diags, src, sha256, Records::Delimited(rows), stop)

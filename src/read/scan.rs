@@ -250,40 +250,59 @@ impl Scanner {
 
 /// Reads the file once: hash, encoding, bad bytes, unclosed quote, and cut
 /// points for pieces of about `piece` bytes. `skip` bytes (a UTF-8 BOM) are
-/// hashed, not parsed.
-pub fn scan(file: impl std::io::Read, skip: usize, extension: &str, piece: u64) -> std::io::Result<Scan> {
-    // The hash is made on a thread of its own, buffer after buffer, while
-    // this one scans the next: on two cores the serial first pass no longer
-    // waits for SHA-256.
+/// hashed, not parsed. With more than one of `threads`, the hash is made
+/// on a thread of its own.
+pub fn scan(
+    file: impl std::io::Read,
+    skip: usize,
+    extension: &str,
+    piece: u64,
+    threads: usize,
+) -> std::io::Result<Scan> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    if threads <= 1 {
+        // In turn: each buffer hashed once scanned, then read into again.
+        let scanned = scan_with(file, skip, extension, piece, |done| {
+            Ok(done.inspect(|buf| hasher.update(buf)).unwrap_or_default())
+        });
+        return scanned.map(|scan| Scan { sha256: hex(&hasher.finalize()), ..scan });
+    }
+    // Buffer after buffer, while this thread scans the next: on two cores
+    // the serial first pass does not wait for SHA-256.
     std::thread::scope(|scope| {
         let (to_hash, hashing) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
         let (give_back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
-        let hasher = scope.spawn(move || {
-            use sha2::Digest;
-            let mut hasher = sha2::Sha256::new();
+        let hashed = scope.spawn(move || {
             for buf in hashing {
                 hasher.update(&buf);
                 let _ = give_back.send(buf);
             }
             hasher.finalize()
         });
-        let scanned = scan_with(file, skip, extension, piece, &to_hash, &spare);
+        let scanned = scan_with(file, skip, extension, piece, |done| {
+            if let Some(buf) = done {
+                to_hash
+                    .send(buf)
+                    .map_err(|_| std::io::Error::other("il calcolo dell'impronta SHA-256 si è fermato"))?;
+            }
+            Ok(spare.try_recv().unwrap_or_default())
+        });
         drop(to_hash);
         let digest =
-            hasher.join().map_err(|_| std::io::Error::other("il calcolo dell'impronta SHA-256 non è riuscito"))?;
+            hashed.join().map_err(|_| std::io::Error::other("il calcolo dell'impronta SHA-256 non è riuscito"))?;
         scanned.map(|scan| Scan { sha256: hex(&digest), ..scan })
     })
 }
 
-/// The first pass itself; each buffer read goes on to `to_hash` once
-/// scanned, and comes back through `spare` to be read into again.
+/// The first pass itself. `cycle` takes each buffer once scanned (to be
+/// hashed) and gives the buffer to read into next (`None` at the start).
 fn scan_with(
     mut file: impl std::io::Read,
     skip: usize,
     extension: &str,
     piece: u64,
-    to_hash: &std::sync::mpsc::SyncSender<Vec<u8>>,
-    spare: &std::sync::mpsc::Receiver<Vec<u8>>,
+    mut cycle: impl FnMut(Option<Vec<u8>>) -> std::io::Result<Vec<u8>>,
 ) -> std::io::Result<Scan> {
     const BUFFER: usize = 1 << 20;
     let mut check = Utf8Check::default();
@@ -291,8 +310,8 @@ fn scan_with(
     let (mut bad_line, mut undefined_line, mut replacement_line) = (None, None, None);
     let mut sc: Option<Scanner> = None;
     let mut pos = 0u64;
+    let mut buf = cycle(None)?;
     loop {
-        let mut buf = spare.try_recv().unwrap_or_default();
         buf.resize(BUFFER, 0);
         let n = file.read(&mut buf)?;
         if n == 0 {
@@ -327,7 +346,7 @@ fn scan_with(
         }
         s.feed(data, pos, from);
         pos += n as u64;
-        to_hash.send(buf).map_err(|_| std::io::Error::other("il calcolo dell'impronta SHA-256 si è fermato"))?;
+        buf = cycle(Some(buf))?;
     }
     check.end();
     let utf8 = check.is_utf8();
@@ -394,7 +413,10 @@ mod tests {
         // quoted field (quadratic: 20,000 quote-all rows took 32 s).
         for (name, bytes) in dialects(5_000) {
             for piece in [1 << 10, 64 << 10, crate::config::PIECE_BYTES] {
-                let scan = super::scan(&bytes[..], 0, "csv", piece).unwrap();
+                let scan = super::scan(&bytes[..], 0, "csv", piece, 2).unwrap();
+                let in_turn = super::scan(&bytes[..], 0, "csv", piece, 1).unwrap();
+                assert_eq!(scan.sha256, in_turn.sha256, "{name}: the hash on a thread and in turn");
+                assert_eq!(scan.chunks, in_turn.chunks, "{name}");
                 assert!(
                     scan.line_bytes <= 2 * bytes.len() as u64,
                     "{name}, pieces of {piece}: {} bytes examined for {}",
