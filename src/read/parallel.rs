@@ -84,11 +84,17 @@ pub fn read_prepared<S: RowSink>(
     };
     // The rest of the first piece is read here; the other pieces are shared
     // out to the threads, each with its own file handle.
+    // A file of one piece needs neither a second handle nor other threads.
     let rest = chunked.take_pieces();
-    let Some(readers) = chunked.pieces() else {
+    let readers = if rest.is_empty() {
+        None
+    } else if let Some(readers) = chunked.pieces() {
+        Some(readers)
+    } else {
         diags.push(src.diag(Severity::Error, "file-unreadable", "non riesco a leggere il file una seconda volta"));
         return None;
     };
+    let threads = if rest.is_empty() { 1 } else { reading.threads.max(1) };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     let (header, src_ref) = (&header, &src);
@@ -100,7 +106,7 @@ pub fn read_prepared<S: RowSink>(
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(piece) = rest.get(i) else { break };
             let mut bucket = Diagnostics::default();
-            let mut pieces = readers.reader(piece);
+            let mut pieces = readers.as_ref().and_then(|r| r.reader(piece));
             while let Some(line) = pieces.as_mut().and_then(|p| p.next_record(&mut rec)) {
                 rows += checker.handle(line, &rec, &[], &mut bucket, &mut sink_fn);
             }
@@ -110,7 +116,7 @@ pub fn read_prepared<S: RowSink>(
     };
     let mut sinks = Vec::new();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..reading.threads.max(1))
+        let handles: Vec<_> = (1..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut sink = make();
