@@ -65,8 +65,15 @@ pub enum RegisterKind {
 
 impl RegisterKind {
     /// The register's contract.
-    pub fn spec(self) -> &'static RegisterSpec {
-        REGISTERS.iter().find(|r| r.kind == self).expect("every kind has a spec")
+    pub const fn spec(self) -> &'static RegisterSpec {
+        let mut i = 0;
+        while i < REGISTERS.len() {
+            if REGISTERS[i].kind as u8 == self as u8 {
+                return &REGISTERS[i];
+            }
+            i += 1;
+        }
+        panic!("every kind has a spec")
     }
 
     /// The register's name (its file name without extension).
@@ -97,13 +104,26 @@ impl RegisterSpec {
         self.columns.iter().find(|c| crate::text::fold(c.name) == key)
     }
 
-    /// Index of the canonical column `name`; panics on a name not in the spec
-    /// (a programming error, caught by the tests).
-    pub fn idx(&self, name: &str) -> usize {
-        self.columns
-            .iter()
-            .position(|c| c.name == name)
-            .unwrap_or_else(|| panic!("column {name} not in register {}", self.name))
+    /// Index of the canonical column `name`; panics on a name not in the
+    /// spec. A `const fn`, so that the parsers find their columns when
+    /// integra is built (`const { S.idx("data") }`): a misspelt name fails
+    /// the build, and no row pays for a search by name.
+    pub const fn idx(&self, name: &str) -> usize {
+        let mut i = 0;
+        while i < self.columns.len() {
+            let (a, b) = (self.columns[i].name.as_bytes(), name.as_bytes());
+            if a.len() == b.len() {
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return i;
+                }
+            }
+            i += 1;
+        }
+        panic!("a column name not in the register's spec")
     }
 }
 

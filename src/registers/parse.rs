@@ -7,9 +7,18 @@ use chrono::NaiveDate;
 use crate::dates::to_days;
 use crate::diag::{Diagnostics, Severity};
 use crate::read::Row;
+use crate::schema::{RegisterKind, RegisterSpec};
 
 use super::cells::Cells;
 use super::model::*;
+
+/// The index of column `$name` in `S`, the register spec each parser
+/// names: found when integra is built, so a misspelt name fails the build.
+macro_rules! col {
+    ($name:literal) => {
+        const { S.idx($name) }
+    };
+}
 
 /// The days a row concerns, for `--period`: diagnostics of rows wholly
 /// outside the period are dropped.
@@ -76,14 +85,15 @@ pub struct AccessCtx<'a> {
 
 /// Reads one `accessi` row.
 pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) -> Span {
-    let s = c.spec;
-    let date = c.date(d, row, s.idx("data"));
-    let country = c.country(d, row, s.idx("paese"));
-    let kind = c.request_type(d, row, s.idx("tipo_richiesta"), x.types);
-    let user_text = c.id(d, row, s.idx("utente"));
+    const S: &RegisterSpec = RegisterKind::Accessi.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let date = c.date(d, row, col!("data"));
+    let country = c.country(d, row, col!("paese"));
+    let kind = c.request_type(d, row, col!("tipo_richiesta"), x.types);
+    let user_text = c.id(d, row, col!("utente"));
     let user = user_text.map(|u| x.ids.find(u));
-    let gender = if row.get(s.idx("genere")).is_empty() { None } else { c.gender(d, row, s.idx("genere")) };
-    let referral = c.free_text(d, row, s.idx("inviato_da"));
+    let gender = if row.get(col!("genere")).is_empty() { None } else { c.gender(d, row, col!("genere")) };
+    let referral = c.free_text(d, row, col!("inviato_da"));
     if let Some(u) = user {
         if let Some(known) = x.users
             && !u.is_some_and(|u| known.contains(&u))
@@ -115,7 +125,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
                 )
                 .line(row.line)
                 .column("data")
-                .value(row.get(s.idx("data")))
+                .value(row.get(col!("data")))
                 .hint("controlla la data; se il centro era aperto, correggi chiusure o orari in centro.toml"),
         );
     }
@@ -133,15 +143,16 @@ pub fn user(
     ids: &mut Ids,
     seen: &mut FirstSeen<u32>,
 ) -> Span {
-    let s = c.spec;
-    let id = c.id(d, row, s.idx("id")).map(|v| ids.intern(v));
-    let taken = c.date(d, row, s.idx("data_presa_in_carico"));
-    let closed = if row.get(s.idx("data_chiusura")).is_empty() { None } else { c.date(d, row, s.idx("data_chiusura")) };
-    let gender = c.gender(d, row, s.idx("genere"));
-    let country = c.country(d, row, s.idx("paese"));
+    const S: &RegisterSpec = RegisterKind::Utenti.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let id = c.id(d, row, col!("id")).map(|v| ids.intern(v));
+    let taken = c.date(d, row, col!("data_presa_in_carico"));
+    let closed = if row.get(col!("data_chiusura")).is_empty() { None } else { c.date(d, row, col!("data_chiusura")) };
+    let gender = c.gender(d, row, col!("genere"));
+    let country = c.country(d, row, col!("paese"));
     let comune =
-        if row.get(s.idx("comune_residenza")).is_empty() { None } else { c.comune(d, row, s.idx("comune_residenza")) };
-    let homeless = c.boolean(d, row, s.idx("senza_dimora")).unwrap_or(false);
+        if row.get(col!("comune_residenza")).is_empty() { None } else { c.comune(d, row, col!("comune_residenza")) };
+    let homeless = c.boolean(d, row, col!("senza_dimora")).unwrap_or(false);
     if let Some(id) = id
         && let Some(first) = seen.earlier(id, row.line)
     {
@@ -154,7 +165,7 @@ pub fn user(
                 )
                 .line(row.line)
                 .column("id")
-                .value(row.get(s.idx("id")))
+                .value(row.get(col!("id")))
                 .hint("ogni utente ha un solo codice e una sola riga: unisci le due righe o cambia codice"),
         );
     }
@@ -174,7 +185,7 @@ pub fn user(
                 )
                 .line(row.line)
                 .column("data_chiusura")
-                .value(row.get(s.idx("data_chiusura")))
+                .value(row.get(col!("data_chiusura")))
                 .hint("controlla le due date: forse sono invertite"),
         );
         // Which periods the case is open in cannot be told: every period
@@ -203,15 +214,16 @@ pub fn course(
     out: &mut Vec<Corso>,
     seen: &mut FirstSeen<String>,
 ) -> Span {
-    let s = c.spec;
-    let id = c.id(d, row, s.idx("id")).map(str::to_string);
-    let title = c.free_text(d, row, s.idx("titolo")).map(String::from);
-    let kind = c.free_text(d, row, s.idx("tipo")).map(String::from);
-    let partner = c.free_text(d, row, s.idx("partner")).map(String::from);
-    let start = c.date(d, row, s.idx("data_inizio"));
-    let end = c.date(d, row, s.idx("data_fine"));
-    let hours_blank = row.get(s.idx("ore_incontro")).is_empty();
-    let hours = if hours_blank { None } else { c.hours(d, row, s.idx("ore_incontro")) };
+    const S: &RegisterSpec = RegisterKind::Corsi.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let id = c.id(d, row, col!("id")).map(str::to_string);
+    let title = c.free_text(d, row, col!("titolo")).map(String::from);
+    let kind = c.free_text(d, row, col!("tipo")).map(String::from);
+    let partner = c.free_text(d, row, col!("partner")).map(String::from);
+    let start = c.date(d, row, col!("data_inizio"));
+    let end = c.date(d, row, col!("data_fine"));
+    let hours_blank = row.get(col!("ore_incontro")).is_empty();
+    let hours = if hours_blank { None } else { c.hours(d, row, col!("ore_incontro")) };
     if let Some(id) = &id {
         let key = super::model::id_key(id).into_owned();
         if let Some(first) = seen.earlier(key, row.line) {
@@ -247,7 +259,7 @@ pub fn course(
                 )
                 .line(row.line)
                 .column("data_fine")
-                .value(row.get(s.idx("data_fine")))
+                .value(row.get(col!("data_fine")))
                 .hint("controlla le due date: forse sono invertite"),
         );
         return Some((end, start));
@@ -258,10 +270,11 @@ pub fn course(
 
 /// Reads one `incontri` row.
 pub fn meeting(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Incontro>, dups: &mut Duplicates) -> Span {
-    let s = c.spec;
-    let course = c.id(d, row, s.idx("corso")).map(str::to_string);
-    let date = c.date(d, row, s.idx("data"));
-    let hours = if row.get(s.idx("ore")).is_empty() { None } else { c.hours(d, row, s.idx("ore")) };
+    const S: &RegisterSpec = RegisterKind::Incontri.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let course = c.id(d, row, col!("corso")).map(str::to_string);
+    let date = c.date(d, row, col!("data"));
+    let hours = if row.get(col!("ore")).is_empty() { None } else { c.hours(d, row, col!("ore")) };
     dups.note(row);
     if let (Some(course), Some(date)) = (course, date) {
         out.push(Incontro { line: row.line, course, date, hours });
@@ -271,13 +284,13 @@ pub fn meeting(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Inco
 
 /// Reads one `iscrizioni` row.
 pub fn enrolment(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Iscrizione>) -> Span {
-    let s = c.spec;
-    let course = c.id(d, row, s.idx("corso")).map(str::to_string);
-    let participant = c.id(d, row, s.idx("partecipante")).map(str::to_string);
-    let country = if row.get(s.idx("paese")).is_empty() { None } else { c.country(d, row, s.idx("paese")) };
-    let date =
-        if row.get(s.idx("data_iscrizione")).is_empty() { None } else { c.date(d, row, s.idx("data_iscrizione")) };
-    let origin = c.free_text(d, row, s.idx("provenienza")).map(String::from);
+    const S: &RegisterSpec = RegisterKind::Iscrizioni.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let course = c.id(d, row, col!("corso")).map(str::to_string);
+    let participant = c.id(d, row, col!("partecipante")).map(str::to_string);
+    let country = if row.get(col!("paese")).is_empty() { None } else { c.country(d, row, col!("paese")) };
+    let date = if row.get(col!("data_iscrizione")).is_empty() { None } else { c.date(d, row, col!("data_iscrizione")) };
+    let origin = c.free_text(d, row, col!("provenienza")).map(String::from);
     if let (Some(course), Some(participant)) = (course, participant) {
         out.push(Iscrizione { line: row.line, course, participant, origin, country, date });
     }
@@ -292,11 +305,12 @@ pub fn application(
     out: &mut Vec<Domanda>,
     dups: &mut Duplicates,
 ) -> Span {
-    let s = c.spec;
-    let date = c.date(d, row, s.idx("data"));
-    let call = c.free_text(d, row, s.idx("bando")).map(String::from);
-    let user = c.id(d, row, s.idx("utente")).map(str::to_string);
-    let outcome = c.free_text(d, row, s.idx("esito")).map(String::from);
+    const S: &RegisterSpec = RegisterKind::Domande.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let date = c.date(d, row, col!("data"));
+    let call = c.free_text(d, row, col!("bando")).map(String::from);
+    let user = c.id(d, row, col!("utente")).map(str::to_string);
+    let outcome = c.free_text(d, row, col!("esito")).map(String::from);
     if user.is_some() {
         dups.note(row);
     }
@@ -308,11 +322,12 @@ pub fn application(
 
 /// Reads one `eventi` row.
 pub fn event(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Evento>, dups: &mut Duplicates) -> Span {
-    let s = c.spec;
-    let date = c.date(d, row, s.idx("data"));
-    let title = c.free_text(d, row, s.idx("titolo")).map(String::from);
-    let partner = c.free_text(d, row, s.idx("partner")).map(String::from);
-    let description = c.free_text(d, row, s.idx("descrizione")).map(String::from);
+    const S: &RegisterSpec = RegisterKind::Eventi.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let date = c.date(d, row, col!("data"));
+    let title = c.free_text(d, row, col!("titolo")).map(String::from);
+    let partner = c.free_text(d, row, col!("partner")).map(String::from);
+    let description = c.free_text(d, row, col!("descrizione")).map(String::from);
     dups.note(row);
     if let (Some(date), Some(title)) = (date, title) {
         out.push(Evento { line: row.line, date, title, partner, description });
@@ -322,13 +337,14 @@ pub fn event(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Evento
 
 /// Reads one `storico` row.
 pub fn history(c: &mut Cells, d: &mut Diagnostics, row: &Row, out: &mut Vec<Storico>) -> Span {
-    let s = c.spec;
-    let year = c.count(d, row, s.idx("anno"));
-    let total = c.count(d, row, s.idx("totale"));
-    let italian = c.count(d, row, s.idx("italiani"));
-    let eu = c.count(d, row, s.idx("comunitari"));
-    let non_eu = c.count(d, row, s.idx("extracomunitari"));
-    let new = if row.get(s.idx("nuovi")).is_empty() { None } else { c.count(d, row, s.idx("nuovi")) };
+    const S: &RegisterSpec = RegisterKind::Storico.spec();
+    debug_assert!(std::ptr::eq(c.spec, S), "a row of another register");
+    let year = c.count(d, row, col!("anno"));
+    let total = c.count(d, row, col!("totale"));
+    let italian = c.count(d, row, col!("italiani"));
+    let eu = c.count(d, row, col!("comunitari"));
+    let non_eu = c.count(d, row, col!("extracomunitari"));
+    let new = if row.get(col!("nuovi")).is_empty() { None } else { c.count(d, row, col!("nuovi")) };
     let (Some(year), Some(total), Some(italian), Some(eu), Some(non_eu)) = (year, total, italian, eu, non_eu) else {
         return None;
     };
