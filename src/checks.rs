@@ -110,7 +110,7 @@ fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
         let s = src(regs, RegisterKind::Domande);
         for a in domande.iter().filter(|a| in_period(p, a.date)) {
             let Some(u) = &a.user else { continue };
-            if regs.user_ids.find(u).is_some_and(|i| known.contains(&i)) {
+            if regs.user_ids.find(u).is_some_and(|i| known.contains(i)) {
                 continue;
             }
             d.push(crate::registers::cells::unknown_user(

@@ -162,6 +162,35 @@ impl<K: std::hash::Hash + Eq> FirstSeen<K> {
     }
 }
 
+/// A set of interned indices, one bit each: asking for an index is one
+/// load, where a hash set probes a table (once per access row, for its user).
+#[derive(Debug, Default, Clone)]
+pub struct IndexSet(Vec<u64>);
+
+impl IndexSet {
+    /// Adds index `i`.
+    pub fn insert(&mut self, i: u32) {
+        let (word, bit) = (i as usize / 64, i % 64);
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    /// Whether index `i` was added.
+    pub fn contains(&self, i: u32) -> bool {
+        self.0.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+impl Extend<u32> for IndexSet {
+    fn extend<I: IntoIterator<Item = u32>>(&mut self, iter: I) {
+        for i in iter {
+            self.insert(i);
+        }
+    }
+}
+
 /// How ids are compared (users, courses, participants): trimmed and
 /// upper-cased. Borrowed when it already is (the usual case: codes like
 /// `U2025-001`), so lookups allocate nothing.
@@ -193,5 +222,17 @@ mod tests {
         let n = names.intern("Costa d'Avorio");
         assert_eq!(names.find("COSTA D'AVORIO"), Some(n));
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn an_index_set_holds_what_was_added() {
+        let mut set = IndexSet::default();
+        set.extend([0, 63, 64, 100_000]);
+        for i in [0, 63, 64, 100_000] {
+            assert!(set.contains(i), "{i}");
+        }
+        for i in [1, 62, 65, 99_999, 100_001, u32::MAX] {
+            assert!(!set.contains(i), "{i}");
+        }
     }
 }

@@ -53,7 +53,7 @@ pub struct Registers {
     pub notes: Option<Notes>,
     /// Every user id written in `utenti`, even on rows with other errors
     /// (so that one bad cell does not also make its accesses "unknown").
-    pub declared_users: rustc_hash::FxHashSet<u32>,
+    pub declared_users: keys::IndexSet,
     /// Every course id written in `corsi` (upper case), likewise.
     pub declared_courses: std::collections::HashSet<String>,
     /// The tables above as polars frames, what checks and aggregation query.
@@ -301,7 +301,7 @@ struct AccessSink<'a> {
     types: Interner,
     dups: parse::Duplicates,
     ids: &'a Ids,
-    users: Option<&'a rustc_hash::FxHashSet<u32>>,
+    users: Option<&'a keys::IndexSet>,
     filter: PeriodFilter<'a>,
 }
 

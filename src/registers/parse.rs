@@ -80,7 +80,7 @@ pub struct AccessCtx<'a> {
     /// Identical rows.
     pub dups: &'a mut Duplicates,
     /// The users of `utenti`, when that register was read.
-    pub users: Option<&'a rustc_hash::FxHashSet<u32>>,
+    pub users: Option<&'a super::keys::IndexSet>,
 }
 
 /// Reads one `accessi` row.
@@ -96,7 +96,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
     let referral = c.free_text(d, row, col!("inviato_da"));
     if let Some(u) = user {
         if let Some(known) = x.users
-            && !u.is_some_and(|u| known.contains(&u))
+            && !u.is_some_and(|u| known.contains(u))
         {
             d.push(super::cells::unknown_user(
                 &c.src,
