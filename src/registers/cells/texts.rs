@@ -52,6 +52,8 @@ impl Cells<'_> {
     pub fn shown<'r>(&mut self, d: &mut Diagnostics, row: &Row, col: usize, v: &'r str) -> Cow<'r, str> {
         let name = self.spec.columns[col].name;
         let fit = match self.fit.get(v) {
+            // The usual case, a text seen before and shown as written.
+            Some(fit) if fit.is_clean() => return Cow::Borrowed(v),
             Some(fit) => fit.clone(),
             None => {
                 let fit = Fit::of(v);
@@ -86,6 +88,11 @@ pub(super) struct Fit {
 }
 
 impl Fit {
+    /// Nothing found: the text is shown as written.
+    fn is_clean(&self) -> bool {
+        self.shown.is_none() && self.personal.is_empty() && self.unprintable.is_none()
+    }
+
     fn of(v: &str) -> Fit {
         let (redacted, personal) = crate::privacy::redact(v);
         let (printable, bad) = crate::glyphs::clean(&redacted);
