@@ -3,8 +3,8 @@
 would: lazy scans of only the columns needed, every figure's query
 collected in one call (so the scans are shared and run on both cores),
 dates parsed with the file's format. Like the pandas peers it checks no
-cell. Not part of run.sh (polars is not among its requirements); floor.py
-times it and checks it against pandas_fast.py.
+cell. CSV only (polars reads no workbook without another library).
+run.sh measures it as a third peer; floor.py times it in process.
 
 Usage: polars_fast.py DATA_DIR START END   (dates as YYYY-MM-DD; needs
 `pip install polars`). Prints the same JSON figures as pandas_fast.py.
@@ -19,10 +19,11 @@ from sniff import COLUMNS, EU, TRUE, sniff  # noqa: E402  (bench/ is the script'
 
 
 def encodings(path):
-    """(separator, polars encoding, DuckDB encoding, date format). Neither reads
-    Windows-1252 as such: polars keeps invalid bytes as replacement
-    characters, DuckDB reads Latin-1 (the same bytes but for 0x80-0x9F).
-    Both only lower the floor."""
+    """(separator, polars encoding, DuckDB encoding, date format). Neither
+    library reads Windows-1252 as such: the encodings given are what
+    floor.py's bare reads use (polars keeps invalid bytes as replacement
+    characters, DuckDB reads Latin-1, the same bytes but for 0x80-0x9F),
+    which only lowers the floor; `scan` decodes such a file properly."""
     encoding, sep, date_format = sniff(path)
     utf8 = encoding.startswith("utf")
     return sep, "utf8" if utf8 else "utf8-lossy", "utf-8" if utf8 else "latin-1", date_format
@@ -30,10 +31,17 @@ def encodings(path):
 
 def scan(path, name):
     """The columns pandas_fast.py reads, empty cells kept as "" (as its
-    keep_default_na=False does), dates parsed with the file's format."""
+    keep_default_na=False does), dates parsed with the file's format. polars
+    reads only UTF-8: a Windows-1252 file is decoded by Python first, as a
+    polars user must."""
     sep, enc, _, fmt = encodings(path)
     wanted = COLUMNS[name]
-    lf = pl.scan_csv(path, separator=sep, infer_schema=False, encoding=enc)
+    if enc == "utf8":
+        lf = pl.scan_csv(path, separator=sep, infer_schema=False)
+    else:
+        with open(path, encoding="cp1252", newline="") as f:
+            text = f.read().encode()
+        lf = pl.read_csv(text, separator=sep, infer_schema=False, columns=list(wanted)).lazy()
     return lf.select(
         pl.col(c).str.strptime(pl.Date, fmt, strict=False) if kind == "date" else pl.col(c).fill_null("")
         for c, kind in wanted.items()

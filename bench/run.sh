@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Whole-process benchmarks of integra, against two pandas scripts a user would
-# write instead (bench/pandas_report.py, written plainly as most scripts are;
-# bench/pandas_fast.py, the same figures tuned for speed), on every file shape
+# Whole-process benchmarks of integra, against the scripts a user would write
+# instead (bench/pandas_report.py, written plainly as most scripts are;
+# bench/pandas_fast.py, the same figures tuned for speed; bench/polars_fast.py,
+# the same figures with polars, for the CSV shapes), on every file shape
 # real tools write (bench/dialects.py): `;` CSV as is, `,` CSV with ISO dates,
 # `;` CSV all quoted with CRLF in Windows-1252, UTF-8 with BOM, and one xlsx /
 # ods workbook. Prints median wall time and median peak RSS of RUNS runs of
@@ -44,9 +45,9 @@ else
 fi
 echo "measuring $BIN" >&2
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-# pandas for both scripts, pyarrow for the fast one's CSV engine, openpyxl
-# and odfpy to write and read the workbooks.
-for mod_pkg in pandas:pandas pyarrow:pyarrow openpyxl:openpyxl odf:odfpy; do
+# pandas for both pandas scripts, pyarrow for the fast one's CSV engine,
+# openpyxl and odfpy to write and read the workbooks, polars for the third.
+for mod_pkg in pandas:pandas pyarrow:pyarrow openpyxl:openpyxl odf:odfpy polars:polars; do
   python3 -c "import ${mod_pkg%%:*}" 2>/dev/null || pip install --quiet "${mod_pkg#*:}" >&2
 done
 
@@ -105,11 +106,11 @@ measure() {
     "${FAILED[$label]:+   FAILED (exit ${FAILED[$label]}): $(head -c 300 "$file.err")}" >&2
 }
 
-# check SET_SHAPE: the two pandas scripts must have printed the same figures,
-# and these must be integra's (totals, users new and by category, accesses by
+# check SET_SHAPE: the peers must have printed the same figures (polars
+# only for CSV), and these must be integra's (totals, users new and by category, accesses by
 # country), as the outputs kept by measure show. Printed either way.
 check() {
-  python3 - "$OUT/pandas_$1.out" "$OUT/fast_$1.out" "$OUT/report_$1.out" "$1" <<'EOF' >&2 || true
+  python3 - "$OUT/pandas_$1.out" "$OUT/fast_$1.out" "$OUT/report_$1.out" "$1" "$OUT/polars_$1.out" <<'EOF' >&2 || true
 import json, sys
 def load(p):
     try:
@@ -123,6 +124,9 @@ if plain is None or fast is None or integra is None:
     sys.exit()
 if plain != fast:
     print(f"  check {case}: MISMATCH between pandas_report.py and pandas_fast.py")
+polars = load(sys.argv[5])
+if polars is not None and polars != fast:
+    print(f"  check {case}: MISMATCH between polars_fast.py and pandas_fast.py")
 a, u = integra["accesses"], integra["users"]
 ours = {"accesses": a["total"], "users": u["total"], "new": u["new"], "by_category": u["by_category"],
         "by_country": {c["country"]: c["count"] for c in a["by_country"]}}
@@ -133,7 +137,8 @@ bad = [k for k in ours if ours[k] != theirs[k]]
 if bad:
     print(f"  check {case}: integra and pandas disagree on {', '.join(bad)}")
 elif plain == fast:
-    print(f"  check {case}: same figures from integra, pandas_report.py and pandas_fast.py")
+    also = " and polars_fast.py" if polars is not None and polars == fast else ""
+    print(f"  check {case}: same figures from integra, pandas_report.py, pandas_fast.py{also}")
 EOF
 }
 
@@ -148,6 +153,10 @@ for set in "${SET_NAMES[@]}"; do
     measure "report $set $shape" 0 "$BIN" report --period 2025H1 --format json --data "$d"
     measure "pandas $set $shape" 0 python3 bench/pandas_report.py "$d" 2025-01-01 2025-06-30
     measure "fast $set $shape" 0 python3 bench/pandas_fast.py "$d" 2025-01-01 2025-06-30
+    case $shape in
+      xlsx | ods) ;;
+      *) measure "polars $set $shape" 0 python3 bench/polars_fast.py "$d" 2025-01-01 2025-06-30 ;;
+    esac
     check "${set}_$shape"
   done
 done
@@ -167,22 +176,26 @@ echo "|---|---:|---:|"
 k="seed report PDF (data-samples), cold"
 echo "| $k | ${WALL[$k]} | ${RSS[$k]} |"
 echo
-echo "| set | shape | integra validate | integra report json | pandas (today's script) | pandas (fast) |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| set | shape | integra validate | integra report json | pandas (today's script) | pandas (fast) | polars (fast) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 for row in "${ROWS[@]}"; do
   read -r set shape <<<"$row"
   echo "| $set | $shape | $(cell "validate $set $shape") | $(cell "report $set $shape") |" \
-       "$(cell "pandas $set $shape") | $(cell "fast $set $shape") |"
+       "$(cell "pandas $set $shape") | $(cell "fast $set $shape") | $(cell "polars $set $shape") |"
 done
 echo
-# The faster of the two pandas scripts against integra report json.
+# The faster of the two pandas scripts against integra report json (the
+# issue's measure), and the fastest of every peer, polars included.
 for row in "${ROWS[@]}"; do
   read -r set shape <<<"$row"
   i=${WALL["report $set $shape"]}
-  p=${WALL["pandas $set $shape"]} f=${WALL["fast $set $shape"]}
-  awk -v i="$i" -v p="$p" -v f="$f" -v row="$set $shape" -v fast="pandas (fast)" -v plain="pandas (today's script)" 'BEGIN {
-    if (f <= p) { best = f; who = fast } else { best = p; who = plain }
-    printf "%s: faster pandas / integra report json = %.1fx (%s, %s s / %s s)\n", row, best / (i > 0 ? i : 0.005), who, best, i
+  p=${WALL["pandas $set $shape"]} f=${WALL["fast $set $shape"]} q=${WALL["polars $set $shape"]:-}
+  awk -v i="$i" -v p="$p" -v f="$f" -v q="$q" -v row="$set $shape" 'BEGIN {
+    if (f <= p) { best = f; who = "pandas (fast)" } else { best = p; who = "pandas (today'"'"'s script)" }
+    i = i > 0 ? i : 0.005
+    printf "%s: faster pandas / integra report json = %.1fx (%s, %s s / %s s)", row, best / i, who, best, i
+    if (q != "" && q < best) printf "; polars (fast) / integra = %.1fx (%s s)", q / i, q
+    printf "\n"
   }'
 done
 if [ -n "${WALL["report a10m semicolon"]:-}" ] && [ -n "${WALL["report a1m semicolon"]:-}" ]; then
