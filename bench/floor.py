@@ -33,12 +33,13 @@ from polars_fast import encodings, figures  # noqa: E402  (bench/ is the script'
 
 
 def timed(f, runs):
-    times = []
+    """(median wall seconds of `runs` calls of f, what the last call returned)."""
+    times, result = [], None
     for _ in range(runs):
         t = time.perf_counter()
-        f()
+        result = f()
         times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
 def main():
@@ -46,16 +47,15 @@ def main():
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 5
     path = f"{data}/accessi.csv"
     sep, pl_enc, db_enc, _ = encodings(path)
-    read = timed(lambda: pl.read_csv(path, separator=sep, infer_schema=False, encoding=pl_enc), runs)
-    group = timed(
+    read, _ = timed(lambda: pl.read_csv(path, separator=sep, infer_schema=False, encoding=pl_enc), runs)
+    group, _ = timed(
         lambda: duckdb.sql(
             f"select paese, count(*) from read_csv('{path}', delim='{sep}', all_varchar=true, encoding='{db_enc}') group by paese"
         ).fetchall(),
         runs,
     )
     first, last = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
-    made = timed(lambda: figures(data, first, last), runs)
-    ours = figures(data, first, last)
+    made, ours = timed(lambda: figures(data, first, last), runs)
     script = f"{sys.path[0]}/pandas_fast.py"
     run = subprocess.run([sys.executable, script, data, start, end], capture_output=True, check=True)
     same = "the same figures as pandas_fast.py" if ours == json.loads(run.stdout) else "FIGURES DIFFER from pandas_fast.py"

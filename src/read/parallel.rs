@@ -83,8 +83,8 @@ pub fn read_prepared<S: RowSink>(
         }
     };
     // The rest of the first piece is read here; the other pieces are shared
-    // out to the threads, each with its own file handle.
-    // A file of one piece needs neither a second handle nor other threads.
+    // out to the threads, each with its own handle on the file. A file of
+    // one piece needs neither.
     let rest = chunked.take_pieces();
     let readers = if rest.is_empty() {
         None
@@ -94,7 +94,7 @@ pub fn read_prepared<S: RowSink>(
         diags.push(src.diag(Severity::Error, "file-unreadable", "non riesco a leggere il file una seconda volta"));
         return None;
     };
-    let threads = if rest.is_empty() { 1 } else { reading.threads.max(1) };
+    let threads = if readers.is_some() { reading.threads.max(1) } else { 1 };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     let (header, src_ref) = (&header, &src);
