@@ -148,6 +148,17 @@ pub fn max_chars(kind: Kind) -> usize {
 
 use Kind::*;
 
+/// The sheets `integra init --xlsx` puts beside the registers in its
+/// workbook (instructions; the lists of the drop-down menus), and the names
+/// people give such sheets: read by no register, noted without a warning.
+pub const HELP_SHEETS: [&str; 7] = ["Istruzioni", "Elenchi", "Leggimi", "Legenda", "Liste", "Note", "Readme"];
+
+/// The instructions sheet of `integra init --xlsx`.
+pub const INSTRUCTIONS_SHEET: &str = HELP_SHEETS[0];
+
+/// The sheet of drop-down lists of `integra init --xlsx`.
+pub const LISTS_SHEET: &str = HELP_SHEETS[1];
+
 /// Every register integra reads, in the order it reads them.
 pub static REGISTERS: [RegisterSpec; 8] = [
     RegisterSpec {

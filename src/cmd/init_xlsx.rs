@@ -15,7 +15,7 @@ use crate::schema::{Kind, REGISTERS};
 /// Rows offered with validation in each register sheet.
 pub const ROWS: u32 = 5000;
 /// The hidden sheet holding the lists.
-pub const LISTS: &str = "Elenchi";
+pub const LISTS: &str = crate::schema::LISTS_SHEET;
 
 fn width(kind: Kind, name: &str) -> f64 {
     match kind {
@@ -40,7 +40,7 @@ pub fn build(types: &[String]) -> Result<Vec<u8>, XlsxError> {
     let date = Format::new().set_num_format("dd/mm/yyyy");
 
     let sheet = wb.add_worksheet();
-    sheet.set_name("Istruzioni")?;
+    sheet.set_name(crate::schema::INSTRUCTIONS_SHEET)?;
     sheet.write_string_with_format(0, 0, "Registri del Centro: come compilarli", &title)?;
     sheet.write_string(
         1,

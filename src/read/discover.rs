@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Source;
+use crate::diag::{Severity, Source};
 use crate::schema::{REGISTERS, RegisterSpec};
 use crate::text::fold;
 
@@ -93,6 +93,13 @@ pub struct Found {
     pub registers: Vec<Located>,
     /// Files that could hold registers but cannot be read.
     pub broken: Vec<Broken>,
+    /// Every file and sheet that is not read as a register, named (with
+    /// the register it looks like), and every register read from a place a
+    /// person may not expect (a hidden sheet): the folder accounted for.
+    pub notes: Vec<crate::diag::Diagnostic>,
+    /// Registers not found whose absence a note above already explains
+    /// (a file or sheet that looks like them under another name).
+    pub explained: Vec<&'static str>,
 }
 
 /// A file that could hold registers but cannot be read.
@@ -114,64 +121,230 @@ pub struct Broken {
 pub fn is_input_name(name: &str) -> bool {
     let Some((stem, ext)) = name.rsplit_once('.') else { return false };
     let is_ext = |list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
+    if is_system_file(name) {
+        return false;
+    }
     name.eq_ignore_ascii_case(crate::centro::FILE)
         || (fold(stem) == WORKBOOK_STEM && is_ext(&workbook::EXTENSIONS))
         || (crate::schema::register(stem).is_some() && (is_ext(&TEXT_EXTENSIONS) || is_ext(&workbook::EXTENSIONS)))
 }
 
-/// Like [`discover`], also naming the workbooks that do not open.
+/// Files an operating system or an office program leaves beside a
+/// document: macOS's `._name` (AppleDouble) and `.DS_Store`, the lock of a
+/// workbook open in Excel (`~$name`) or LibreOffice (`.~lock.name#`).
+fn is_system_file(name: &str) -> bool {
+    name.starts_with("._") || name.starts_with("~$") || name.starts_with(".~lock") || name == ".DS_Store"
+}
+
+/// Extensions of files that look like a spreadsheet or its export but are
+/// not read: named, never passed over in silence.
+const OTHER_SHEET_EXTENSIONS: [&str; 4] = ["numbers", "xml", "dif", "slk"];
+
+/// The register a file or sheet name suggests (`registri-Accessi`,
+/// `Accessi (2)`, `accessi 2025`, `Iscrizioni 2025`, `acessi`), if any.
+pub fn looks_like(name: &str) -> Option<&'static RegisterSpec> {
+    let key = fold(name);
+    if key.is_empty() {
+        return None;
+    }
+    // Longest register name first: none is inside another, but be sure.
+    let mut by_len: Vec<&'static RegisterSpec> = REGISTERS.iter().collect();
+    by_len.sort_by_key(|r| std::cmp::Reverse(r.name.len()));
+    if let Some(r) = by_len.iter().find(|r| key.contains(&fold(r.name))) {
+        return Some(r);
+    }
+    // Singular forms and typos: the register's stem, or a close spelling.
+    let stems: [(&str, &str); 8] = [
+        ("accesso", "accessi"),
+        ("utente", "utenti"),
+        ("corso", "corsi"),
+        ("incontro", "incontri"),
+        ("iscrizione", "iscrizioni"),
+        ("domanda", "domande"),
+        ("evento", "eventi"),
+        ("storic", "storico"),
+    ];
+    if let Some((_, r)) = stems.iter().find(|(stem, _)| key.contains(stem)) {
+        return crate::schema::register(r);
+    }
+    REGISTERS.iter().find(|r| strsim::jaro_winkler(&key, &fold(r.name)) >= 0.88)
+}
+
+/// Like [`discover`], also naming the workbooks that do not open and every
+/// file or sheet that is not read.
 pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     let entries =
         std::fs::read_dir(dir).map_err(|source| DiscoverError::Folder { dir: dir.display().to_string(), source })?;
     // Every entry, not only regular files: a register that is a folder, a
     // FIFO or a link out of the folder is named for what it is, not "missing".
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| !n.starts_with("~$") && !n.starts_with(".~lock") && is_input_name(n))
-        .filter(|n| !n.eq_ignore_ascii_case(crate::centro::FILE))
-        .collect();
-    names.sort();
+    let mut all: Vec<String> =
+        entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).collect();
+    all.sort();
+    let mut notes = Vec::new();
+    let mut others: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for n in all {
+        if n.eq_ignore_ascii_case(crate::centro::FILE) {
+            continue;
+        }
+        if is_input_name(&n) {
+            names.push(n);
+        } else {
+            others.push(n);
+        }
+    }
     let is_ext = |ext: &str, list: &[&str]| list.iter().any(|e| e.eq_ignore_ascii_case(ext));
     let mut candidates: Vec<Located> = Vec::new();
+    let mut hidden: Vec<Located> = Vec::new();
+    // Sheets and files not read: (where, sheet, the register they look like, why, has data).
+    let mut unread: Vec<Unread> = Vec::new();
     let mut broken = Vec::new();
+    let mut explained = Vec::new();
     for name in &names {
         let Some((stem, ext)) = name.rsplit_once('.') else { continue };
         let register = crate::schema::register(stem).map(|s| s.name);
-        if let Err(e) = crate::files::check(&dir.join(name), dir) {
+        let path = dir.join(name);
+        if let Err(e) = crate::files::check(&path, dir) {
             broken.push(Broken { file: name.clone(), register, why: e.to_string(), hint: e.hint() });
             continue;
         }
-        if fold(stem) == WORKBOOK_STEM && is_ext(ext, &workbook::EXTENSIONS) {
-            let sheets = match workbook::sheet_names(&dir.join(name), dir) {
-                Ok(s) => s,
-                Err(e) => {
-                    broken.push(Broken { file: name.clone(), register: None, hint: e.hint(), why: e.to_string() });
-                    continue;
-                }
-            };
-            for sheet in sheets {
-                if let Some(spec) = crate::schema::register(&sheet) {
-                    candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet: Some(sheet) });
+        if !is_ext(ext, &workbook::EXTENSIONS) {
+            if let Some(spec) = crate::schema::register(stem) {
+                candidates.push(Located { spec, path, rel: name.clone(), sheet: None });
+            }
+            continue;
+        }
+        let sheets = match workbook::sheets(&path, dir) {
+            Ok(s) => s,
+            Err(e) => {
+                let register = if fold(stem) == WORKBOOK_STEM { None } else { register };
+                broken.push(Broken { file: name.clone(), register, hint: e.hint(), why: e.to_string() });
+                continue;
+            }
+        };
+        let has_cells = |sheet: &str| workbook::has_cells(&path, dir, sheet).unwrap_or(true);
+        let at = |spec: &'static RegisterSpec, sheet: &str| Located {
+            spec,
+            path: path.clone(),
+            rel: name.clone(),
+            sheet: Some(sheet.to_string()),
+        };
+        if fold(stem) == WORKBOOK_STEM {
+            // One sheet per register, named after it.
+            for sheet in &sheets {
+                match crate::schema::register(&sheet.name) {
+                    Some(spec) if sheet.visible => candidates.push(at(spec, &sheet.name)),
+                    Some(spec) => hidden.push(at(spec, &sheet.name)),
+                    None => unread.push(Unread {
+                        file: name.clone(),
+                        sheet: Some(sheet.name.clone()),
+                        hidden: !sheet.visible,
+                        like: looks_like(&sheet.name),
+                        data: has_cells(&sheet.name),
+                        read_from: None,
+                    }),
                 }
             }
             continue;
         }
+        // A register's own workbook: its sheet named after it, or its one
+        // visible sheet, or its one visible sheet with data.
         let Some(spec) = crate::schema::register(stem) else { continue };
-        if is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) {
-            let sheet = if is_ext(ext, &workbook::EXTENSIONS) {
-                match workbook::sheet_names(&dir.join(name), dir) {
-                    Ok(s) => s.into_iter().next(),
-                    Err(e) => {
-                        broken.push(Broken { file: name.clone(), register, hint: e.hint(), why: e.to_string() });
-                        continue;
+        let visible: Vec<&workbook::SheetInfo> = sheets.iter().filter(|s| s.visible).collect();
+        let named = visible.iter().find(|s| crate::schema::register(&s.name).is_some_and(|r| r.kind == spec.kind));
+        let chosen: Option<&workbook::SheetInfo> = match (named, visible.as_slice()) {
+            (Some(s), _) => Some(s),
+            (None, [only]) => Some(only),
+            (None, []) => sheets.first(),
+            (None, several) => {
+                let with_data: Vec<&&workbook::SheetInfo> = several.iter().filter(|s| has_cells(&s.name)).collect();
+                match with_data.as_slice() {
+                    [only] => Some(only),
+                    [] => several.first().copied(),
+                    many => {
+                        let listed: Vec<String> = many.iter().map(|s| format!("«{}»", s.name)).collect();
+                        notes.push(
+                            Source::new(spec.name, name)
+                                .diag(
+                                    Severity::Error,
+                                    "sheet-ambiguous",
+                                    format!(
+                                        "il file ha più fogli con dati ({}): non è chiaro quale sia il registro {}",
+                                        listed.join(", "),
+                                        spec.name
+                                    ),
+                                )
+                                .hint(format!(
+                                    "rinomina «{}» il foglio del registro, oppure sposta gli altri fogli in un altro file",
+                                    spec.name
+                                )),
+                        );
+                        None
                     }
                 }
-            } else {
-                None
-            };
-            candidates.push(Located { spec, path: dir.join(name), rel: name.clone(), sheet });
+            }
+        };
+        let Some(chosen) = chosen else {
+            explained.push(spec.name);
+            continue;
+        };
+        if !chosen.visible {
+            notes.push(hidden_read(&at(spec, &chosen.name)));
         }
+        for sheet in sheets.iter().filter(|s| s.name != chosen.name) {
+            unread.push(Unread {
+                file: name.clone(),
+                sheet: Some(sheet.name.clone()),
+                hidden: !sheet.visible,
+                like: Some(spec),
+                data: has_cells(&sheet.name),
+                read_from: Some(chosen.name.clone()),
+            });
+        }
+        candidates.push(at(spec, &chosen.name));
+    }
+    // A register only in a hidden sheet is read from it, with a warning;
+    // beside a visible sheet that looks like it, which one is meant is not
+    // clear: an error.
+    for h in hidden {
+        if candidates.iter().any(|c| c.spec.kind == h.spec.kind) {
+            unread.push(Unread {
+                file: h.rel.clone(),
+                sheet: h.sheet.clone(),
+                hidden: true,
+                like: Some(h.spec),
+                data: h.sheet.as_deref().is_none_or(|s| workbook::has_cells(&h.path, dir, s).unwrap_or(true)),
+                read_from: candidates.iter().find(|c| c.spec.kind == h.spec.kind).map(|c| c.display()),
+            });
+            continue;
+        }
+        let rival = unread
+            .iter()
+            .position(|u| u.file == h.rel && !u.hidden && u.data && u.like.is_some_and(|l| l.kind == h.spec.kind));
+        if let Some(i) = rival {
+            let rival = unread.remove(i);
+            notes.push(
+                h.source()
+                    .diag(
+                        Severity::Error,
+                        "sheet-ambiguous",
+                        format!(
+                            "il registro {} è nel foglio nascosto «{}», ma c'è anche il foglio visibile «{}»: non è chiaro quale dei due leggere",
+                            h.spec.name,
+                            h.sheet.as_deref().unwrap_or(""),
+                            rival.sheet.as_deref().unwrap_or("")
+                        ),
+                    )
+                    .hint(format!(
+                        "se il registro è «{}», rinominalo «{}» e rinomina o cancella il foglio nascosto",
+                        rival.sheet.as_deref().unwrap_or(""),
+                        h.spec.name
+                    )),
+            );
+            continue;
+        }
+        notes.push(hidden_read(&h));
+        candidates.push(h);
     }
     let mut found: Vec<Located> = Vec::new();
     let mut twice = Vec::new();
@@ -186,5 +359,144 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
     if !twice.is_empty() {
         return Err(DiscoverError::Ambiguous(twice));
     }
-    Ok(Found { registers: found, broken })
+    // Files of the folder that are not read: named, with the register their
+    // name suggests.
+    for name in others {
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+        let sheetlike =
+            is_ext(ext, &TEXT_EXTENSIONS) || is_ext(ext, &workbook::EXTENSIONS) || is_ext(ext, &OTHER_SHEET_EXTENSIONS);
+        if is_system_file(&name) {
+            let original = name.trim_start_matches("._").trim_start_matches("~$").trim_start_matches(".~lock.");
+            if sheetlike || name.starts_with(".~lock") {
+                notes.push(system_file(&name, original.trim_end_matches('#')));
+            }
+            continue;
+        }
+        if !sheetlike || !dir.join(&name).is_file() {
+            continue;
+        }
+        unread.push(Unread {
+            file: name.clone(),
+            sheet: None,
+            hidden: false,
+            like: looks_like(stem),
+            data: true,
+            read_from: None,
+        });
+    }
+    for u in unread {
+        let missing = u.like.filter(|r| !found.iter().any(|l| l.spec.kind == r.kind));
+        if let Some(r) = missing.filter(|_| u.data) {
+            explained.push(r.name);
+        }
+        notes.push(u.diagnostic(missing.is_some()));
+    }
+    Ok(Found { registers: found, broken, notes, explained })
+}
+
+/// A file or sheet that is not read as a register.
+struct Unread {
+    file: String,
+    sheet: Option<String>,
+    hidden: bool,
+    /// The register its name suggests.
+    like: Option<&'static RegisterSpec>,
+    /// Whether it holds any cell.
+    data: bool,
+    /// The sheet the register it belongs to is read from, instead.
+    read_from: Option<String>,
+}
+
+impl Unread {
+    /// What to say of it: an error when it looks like a register that is
+    /// missing (a figure would change), a warning when it holds data, a
+    /// note when it is empty.
+    fn diagnostic(&self, register_missing: bool) -> crate::diag::Diagnostic {
+        let register = self.like.map_or("registri", |r| r.name);
+        let mut src = Source::new(register, &self.file);
+        src.sheet = self.sheet.clone();
+        let what = match &self.sheet {
+            Some(s) => format!("il foglio{} «{s}»", if self.hidden { " nascosto" } else { "" }),
+            None => format!("il file «{}»", self.file),
+        };
+        let ext = self.file.rsplit_once('.').map_or(String::new(), |(_, e)| e.to_ascii_lowercase());
+        let not_read_format = !workbook::EXTENSIONS.iter().chain(TEXT_EXTENSIONS.iter()).any(|w| *w == ext);
+        if !self.data {
+            return src.diag(Severity::Info, "sheet-unread", format!("{what} è vuoto: non letto"));
+        }
+        match (self.like, register_missing, &self.read_from) {
+            (Some(r), true, _) if not_read_format => src
+                .diag(
+                    Severity::Error,
+                    "file-unmatched",
+                    format!("{what} sembra il registro {} ma integra non legge questo formato", r.name),
+                )
+                .hint(format!("apri il file e salvalo come «{}.xlsx» oppure «{}.ods» (o esportalo come CSV)", r.name, r.name)),
+            (Some(r), true, _) => src
+                .diag(
+                    Severity::Error,
+                    if self.sheet.is_some() { "sheet-unmatched" } else { "file-unmatched" },
+                    format!("manca il registro {}: {what} sembra esserlo, ma il nome non corrisponde", r.name),
+                )
+                .hint(match &self.sheet {
+                    Some(_) => format!("rinomina il foglio «{}»", r.name),
+                    None => format!("rinomina il file «{}.{ext}»", r.name),
+                }),
+            (Some(r), false, Some(from)) => src
+                .diag(
+                    Severity::Warning,
+                    "sheet-unread",
+                    format!("{what} contiene dati ma non è letto: il registro {} è letto da «{from}»", r.name),
+                )
+                .hint("se i dati di questo foglio vanno contati, copiali nel foglio del registro; altrimenti cancella il foglio o spostalo in un altro file"),
+            (Some(r), false, None) => src
+                .diag(
+                    Severity::Warning,
+                    if self.sheet.is_some() { "sheet-unread" } else { "file-unread" },
+                    format!("{what} contiene dati ma non è letto: il registro {} è già letto da un altro file o foglio", r.name),
+                )
+                .hint("se è una copia vecchia, toglila dalla cartella; se i dati vanno contati, riportali nel registro"),
+            (None, ..) if self.sheet.as_deref().is_some_and(|s| crate::schema::HELP_SHEETS.iter().any(|h| fold(h) == fold(s))) => {
+                src.diag(Severity::Info, "sheet-unread", format!("{what} non è un registro (istruzioni o elenchi): non letto"))
+            }
+            (None, ..) => src
+                .diag(
+                    Severity::Warning,
+                    if self.sheet.is_some() { "sheet-unread" } else { "file-unread" },
+                    format!("{what} non corrisponde a nessun registro: non letto"),
+                )
+                .hint(format!(
+                    "i registri si chiamano {}; se non è un registro, spostalo fuori dalla cartella dei dati",
+                    REGISTERS.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+                )),
+        }
+    }
+}
+
+/// The warning for a register read from a hidden sheet.
+fn hidden_read(loc: &Located) -> crate::diag::Diagnostic {
+    loc.source()
+        .diag(
+            Severity::Warning,
+            "sheet-hidden",
+            format!(
+                "il registro {} è letto dal foglio nascosto «{}»: nessun foglio visibile si chiama così",
+                loc.spec.name,
+                loc.sheet.as_deref().unwrap_or("")
+            ),
+        )
+        .hint("controlla che sia il foglio giusto; se lo è, scoprilo (Formato > Foglio > Mostra)")
+}
+
+/// A note for a file an operating system or an office program left.
+fn system_file(name: &str, of: &str) -> crate::diag::Diagnostic {
+    let (what, hint) = if name.starts_with("._") {
+        ("è un file di servizio di macOS, non un registro: non letto", "va bene così; puoi cancellarlo")
+    } else {
+        (
+            "indica che il documento è aperto in Excel o LibreOffice: le modifiche non salvate non sono lette",
+            "salva e chiudi il documento prima di usare integra",
+        )
+    };
+    Source::new("registri", name).diag(Severity::Info, "file-system", format!("«{name}» {what} («{of}»)")).hint(hint)
 }

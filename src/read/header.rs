@@ -26,6 +26,10 @@ pub struct Header {
     /// The header row as written (to spot it repeated further down, as
     /// when two exports are pasted together, and to copy it).
     pub record: StringRecord,
+    /// For a sheet, the workbook's date system: a number in a date column
+    /// is a serial of it. `None` for delimited text, where a number is not
+    /// a date.
+    pub serials: Option<super::workbook::DateSystem>,
 }
 
 impl Header {
@@ -174,5 +178,5 @@ pub(super) fn map_header(
         }
     }
     let named = map.iter().flatten().copied().max().map_or(0, |m| m + 1);
-    (!missing).then(|| Header { map, blank, width: rec.len(), named, line, record: rec })
+    (!missing).then(|| Header { map, blank, width: rec.len(), named, line, record: rec, serials: None })
 }

@@ -7,11 +7,13 @@ pub mod decode;
 pub mod delimited;
 mod discover;
 mod header;
+mod ods;
 mod open;
 mod parallel;
 mod rows;
 pub mod scan;
 mod utf8;
+mod xlsx_layout;
 
 pub use parallel::{Prepared, RowSink, prepare, read_prepared, read_register_parallel};
 pub mod workbook;
@@ -54,6 +56,12 @@ impl Row<'_> {
     /// The trimmed cell of canonical column `idx` ("" when absent).
     pub fn get(&self, idx: usize) -> &str {
         self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
+    }
+
+    /// The date system of a number in a date column: the workbook's, for a
+    /// sheet; `None` for delimited text, where a number is not a date.
+    pub fn serials(&self) -> Option<workbook::DateSystem> {
+        self.header.serials
     }
 
     /// A hash of all the row's cells, for spotting identical rows.

@@ -35,8 +35,8 @@ pub(crate) struct Opened {
     pub(crate) rows: Records,
 }
 
-/// A record with its line and error cells.
-type Pending = (usize, StringRecord, Vec<(usize, String)>);
+/// A record with its line and flawed cells.
+type Pending = (usize, StringRecord, Vec<(usize, workbook::Flaw)>);
 
 pub(crate) fn open_register(
     loc: &Located,
@@ -69,6 +69,9 @@ pub(crate) fn open_register(
                 return None;
             }
         };
+        if let Some(d) = hidden_rows(&src, &records.hidden_rows) {
+            diags.push(d);
+        }
         let sha256 = hex(&Sha256::digest(&bytes));
         reading.meter.expect(bytes.len() as u64);
         reading.meter.advance(bytes.len() as u64);
@@ -155,6 +158,28 @@ fn first_pass(src: &Source, scan: &scan::Scan, diags: &mut Diagnostics) -> Optio
     Some(scan.unclosed_quote)
 }
 
+/// A warning naming a sheet's hidden rows that hold something: they are
+/// read and counted, though the person who keeps the sheet does not see them.
+fn hidden_rows(src: &Source, rows: &[usize]) -> Option<crate::diag::Diagnostic> {
+    let first = *rows.first()?;
+    let shown: Vec<String> = rows.iter().take(10).map(ToString::to_string).collect();
+    let more = if rows.len() > 10 { format!(" e altre {}", rows.len() - 10) } else { String::new() };
+    let what = if rows.len() == 1 {
+        format!("la riga {first} è nascosta nel foglio: è letta e contata come le altre")
+    } else {
+        format!(
+            "{} righe sono nascoste nel foglio (righe {}{more}): sono lette e contate come le altre",
+            rows.len(),
+            shown.join(", ")
+        )
+    };
+    Some(
+        src.diag(Severity::Warning, "rows-hidden", what)
+        .line(first)
+        .hint("scopri le righe nascoste (seleziona tutto, poi Formato > Righe > Mostra) e controlla che vadano contate; se non vanno contate, cancellale"),
+    )
+}
+
 fn read_up_to(mut f: &std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
@@ -221,11 +246,11 @@ impl Records {
         }
     }
 
-    /// Error cells of the last record (sheets only).
-    pub(crate) fn errors(&self) -> Vec<(usize, String)> {
+    /// Flawed cells of the last record (sheets only).
+    pub(crate) fn flaws(&self) -> Vec<(usize, workbook::Flaw)> {
         match self {
             Records::Delimited(_) | Records::Chunked(_) => Vec::new(),
-            Records::Sheet(r) => r.errors().to_vec(),
+            Records::Sheet(r) => r.flaws().to_vec(),
         }
     }
 }
@@ -245,8 +270,8 @@ fn find_header(
     let mut pending: Vec<Pending> = Vec::new();
     while pending.len() < 5 {
         match rows.next_record(&mut rec) {
-            Some(line) if !is_blank(&rec) || !rows.errors().is_empty() => {
-                pending.push((line, rec.clone(), rows.errors()))
+            Some(line) if !is_blank(&rec) || !rows.flaws().is_empty() => {
+                pending.push((line, rec.clone(), rows.flaws()))
             }
             Some(_) => {}
             None => break,
@@ -278,7 +303,10 @@ fn find_header(
         );
     }
     let (header_line, header_rec, _) = pending[header_at].clone();
-    let header = map_header(&names, loc.spec, header_rec, header_line, &src, diags)?;
+    let mut header = map_header(&names, loc.spec, header_rec, header_line, &src, diags)?;
+    if let Records::Sheet(sheet) = &rows {
+        header.serials = Some(sheet.dates);
+    }
     pending.drain(..=header_at);
     Some(Opened { src, sha256, header, pending, rows })
 }

@@ -74,7 +74,7 @@ pub fn read_prepared<S: RowSink>(
         mut other => {
             let mut rec = StringRecord::new();
             while let Some(line) = other.next_record(&mut rec) {
-                let errors = other.errors();
+                let errors = other.flaws();
                 rows += checker
                     .handle(line, &rec, &errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
             }

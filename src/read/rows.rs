@@ -9,6 +9,7 @@ use csv::StringRecord;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::text::trim_cell;
 
+use super::workbook::Flaw;
 use super::{Header, Located, Row};
 
 /// The structural checks of every data row: error cells, too many or too
@@ -31,12 +32,12 @@ impl<'a> RowChecker<'a> {
         &mut self,
         line: usize,
         rec: &StringRecord,
-        errors: &[(usize, String)],
+        flaws: &[(usize, Flaw)],
         diags: &mut Diagnostics,
         each: &mut impl FnMut(&Row, &mut Diagnostics),
     ) -> usize {
         let (src, header) = (self.src, self.header);
-        if is_blank(rec) && errors.is_empty() {
+        if is_blank(rec) && flaws.is_empty() {
             return 0;
         }
         if header.repeated_by(rec) {
@@ -51,23 +52,59 @@ impl<'a> RowChecker<'a> {
             );
             return 0;
         }
-        // Error cells of a formula: report those in columns integra reads,
-        // and do not parse the row further (its values are unknown).
-        let mut broken = false;
-        for (field, shown) in errors {
-            let Some(col) = header.map.iter().position(|m| *m == Some(*field)) else { continue };
-            broken = true;
+        // A totals row under the data («Totale», a count or a sum beside
+        // it) is not a record: one error for it, not one per cell.
+        if let Some(first) = rec.iter().map(trim_cell).find(|c| !c.is_empty())
+            && is_total_label(first)
+        {
             diags.push(
                 src.diag(
                     Severity::Error,
+                    "row-total",
+                    format!("questa riga sembra una riga di totali («{}»), non un record del registro", crate::text::short(first)),
+                )
+                .line(line)
+                .value(first.to_string())
+                .hint("cancella la riga dal registro: i totali li calcola integra (se servono nel foglio, mettili in un altro foglio)"),
+            );
+            return 1;
+        }
+        // Cells whose value cannot be read as the person sees it: report
+        // those in columns integra reads, and do not parse the row further
+        // (its values are unknown).
+        let mut broken = false;
+        for (field, flaw) in flaws {
+            let Some(col) = header.map.iter().position(|m| *m == Some(*field)) else { continue };
+            broken = true;
+            let at = |code, what: String| {
+                src.diag(Severity::Error, code, what).line(line).column(self.loc.spec.columns[col].name)
+            };
+            diags.push(match flaw {
+                Flaw::Error(shown) => at(
                     "cell-error",
                     format!("la cella contiene l'errore «{shown}» (di una formula o di un collegamento)"),
                 )
-                .line(line)
-                .column(self.loc.spec.columns[col].name)
                 .value(shown.clone())
                 .hint("correggi la formula nel foglio di calcolo, oppure scrivi il valore al suo posto"),
-            );
+                Flaw::NoValue(formula) => at(
+                    "formula-no-value",
+                    format!(
+                        "la cella contiene la formula «={}» ma il file non ne conserva il risultato",
+                        crate::text::short(formula.trim_start_matches('='))
+                    ),
+                )
+                .value(format!("={}", formula.trim_start_matches('=')))
+                .hint("apri e salva il file in Excel o LibreOffice: il risultato delle formule viene calcolato e salvato"),
+                Flaw::Merged { anchor, value } => at(
+                    "cell-merged",
+                    format!(
+                        "la cella è unita alla cella {anchor} («{}»): il valore si vede anche qui, ma nel file è scritto solo in {anchor}",
+                        crate::text::short(value)
+                    ),
+                )
+                .value("")
+                .hint("separa le celle unite (Formato > Unisci celle > Separa celle) e scrivi il valore in ogni riga"),
+            });
         }
         if broken {
             return 1;
@@ -158,6 +195,16 @@ impl<'a> RowChecker<'a> {
         each(&Row { rec, header, line }, diags);
         1
     }
+}
+
+/// Whether a row's first cell labels it a totals row (`Totale`, `TOTALI`,
+/// `Tot.`, `Totale generale`, `Somma`).
+fn is_total_label(cell: &str) -> bool {
+    if !matches!(cell.as_bytes().first(), Some(b'T' | b't' | b'S' | b's')) {
+        return false;
+    }
+    let key = crate::text::fold(cell);
+    matches!(key.as_str(), "totale" | "totali" | "tot" | "totalegenerale" | "somma" | "subtotale" | "total")
 }
 
 pub(super) fn is_blank(rec: &StringRecord) -> bool {

@@ -1,17 +1,44 @@
 //! Spreadsheets (`.xlsx`, `.xls`, `.ods`) through calamine: a sheet's cells
 //! become text the way the register parsers read CSV cells. Formulas are
-//! read by their cached value; error cells (`#N/D`, `#RIF!`) are collected
-//! for the caller to report; row numbers are those the spreadsheet shows.
+//! read by their cached value; what a cell cannot give exactly is collected
+//! as a [`Flaw`] for the caller to report at the cell: an error value
+//! (`#N/D`, `#RIF!`), a formula saved without its computed value, a cell
+//! covered by a merge. Row numbers are those the spreadsheet shows; the
+//! workbook's date system (1900 or 1904) and its hidden rows are kept for
+//! the caller to apply and to name.
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
+use chrono::NaiveDate;
 use csv::StringRecord;
 
 /// Extensions read as workbooks.
-pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
+pub const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "fods"];
+
+/// Whether the workbook at `path` is an OpenDocument one, read by
+/// [`super::ods`] (calamine would expand every repeated cell).
+fn is_ods(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods") || e.eq_ignore_ascii_case("fods"))
+}
+
+/// Why an OpenDocument file does not read: encrypted, or not one.
+fn ods_error(path: &Path, folder: &Path, why: String) -> WorkbookError {
+    let encrypted = crate::files::open(path, folder, None)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .and_then(|mut z| {
+            let mut manifest = String::new();
+            std::io::Read::read_to_string(&mut z.by_name("META-INF/manifest.xml").ok()?, &mut manifest).ok()?;
+            Some(manifest.contains("encryption-data"))
+        })
+        .unwrap_or(false);
+    if encrypted { WorkbookError::Protected(why) } else { WorkbookError::Unreadable(why) }
+}
 
 /// The first bytes of an OLE compound file: an old .xls, or an encrypted
 /// (password-protected) .xlsx.
@@ -24,6 +51,9 @@ pub enum WorkbookError {
     Protected(String),
     /// Not a workbook, damaged, or unreadable as a file.
     Unreadable(String),
+    /// Declares far more cells with a value than a register has (a row
+    /// or a column filled to the end of the sheet).
+    Oversized(String),
 }
 
 impl std::fmt::Display for WorkbookError {
@@ -32,7 +62,7 @@ impl std::fmt::Display for WorkbookError {
             WorkbookError::Protected(said) => {
                 write!(f, "il file è protetto da una password (cifrato): integra non può leggerlo ({said})")
             }
-            WorkbookError::Unreadable(why) => f.write_str(why),
+            WorkbookError::Unreadable(why) | WorkbookError::Oversized(why) => f.write_str(why),
         }
     }
 }
@@ -46,6 +76,9 @@ impl WorkbookError {
             }
             WorkbookError::Unreadable(_) => {
                 "aprilo con Excel o LibreOffice e salvalo di nuovo; se è una copia non più usata, toglilo dalla cartella"
+            }
+            WorkbookError::Oversized(_) => {
+                "nel foglio seleziona le righe sotto l'ultimo record fino in fondo (Ctrl+Maiusc+Fine) ed eliminale, poi lo stesso per le colonne a destra; poi salva"
             }
         }
     }
@@ -74,14 +107,36 @@ fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, WorkbookE
     Ok(match ext.as_str() {
         "xls" => Sheets::Xls(Xls::new(rs).map_err(|e| not_workbook(&e))?),
         "xlsb" => Sheets::Xlsb(Xlsb::new(rs).map_err(|e| not_workbook(&e))?),
-        "ods" => Sheets::Ods(Ods::new(rs).map_err(|e| not_workbook(&e))?),
         _ => Sheets::Xlsx(Xlsx::new(rs).map_err(|e| not_workbook(&e))?),
     })
 }
 
-/// The names of a workbook's sheets.
-pub fn sheet_names(path: &Path, folder: &Path) -> Result<Vec<String>, WorkbookError> {
-    guarded(|| Ok(open(path, folder)?.sheet_names().to_vec()))
+/// One sheet of a workbook, as its tabs list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    /// The name on its tab.
+    pub name: String,
+    /// Whether its tab shows (hidden and "very hidden" sheets do not).
+    pub visible: bool,
+}
+
+/// The sheets of a workbook, in tab order.
+pub fn sheets(path: &Path, folder: &Path) -> Result<Vec<SheetInfo>, WorkbookError> {
+    if is_ods(path) {
+        return guarded(|| super::ods::sheets(path, folder).map_err(|e| ods_error(path, folder, e)));
+    }
+    guarded(|| {
+        Ok(open(path, folder)?
+            .sheets_metadata()
+            .iter()
+            .map(|s| SheetInfo { name: s.name.clone(), visible: s.visible == SheetVisible::Visible })
+            .collect())
+    })
+}
+
+/// Whether a sheet holds any non-empty cell (`Err` when it cannot be read).
+pub fn has_cells(path: &Path, folder: &Path, sheet: &str) -> Result<bool, WorkbookError> {
+    SheetRows::open(path, folder, sheet).map(|r| !r.cells.is_empty())
 }
 
 thread_local! {
@@ -125,8 +180,63 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, WorkbookError>) -> Result<T, Workboo
 enum Content {
     /// Its text (a date cell as dd/mm/yyyy, a number as written).
     Text(String),
-    /// The error a formula shows instead (`#N/D`, `#DIV/0!`).
+    /// What keeps the cell from being read exactly.
+    Flawed(Flaw),
+}
+
+/// Why a cell's value cannot be read as the person sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flaw {
+    /// The error a formula shows instead of a value (`#N/D`, `#DIV/0!`).
     Error(String),
+    /// A formula saved without its computed value (written by a script or
+    /// an exporter, never opened and saved by Excel or LibreOffice).
+    NoValue(String),
+    /// A cell covered by a merge: the person sees the value of the merged
+    /// area's first cell (named, e.g. `A5`, with that value), the file holds
+    /// nothing here.
+    Merged {
+        /// The first cell of the merged area, as the spreadsheet names it.
+        anchor: String,
+        /// The value shown there.
+        value: String,
+    },
+}
+
+/// The day before serial 1 of a workbook's date system: 1899-12-30 in the
+/// 1900 system (with Excel's 29/02/1900), 1904-01-01 in the 1904 system
+/// (Mac Excel until 2011, some files since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSystem {
+    /// Serial 1 is 1900-01-01 (Windows Excel, LibreOffice, ODS).
+    From1900,
+    /// Serial 0 is 1904-01-01.
+    From1904,
+}
+
+impl DateSystem {
+    /// The date a serial number stands for (its fraction is the time of day).
+    pub fn date(self, serial: f64) -> Option<NaiveDate> {
+        if !(0.0..2_958_466.0).contains(&serial) {
+            return None;
+        }
+        let (base, first) = match self {
+            DateSystem::From1900 => (NaiveDate::from_ymd_opt(1899, 12, 30)?, 1.0),
+            DateSystem::From1904 => (NaiveDate::from_ymd_opt(1904, 1, 1)?, 0.0),
+        };
+        if serial < first {
+            return None;
+        }
+        base.checked_add_days(chrono::Days::new(serial.floor() as u64))
+    }
+
+    /// How a message names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DateSystem::From1900 => "sistema di date 1900 (Excel per Windows, LibreOffice)",
+            DateSystem::From1904 => "sistema di date 1904 (Excel per Mac)",
+        }
+    }
 }
 
 /// A sheet's non-empty cells, handed out row by row. Only the cells present
@@ -137,7 +247,13 @@ pub struct SheetRows {
     /// (row, column, content), 0-based, sorted by row then column.
     cells: Vec<(u32, u32, Content)>,
     next: usize,
-    errors: Vec<(usize, String)>,
+    flaws: Vec<(usize, Flaw)>,
+    /// Merged areas of more than one cell.
+    merged: Vec<Dimensions>,
+    /// The workbook's date system, for numbers in date columns.
+    pub dates: DateSystem,
+    /// Hidden rows holding cells, as the spreadsheet numbers them.
+    pub hidden_rows: Vec<usize>,
 }
 
 /// Appends a cell unless it is empty.
@@ -149,9 +265,30 @@ fn keep(cells: &mut Vec<(u32, u32, Content)>, (row, col): (u32, u32), content: C
 
 fn content_of(cell: &Data) -> Content {
     match cell {
-        Data::Error(e) => Content::Error(e.to_string()),
+        Data::Error(e) => Content::Flawed(Flaw::Error(e.to_string())),
         other => Content::Text(cell_text(other)),
     }
+}
+
+/// A cell with its formula: one saved without a computed value is a flaw.
+fn content_with_formula(cell: &Data, formula: Option<&str>) -> Content {
+    match (cell, formula.map(str::trim).filter(|f| !f.is_empty())) {
+        (Data::Empty, Some(f)) => Content::Flawed(Flaw::NoValue(f.to_string())),
+        _ => content_of(cell),
+    }
+}
+
+/// `A1`-style name of a cell (0-based row and column).
+pub fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col as u64 + 1;
+    while c > 0 {
+        let r = ((c - 1) % 26) as u8;
+        letters.push(b'A' + r);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row as u64 + 1)
 }
 
 impl SheetRows {
@@ -163,17 +300,69 @@ impl SheetRows {
     fn read(path: &Path, folder: &Path, sheet: &str) -> Result<SheetRows, WorkbookError> {
         let unreadable = |e: &dyn std::fmt::Display| WorkbookError::Unreadable(e.to_string());
         let mut cells = Vec::new();
+        let mut dates = DateSystem::From1900;
+        let mut merged = Vec::new();
+        let mut hidden_rows = Vec::new();
+        if is_ods(path) {
+            let sheet = super::ods::read_sheet(path, folder, sheet).map_err(|e| match e {
+                super::ods::OdsError::Oversized(why) => WorkbookError::Oversized(why),
+                super::ods::OdsError::Other(why) => ods_error(path, folder, why),
+            })?;
+            let cells = sheet
+                .cells
+                .into_iter()
+                .map(|(r, c, v)| {
+                    (
+                        r,
+                        c,
+                        match v {
+                            super::ods::Value::Text(t) => Content::Text(t),
+                            super::ods::Value::Flawed(f) => Content::Flawed(f),
+                        },
+                    )
+                })
+                .collect();
+            let mut rows = SheetRows {
+                cells,
+                next: 0,
+                flaws: Vec::new(),
+                merged: sheet.merged,
+                dates,
+                hidden_rows: sheet.hidden_rows,
+            };
+            rows.merged.retain(|d| d.start != d.end);
+            return Ok(rows);
+        }
         match open(path, folder)? {
             Sheets::Xlsx(mut wb) => {
-                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
-                while let Some(c) = reader.next_cell().map_err(|e| unreadable(&e))? {
-                    keep(&mut cells, c.get_position(), content_of(&Data::from(c.get_value().clone())));
+                if wb.has_1904_epoch() {
+                    dates = DateSystem::From1904;
                 }
+                {
+                    let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
+                    while let Some(c) = reader.next_cell_with_formula().map_err(|e| unreadable(&e))? {
+                        keep(&mut cells, c.pos, content_with_formula(&Data::from(c.value), c.formula.as_deref()));
+                    }
+                }
+                let layout = super::xlsx_layout::read(path, folder, sheet).map_err(|e| unreadable(&e))?;
+                merged = layout.merged;
+                hidden_rows = layout.hidden_rows;
             }
             Sheets::Xlsb(mut wb) => {
                 let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
                 while let Some(c) = reader.next_cell().map_err(|e| unreadable(&e))? {
                     keep(&mut cells, c.get_position(), content_of(&Data::from(c.get_value().clone())));
+                }
+            }
+            Sheets::Xls(mut wb) => {
+                if wb.has_1904_epoch() {
+                    dates = DateSystem::From1904;
+                }
+                merged = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+                let range: Range<Data> = wb.worksheet_range(sheet).map_err(|e| unreadable(&e))?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, cell) in range.used_cells() {
+                    keep(&mut cells, (r0 + r as u32, c0 + c as u32), content_of(cell));
                 }
             }
             mut wb => {
@@ -185,7 +374,14 @@ impl SheetRows {
             }
         }
         cells.sort_by_key(|(r, c, _)| (*r, *c));
-        Ok(SheetRows { cells, next: 0, errors: Vec::new() })
+        merged.retain(|d| d.start != d.end);
+        // Only hidden rows that hold something are worth a word.
+        hidden_rows.retain(|&r| {
+            let row = r.saturating_sub(1) as u32;
+            let at = cells.partition_point(|(cr, ..)| *cr < row);
+            cells.get(at).is_some_and(|(cr, ..)| *cr == row)
+        });
+        Ok(SheetRows { cells, next: 0, flaws: Vec::new(), merged, dates, hidden_rows })
     }
 
     /// Fills `rec` with the next row that has a cell and returns its row
@@ -193,7 +389,7 @@ impl SheetRows {
     pub fn next_record(&mut self, rec: &mut StringRecord) -> Option<usize> {
         let row = self.cells.get(self.next)?.0;
         rec.clear();
-        self.errors.clear();
+        self.flaws.clear();
         let mut col = 0;
         while let Some((_, c, content)) = self.cells.get(self.next).filter(|(r, ..)| *r == row) {
             // Cells between are empty: keep column positions.
@@ -203,19 +399,47 @@ impl SheetRows {
             }
             match content {
                 Content::Text(text) => rec.push_field(text),
-                Content::Error(e) => {
-                    self.errors.push((*c as usize, e.clone()));
+                Content::Flawed(f) => {
+                    self.flaws.push((*c as usize, f.clone()));
                     rec.push_field("");
                 }
             }
             col += 1;
             self.next += 1;
         }
+        self.covered(row, rec);
         Some(row as usize + 1)
     }
-    /// The error cells of the last row: (field index, error as shown).
-    pub fn errors(&self) -> &[(usize, String)] {
-        &self.errors
+
+    /// Flaws for the cells of `row` that a merge covers, where the merged
+    /// area shows a value (an empty merge hides nothing).
+    fn covered(&mut self, row: u32, rec: &StringRecord) {
+        for d in &self.merged {
+            if row < d.start.0 || row > d.end.0 {
+                continue;
+            }
+            let at = self.cells.partition_point(|(r, c, _)| (*r, *c) < d.start);
+            let value = match self.cells.get(at) {
+                Some((r, c, Content::Text(t))) if (*r, *c) == d.start => t.clone(),
+                _ => continue,
+            };
+            // The columns a register can have: a merge across the whole sheet
+            // is not walked cell by cell.
+            for col in d.start.1..=d.end.1.min(d.start.1 + 255) {
+                if (row, col) == d.start || rec.get(col as usize).is_some_and(|v| !v.trim().is_empty()) {
+                    continue;
+                }
+                self.flaws.push((
+                    col as usize,
+                    Flaw::Merged { anchor: cell_name(d.start.0, d.start.1), value: value.clone() },
+                ));
+            }
+        }
+    }
+
+    /// The flawed cells of the last row: (field index, flaw).
+    pub fn flaws(&self) -> &[(usize, Flaw)] {
+        &self.flaws
     }
 }
 

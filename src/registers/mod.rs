@@ -173,7 +173,11 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
         Err(e) => return Err(e.into()),
     };
     let mut regs = Registers { centro, ..Registers::default() };
-    let broken: Vec<&str> = found.broken.iter().filter_map(|b| b.register).collect();
+    let mut broken: Vec<&str> = found.broken.iter().filter_map(|b| b.register).collect();
+    broken.extend(found.explained.iter().copied());
+    for note in found.notes {
+        diags.push(note);
+    }
     let found = found.registers;
     for spec in REGISTERS.iter().filter(|s| s.required) {
         if !found.iter().any(|l| l.spec.kind == spec.kind) && !broken.contains(&spec.name) {
@@ -425,10 +429,91 @@ fn load_one(loc: &read::Located, opts: &LoadOptions, regs: &mut Registers, diags
 /// The folder of the periods' notes, in the data folder.
 pub const NOTES_DIR: &str = "note";
 
+/// The file of the period's notes, relative to the data folder: `note/<PERIOD>.md`,
+/// or else one file whose name means it (`2025h1.md`, `2025H1.MD`,
+/// `2025-H1.md`, Notepad's `2025H1.md.txt`), read with a warning to rename
+/// it. Every such file not read is named; two of them and no exact name is
+/// an error.
+fn notes_file(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Option<String> {
+    let exact = format!("{}.md", period.code);
+    let key = crate::text::fold(&period.code);
+    let means_period = |name: &str| {
+        let lower = name.to_lowercase();
+        let stem = lower.strip_suffix(".txt").unwrap_or(&lower);
+        let stem = stem.strip_suffix(".md").or_else(|| stem.strip_suffix(".markdown")).unwrap_or(stem);
+        crate::text::fold(stem) == key && name != exact
+    };
+    let mut near: Vec<String> = std::fs::read_dir(data_dir.join(NOTES_DIR))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| means_period(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    near.sort();
+    let rel = |name: &str| format!("{NOTES_DIR}/{name}");
+    let has_exact = data_dir.join(NOTES_DIR).join(&exact).symlink_metadata().is_ok();
+    let misnamed = |name: &str, sev: Severity, what: String| {
+        let hint = if name.to_lowercase().ends_with(".txt") {
+            format!(
+                "rinomina il file «{exact}»: il Blocco note aggiunge «.txt», che Esplora file nasconde (attiva Visualizza > Estensioni nomi file per vederla)"
+            )
+        } else {
+            format!("rinomina il file «{exact}»")
+        };
+        Source::new("note", &rel(name)).diag(sev, "notes-misnamed", what).hint(hint)
+    };
+    match (has_exact, near.as_slice()) {
+        (true, others) => {
+            for n in others {
+                diags.push(misnamed(
+                    n,
+                    Severity::Warning,
+                    format!(
+                        "«{}» sembra una nota del periodo {} ma non è letta: è letta «{}»",
+                        rel(n),
+                        period.code,
+                        rel(&exact)
+                    ),
+                ));
+            }
+            Some(rel(&exact))
+        }
+        (false, []) => None,
+        (false, [one]) => {
+            diags.push(misnamed(
+                one,
+                Severity::Warning,
+                format!(
+                    "le note del periodo {} sono lette da «{}», che ha un nome diverso da «{exact}»",
+                    period.code,
+                    rel(one)
+                ),
+            ));
+            Some(rel(one))
+        }
+        (false, several) => {
+            let listed: Vec<String> = several.iter().map(|n| format!("«{}»", rel(n))).collect();
+            diags.push(misnamed(
+                &several[0],
+                Severity::Error,
+                format!(
+                    "più file sembrano le note del periodo {}: {}; non è chiaro quale leggere",
+                    period.code,
+                    listed.join(", ")
+                ),
+            ));
+            None
+        }
+    }
+}
+
 /// The period's notes (`note/<PERIOD>.md`), if present; a note that cannot
 /// be read is an error, never a silently missing section.
 fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Option<Notes> {
-    let rel = format!("{NOTES_DIR}/{}.md", period.code);
+    let rel = notes_file(data_dir, period, diags)?;
     let src = Source::new("note", &rel);
     let bytes = match crate::files::read(&data_dir.join(&rel), data_dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
         Ok(b) => b,
