@@ -69,6 +69,34 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::Invalid)
 }
 
+/// What a `dd/mm/yyyy`-shaped cell says of the order of day and month:
+/// `31/01/2025` can only be day first, `01/31/2025` only month first (and
+/// is then a real date read the other way); `05/06/2025` says nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The first number is above 12: a day.
+    DayFirst,
+    /// The second number is above 12 and, read as the day, makes a date.
+    MonthFirst,
+}
+
+/// The order evidence of cell `s`, if it gives any.
+pub fn order_evidence(s: &str) -> Option<Order> {
+    let s = strip_time(s.trim());
+    let mut parts = s.split(['/', '-', '.']);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || a.len() > 2 || b.len() > 2 || !(c.len() == 2 || c.len() == 4) {
+        return None;
+    }
+    let (a, b, y): (u32, u32, i32) = (a.parse().ok()?, b.parse().ok()?, c.parse().ok()?);
+    let y = if c.len() == 2 { 2000 + y } else { y };
+    match (a, b) {
+        (13..=31, 1..=12) => Some(Order::DayFirst),
+        (1..=12, 13..=31) if NaiveDate::from_ymd_opt(y, a, b).is_some() => Some(Order::MonthFirst),
+        _ => None,
+    }
+}
+
 fn strip_time(s: &str) -> &str {
     // A date-time cell exported as text ("07/01/2025 10:30",
     // "2025-01-07T10:30:00"): the day is what counts.
@@ -261,6 +289,17 @@ mod tests {
         assert_eq!(parse_date("04/04/025"), Err(DateError::Unreadable));
         assert_eq!(parse_date(""), Err(DateError::Unreadable));
         assert_eq!(parse_date("12345/1/1"), Err(DateError::Unreadable));
+    }
+
+    #[test]
+    fn day_and_month_order() {
+        assert_eq!(order_evidence("31/01/2025"), Some(Order::DayFirst));
+        assert_eq!(order_evidence("01/31/2025"), Some(Order::MonthFirst));
+        assert_eq!(order_evidence("1/31/25"), Some(Order::MonthFirst));
+        assert_eq!(order_evidence("02/30/2025"), None);
+        assert_eq!(order_evidence("05/06/2025"), None);
+        assert_eq!(order_evidence("2025-01-31"), None);
+        assert_eq!(order_evidence("13/13/2025"), None);
     }
 
     #[test]

@@ -68,8 +68,11 @@ where
         .map(|c| {
             let ck = fold(c);
             let mut score = strsim::jaro_winkler(&key, &ck);
-            // A name that contains what was typed (or the reverse) is a strong hint.
-            if key.len() >= 4 && (ck.contains(&key) || key.contains(&ck)) {
+            // A name that contains what was typed (or the reverse) is a
+            // strong hint, when the shorter is a good part of the longer:
+            // «Auditore» holds «Re» but does not mean it.
+            let (short, long) = if key.len() <= ck.len() { (&key, &ck) } else { (&ck, &key) };
+            if short.len() >= 4 && short.len() * 2 >= long.len() && long.contains(short.as_str()) {
                 score = score.max(0.9);
             }
             (score, c)

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use crate::centro::Centro;
 use crate::diag::{Diagnostic, Diagnostics, Severity, Source};
 use crate::read::Row;
-use crate::reference::{ComuneId, CountryMatch};
+use crate::reference::{ComuneId, ComuneMatch, CountryMatch};
 use crate::schema::RegisterSpec;
 
 /// What a register's parser needs while reading cells.
@@ -38,9 +38,16 @@ pub struct Cells<'a> {
     variants: HashMap<String, (String, usize, usize)>,
     /// Variant spellings counted on the current row, undone if the row is left out.
     row_variants: Vec<String>,
+    /// Two-letter country cells read as ISO codes: value → (country, first
+    /// line, rows), for a warning if the column turns out to hold names.
+    two_letter: HashMap<String, (crate::reference::CountryId, usize, usize)>,
+    /// Two-letter codes counted on the current row, undone with it.
+    row_codes: Vec<String>,
     types: HashMap<String, Result<u16, Option<String>>>,
-    /// Comune found (and whether other comuni bear the name), or the hint.
-    comuni: HashMap<String, Result<(ComuneId, bool), Option<String>>>,
+    /// What each spelling of a comune was recognised as.
+    comuni: HashMap<String, ComuneMatch>,
+    /// The centre's own comune, whose province and region tell homonyms apart.
+    home: Option<ComuneId>,
     /// Homonymous comuni already noted (once per spelling).
     homonyms_noted: std::collections::HashSet<String>,
     /// Short free texts already made fit to show (a referral source repeats
@@ -48,6 +55,13 @@ pub struct Cells<'a> {
     fit: HashMap<String, texts::Fit>,
     /// Date cells (as written, short ones) read without a diagnostic.
     clean_dates: HashMap<crate::registers::keys::Inline, NaiveDate>,
+    /// Per date column, the first number read as a serial date: (line,
+    /// value, date, the workbook's date system), for one note per column.
+    serials: std::collections::BTreeMap<usize, (usize, String, NaiveDate, crate::read::workbook::DateSystem)>,
+    /// Per date column, what its cells say of the order of day and month.
+    orders: std::collections::BTreeMap<usize, plain::Orders>,
+    /// Date columns where the current row held back a month-first date.
+    row_held: Vec<usize>,
 }
 
 impl<'a> Cells<'a> {
@@ -61,11 +75,17 @@ impl<'a> Cells<'a> {
             countries: HashMap::default(),
             variants: HashMap::default(),
             row_variants: Vec::new(),
+            two_letter: HashMap::default(),
+            row_codes: Vec::new(),
             types: HashMap::default(),
             comuni: HashMap::default(),
+            home: crate::reference::Comuni::get().lookup(&centro.comune).ok(),
             homonyms_noted: std::collections::HashSet::new(),
             fit: HashMap::default(),
             clean_dates: HashMap::default(),
+            serials: std::collections::BTreeMap::new(),
+            orders: std::collections::BTreeMap::new(),
+            row_held: Vec::new(),
         }
     }
 
@@ -77,10 +97,22 @@ impl<'a> Cells<'a> {
     /// A new row begins.
     pub fn begin_row(&mut self) {
         self.row_variants.clear();
+        self.row_held.clear();
+        self.row_codes.clear();
     }
 
     /// The current row is left out (outside `--period`): what it counted goes.
     pub fn undo_row(&mut self) {
+        for v in self.row_codes.drain(..) {
+            if let Some(e) = self.two_letter.get_mut(&v) {
+                e.2 = e.2.saturating_sub(1);
+            }
+        }
+        for col in self.row_held.drain(..) {
+            if let Some(o) = self.orders.get_mut(&col) {
+                o.held.pop();
+            }
+        }
         for v in self.row_variants.drain(..) {
             if let Some(e) = self.variants.get_mut(&v) {
                 e.2 = e.2.saturating_sub(1);
@@ -90,6 +122,23 @@ impl<'a> Cells<'a> {
 
     /// Takes in what another reader of the same register saw.
     pub fn absorb(&mut self, other: Cells) {
+        for (value, seen) in other.countries {
+            self.countries.entry(value).or_insert(seen);
+        }
+        for (value, (id, line, n)) in other.two_letter.into_iter().filter(|(_, e)| e.2 > 0) {
+            let e = self.two_letter.entry(value).or_insert((id, line, 0));
+            e.1 = if e.2 == 0 { line } else { e.1.min(line) };
+            e.2 += n;
+        }
+        for (col, o) in other.orders {
+            self.orders.entry(col).or_default().absorb(o);
+        }
+        for (col, seen) in other.serials {
+            let e = self.serials.entry(col).or_insert_with(|| seen.clone());
+            if seen.0 < e.0 {
+                *e = seen;
+            }
+        }
         for (value, (name, line, n)) in other.variants.into_iter().filter(|(_, (_, _, n))| *n > 0) {
             let e = self.variants.entry(value).or_insert((name, line, 0));
             e.1 = if e.2 == 0 { line } else { e.1.min(line) };
@@ -97,8 +146,31 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// Info notes for the variant spellings seen, one per distinct value.
-    pub fn finish(self, d: &mut Diagnostics) {
+    /// Info notes for the variant spellings seen, one per distinct value,
+    /// and for each date column holding serial numbers, its first one.
+    pub fn finish(mut self, d: &mut Diagnostics) {
+        for (col, o) in std::mem::take(&mut self.orders) {
+            self.decide_order(col, o, d);
+        }
+        self.two_letter_codes(d);
+        for (&col, (line, value, date, system)) in &self.serials {
+            d.push(
+                self.src
+                    .diag(
+                        Severity::Info,
+                        "date-serial",
+                        format!(
+                            "la colonna contiene numeri al posto di date: letti come date del {}; il primo, «{value}», è il {}",
+                            system.label(),
+                            crate::dates::short_date(*date)
+                        ),
+                    )
+                    .line(*line)
+                    .column(self.spec.columns[col].name)
+                    .value(value.clone())
+                    .hint("va bene così se quella è la data giusta; per evitare dubbi formatta la colonna come data (gg/mm/aaaa)"),
+            );
+        }
         let mut v: Vec<_> = self.variants.into_iter().filter(|(_, (_, _, n))| *n > 0).collect();
         v.sort_by_key(|(_, (_, line, _))| *line);
         let col = self.spec.columns.iter().find(|c| c.kind == crate::schema::Kind::Country).map_or("paese", |c| c.name);

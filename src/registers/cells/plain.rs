@@ -18,7 +18,87 @@ const MAX_YEAR: i32 = 2100;
 /// The longest meeting there can be.
 const MAX_MEETING_HOURS: f64 = 24.0;
 
+/// How many month-first dates a column holds back, one by one, until its
+/// order is decided (the rest are counted).
+const HELD: usize = 10_000;
+
+/// What a date column's cells say of the order of day and month.
+#[derive(Debug, Default)]
+pub(super) struct Orders {
+    /// The first cell that can only be day first: (line, value).
+    day_first: Option<(usize, String)>,
+    /// The first cell that can only be month first, and how many there are
+    /// in the whole file (whatever the period).
+    month_first: Option<(usize, String)>,
+    month_first_count: usize,
+    /// The month-first cells of the rows kept, held back as dates that do
+    /// not exist until the column is decided: (line, value).
+    pub(super) held: Vec<(usize, String)>,
+}
+
+impl Orders {
+    pub(super) fn absorb(&mut self, other: Orders) {
+        let earlier = |a: &mut Option<(usize, String)>, b: Option<(usize, String)>| {
+            if let Some(b) = b
+                && a.as_ref().is_none_or(|a| b.0 < a.0)
+            {
+                *a = Some(b);
+            }
+        };
+        earlier(&mut self.day_first, other.day_first);
+        earlier(&mut self.month_first, other.month_first);
+        self.month_first_count += other.month_first_count;
+        self.held.extend(other.held);
+        self.held.sort_by_key(|(line, _)| *line);
+    }
+}
+
 impl Cells<'_> {
+    /// `date-invalid` at `line` of column `col`, for value `v`.
+    fn invalid_date(&self, line: usize, col: usize, v: &str) -> crate::diag::Diagnostic {
+        self.src
+            .diag(
+                Severity::Error,
+                "date-invalid",
+                format!("«{v}» non è una data valida: quel giorno (o quel mese) non esiste"),
+            )
+            .line(line)
+            .column(self.spec.columns[col].name)
+            .value(v)
+            .hint("controlla giorno e mese (gg/mm/aaaa)")
+    }
+
+    /// Decides a date column's order from the whole file: month first
+    /// only (an English-locale export) is one error for the column, which
+    /// also says that the dates that look right are read swapped; otherwise
+    /// the held-back cells are dates that do not exist, each reported.
+    pub(super) fn decide_order(&self, col: usize, o: Orders, d: &mut Diagnostics) {
+        let Some((line, value)) = o.month_first else { return };
+        if o.day_first.is_some() {
+            for (line, v) in &o.held {
+                d.push(self.invalid_date(*line, col, v));
+            }
+            return;
+        }
+        let n = o.month_first_count;
+        d.push(
+            self.src
+                .diag(
+                    Severity::Error,
+                    "dates-month-first",
+                    format!(
+                        "le date sono nel formato mese/giorno/anno (all'inglese): «{value}» si legge solo come mese/giorno; {n} {} non si {} e le altre, con il giorno fino a 12, sarebbero lette con giorno e mese scambiati",
+                        if n == 1 { "data" } else { "date" },
+                        if n == 1 { "legge" } else { "leggono" },
+                    ),
+                )
+                .line(line)
+                .column(self.spec.columns[col].name)
+                .value(value)
+                .hint("riesporta il registro con le impostazioni italiane (giorno/mese/anno): in LibreOffice Strumenti > Opzioni > Impostazioni della lingua > Lingue > Impostazione locale: Italiano; in Excel le impostazioni internazionali di Windows"),
+        );
+    }
+
     /// The trimmed text of column `col`; an empty required cell is reported.
     pub fn text<'r>(&self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
         let v = row.get(col);
@@ -52,8 +132,15 @@ impl Cells<'_> {
             return Some(*date);
         }
         let parsed = match parse_date(v) {
-            // A spreadsheet cell not formatted as a date holds its serial number.
-            Err(_) if self.src.sheet.is_some() => crate::dates::from_excel_serial(v).ok_or(DateError::Unreadable),
+            // A spreadsheet cell not formatted as a date holds its serial
+            // number, counted in the workbook's own date system.
+            Err(_) if let Some(system) = row.serials() => {
+                let date = v.trim().parse::<f64>().ok().and_then(|n| system.date(n)).ok_or(DateError::Unreadable);
+                if let Ok(date) = date {
+                    self.serials.entry(col).or_insert_with(|| (row.line, v.to_string(), date, system));
+                }
+                date
+            }
             other => other,
         };
         match parsed {
@@ -77,6 +164,12 @@ impl Cells<'_> {
                 None
             }
             Ok(date) => {
+                if crate::dates::order_evidence(v) == Some(crate::dates::Order::DayFirst) {
+                    let o = self.orders.entry(col).or_default();
+                    if o.day_first.as_ref().is_none_or(|(l, _)| row.line < *l) {
+                        o.day_first = Some((row.line, v.to_string()));
+                    }
+                }
                 if date > self.today {
                     d.push(
                         self.at(row, col, Severity::Warning, "date-future", format!("la data «{v}» è nel futuro"))
@@ -104,22 +197,28 @@ impl Cells<'_> {
                 Some(date)
             }
             Err(DateError::Invalid) => {
-                d.push(
-                    self.at(
-                        row,
-                        col,
-                        Severity::Error,
-                        "date-invalid",
-                        format!("«{v}» non è una data valida: quel giorno (o quel mese) non esiste"),
-                    )
-                    .value(v)
-                    .hint("controlla giorno e mese (gg/mm/aaaa)"),
-                );
+                if crate::dates::order_evidence(v) == Some(crate::dates::Order::MonthFirst) {
+                    // A real date if month first: held back until the
+                    // column says which order it is written in.
+                    let o = self.orders.entry(col).or_default();
+                    if o.month_first.as_ref().is_none_or(|(l, _)| row.line < *l) {
+                        o.month_first = Some((row.line, v.to_string()));
+                    }
+                    o.month_first_count += 1;
+                    if o.held.len() < HELD {
+                        o.held.push((row.line, v.to_string()));
+                        self.row_held.push(col);
+                        return None;
+                    }
+                }
+                d.push(self.invalid_date(row.line, col, v));
                 None
             }
             Err(DateError::Unreadable) => {
                 d.push(self.at(row, col, Severity::Error, "date-unreadable", format!("«{v}» non si legge come data")).value(v).hint(if crate::dates::from_excel_serial(v).is_some() && v.bytes().all(|b| b.is_ascii_digit()) {
                         "sembra un numero di serie di Excel: nel foglio formatta la colonna come data (gg/mm/aaaa) ed esporta di nuovo"
+                    } else if ["total", "tot", "somma", "subtotal"].iter().any(|t| fold(v).starts_with(t)) {
+                        "sembra una riga di totali: cancellala dal registro (i totali li calcola integra)"
                     } else {
                         "scrivi la data come gg/mm/aaaa, ad esempio 04/04/2025"
                     }));
