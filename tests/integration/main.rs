@@ -14,6 +14,7 @@ mod fuzz;
 mod hardening;
 mod init;
 mod layers;
+mod office;
 mod report;
 mod validate;
 mod verify;

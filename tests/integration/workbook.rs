@@ -194,7 +194,7 @@ fn the_init_workbook_round_trips_through_validate_and_report() {
     }
     assert!(all.contains("<formula1>\"F,M,X\"</formula1>"), "gender list");
     assert!(all.contains("Elenchi!$A$2:$A$8"), "request types from centro.toml");
-    assert!(all.contains("Elenchi!$B$2:$B$251"), "countries on the hidden sheet");
+    assert!(all.contains("Elenchi!$B$2:$B$252"), "countries on the hidden sheet");
     assert!(all.contains("type=\"date\""), "date validation");
     assert!(all.contains("<pane ySplit=\"1\""), "frozen header");
 
