@@ -470,6 +470,17 @@ impl Comuni {
         ComuneMatch::Homonym(ids[0], Resolved::First, ids.to_vec())
     }
 
+    /// How outputs name comune `id`: its ISTAT name, with the province when
+    /// another comune bears the same name (`Peglio (PU)`).
+    pub fn label(&self, id: ComuneId) -> String {
+        let c = self.comune(id);
+        if self.folded.get(&fold(&c.name)).is_some_and(|ids| ids.len() > 1) {
+            format!("{} ({})", c.name, c.province)
+        } else {
+            c.name.clone()
+        }
+    }
+
     /// The comuni a bare name may mean, when more than one bears it.
     pub fn homonyms(&self, input: &str) -> Option<&[ComuneId]> {
         self.folded.get(&fold(input)).filter(|ids| ids.len() > 1).map(Vec::as_slice)

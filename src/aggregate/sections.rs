@@ -75,7 +75,7 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
         } else if c == crate::registers::NONE {
             unknown += n;
         } else {
-            other.push(ComuneCount { comune: comuni.comune(c as u16).name.clone(), count: n });
+            other.push(ComuneCount { comune: comuni.label(c as u16), count: n });
         }
     }
     other.sort_by_key(|c| crate::text::fold(&c.comune));

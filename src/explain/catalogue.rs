@@ -273,7 +273,7 @@ fn users(b: &mut Builder, regs: &Registers, r: &Report) {
         let ids: Vec<u32> = written
             .iter()
             .copied()
-            .filter(|&id| id < u32::from(u16::MAX) && Some(id) != home && comuni.comune(id as u16).name == c.comune)
+            .filter(|&id| id < u32::from(u16::MAX) && Some(id) != home && comuni.label(id as u16) == c.comune)
             .collect();
         let k = key("comune", ids, format!("residenti a «{}» {not_homeless}", c.comune));
         b.push(format!("users.residence.other_comuni.{}", c.comune), Value::Count(c.count), user(k));

@@ -188,7 +188,21 @@ impl Shown<'_> {
                                 if c == NONE {
                                     Cell::Blank("non indicato")
                                 } else {
-                                    Cell::Text(Comuni::get().comune(c as u16).name.clone())
+                                    // What was counted, and what was written
+                                    // when that is another spelling.
+                                    let counted = Comuni::get().comune(c as u16);
+                                    let line = u32_at(df, "line", i)?;
+                                    let u = &regs.utenti;
+                                    let written = u
+                                        .line
+                                        .iter()
+                                        .position(|&x| x == line)
+                                        .and_then(|at| u.comune_written.get(at).cloned().flatten());
+                                    let label = Comuni::get().label(c as u16);
+                                    Cell::Text(match written {
+                                        Some(w) => format!("{} ({}), scritto «{w}»", counted.name, counted.province),
+                                        None => label,
+                                    })
                                 },
                             ));
                             out.push(("senza_dimora", Cell::Text("no".into())));

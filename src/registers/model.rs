@@ -251,6 +251,9 @@ pub struct Utenti {
     pub comune: Vec<ComuneId>,
     /// No fixed abode / no registered residence.
     pub homeless: Vec<bool>,
+    /// The comune as written, where that is not the ISTAT name of the
+    /// comune counted (`peglio`, `Cameri NO`, `Bozen`), for `explain`.
+    pub comune_written: Vec<Option<Box<str>>>,
 }
 
 /// One course.

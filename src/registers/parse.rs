@@ -202,6 +202,10 @@ pub fn user(
         out.country.push(country);
         out.comune.push(comune.unwrap_or(crate::reference::ComuneId::MAX));
         out.homeless.push(homeless);
+        let written = row.get(col!("comune_residenza"));
+        out.comune_written.push(
+            comune.filter(|&id| crate::reference::Comuni::get().comune(id).name != written).map(|_| written.into()),
+        );
     }
     span
 }

@@ -15,6 +15,7 @@ mod hardening;
 mod init;
 mod layers;
 mod office;
+mod places;
 mod report;
 mod validate;
 mod verify;
