@@ -424,6 +424,10 @@ impl Unread {
         if !self.data {
             return src.diag(Severity::Info, "sheet-unread", format!("{what} è vuoto: non letto"));
         }
+        let help = self.sheet.as_deref().is_some_and(|s| crate::schema::HELP_SHEETS.iter().any(|h| fold(h) == fold(s)));
+        if help {
+            return src.diag(Severity::Info, "sheet-unread", format!("{what} non è un registro (istruzioni o elenchi): non letto"));
+        }
         match (self.like, register_missing, &self.read_from) {
             (Some(r), true, _) if not_read_format => src
                 .diag(
@@ -456,9 +460,6 @@ impl Unread {
                     format!("{what} contiene dati ma non è letto: il registro {} è già letto da un altro file o foglio", r.name),
                 )
                 .hint("se è una copia vecchia, toglila dalla cartella; se i dati vanno contati, riportali nel registro"),
-            (None, ..) if self.sheet.as_deref().is_some_and(|s| crate::schema::HELP_SHEETS.iter().any(|h| fold(h) == fold(s))) => {
-                src.diag(Severity::Info, "sheet-unread", format!("{what} non è un registro (istruzioni o elenchi): non letto"))
-            }
             (None, ..) => src
                 .diag(
                     Severity::Warning,
