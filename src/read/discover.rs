@@ -426,7 +426,11 @@ impl Unread {
         }
         let help = self.sheet.as_deref().is_some_and(|s| crate::schema::HELP_SHEETS.iter().any(|h| fold(h) == fold(s)));
         if help {
-            return src.diag(Severity::Info, "sheet-unread", format!("{what} non è un registro (istruzioni o elenchi): non letto"));
+            return src.diag(
+                Severity::Info,
+                "sheet-unread",
+                format!("{what} non è un registro (istruzioni o elenchi): non letto"),
+            );
         }
         match (self.like, register_missing, &self.read_from) {
             (Some(r), true, _) if not_read_format => src

@@ -50,12 +50,21 @@ pub struct Row<'a> {
     header: &'a Header,
     /// Physical line where the row starts.
     pub line: usize,
+    /// Canonical columns whose cell is flawed (an error value, a formula
+    /// without its value, a merged cell): already reported, read as absent.
+    pub(crate) flawed: &'a [usize],
 }
 
 impl Row<'_> {
     /// The trimmed cell of canonical column `idx` ("" when absent).
     pub fn get(&self, idx: usize) -> &str {
         self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
+    }
+
+    /// Whether the cell of canonical column `idx` is flawed (reported by the
+    /// reader): a parser reads it as absent without reporting it again.
+    pub fn is_flawed(&self, idx: usize) -> bool {
+        self.flawed.contains(&idx)
     }
 
     /// The date system of a number in a date column: the workbook's, for a

@@ -72,10 +72,10 @@ impl<'a> RowChecker<'a> {
         // Cells whose value cannot be read as the person sees it: report
         // those in columns integra reads, and do not parse the row further
         // (its values are unknown).
-        let mut broken = false;
+        let mut flawed: Vec<usize> = Vec::new();
         for (field, flaw) in flaws {
             let Some(col) = header.map.iter().position(|m| *m == Some(*field)) else { continue };
-            broken = true;
+            flawed.push(col);
             let at = |code, what: String| {
                 src.diag(Severity::Error, code, what).line(line).column(self.loc.spec.columns[col].name)
             };
@@ -106,11 +106,9 @@ impl<'a> RowChecker<'a> {
                 .hint("separa le celle unite (Formato > Unisci celle > Separa celle) e scrivi il valore in ogni riga"),
             });
         }
-        if broken {
-            return 1;
-        }
         // A cell far longer than its column can hold is reported, quoted
         // short, and its row not parsed (no fuzzy matching of 10 MB).
+        let mut broken = false;
         for (col, field) in header.map.iter().enumerate() {
             let spec = &self.loc.spec.columns[col];
             let Some(cell) = field.and_then(|f| rec.get(f)) else { continue };
@@ -192,7 +190,11 @@ impl<'a> RowChecker<'a> {
                 );
             }
         }
-        each(&Row { rec, header, line }, diags);
+        // A row with flawed cells is still parsed, those cells read as
+        // absent: its id is declared (no "unknown user" for every access
+        // of a user whose closing date is a formula) and its other cells
+        // checked.
+        each(&Row { rec, header, line, flawed: &flawed }, diags);
         1
     }
 }

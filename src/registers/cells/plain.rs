@@ -103,7 +103,7 @@ impl Cells<'_> {
     pub fn text<'r>(&self, d: &mut Diagnostics, row: &'r Row, col: usize) -> Option<&'r str> {
         let v = row.get(col);
         if v.is_empty() {
-            if self.spec.columns[col].required {
+            if self.spec.columns[col].required && !row.is_flawed(col) {
                 let c = &self.spec.columns[col];
                 d.push(
                     self.at(
