@@ -56,6 +56,8 @@ pub struct Sheet {
     pub cells: Vec<(u32, u32, Value)>,
     /// Rows marked hidden (collapsed or filtered out), 1-based, with cells.
     pub hidden_rows: Vec<usize>,
+    /// Columns marked hidden, 0-based, as (first, last) ranges.
+    pub hidden_cols: Vec<(u32, u32)>,
     /// Merged areas.
     pub merged: Vec<Dimensions>,
 }
@@ -271,6 +273,7 @@ pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsEr
     let mut budget = REPEAT_BUDGET;
     let mut in_para = 0usize;
     let mut depth_table = 1usize;
+    let mut next_col: u64 = 0;
     loop {
         buf.clear();
         let event = reader.read_event_into(&mut buf).map_err(xml_error)?;
@@ -291,6 +294,14 @@ pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsEr
                 if let Some(c) = cell.take() {
                     finish_cell(c, row, &mut col, &mut row_cells, &mut spans, &mut budget, row_repeat)?;
                 }
+            }
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table-column" => {
+                let n = count(&e, "table:number-columns-repeated").min(MAX_COLS);
+                if attr(&e, "table:visibility").is_some_and(|v| v == "collapse" || v == "filter") && next_col < MAX_COLS
+                {
+                    sheet.hidden_cols.push((next_col as u32, (next_col + n - 1).min(MAX_COLS - 1) as u32));
+                }
+                next_col = next_col.saturating_add(n);
             }
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
                 row_repeat = count(&e, "table:number-rows-repeated");

@@ -306,6 +306,24 @@ fn find_header(
     let mut header = map_header(&names, loc.spec, header_rec, header_line, &src, diags)?;
     if let Records::Sheet(sheet) = &rows {
         header.serials = Some(sheet.dates);
+        // A column the person does not see is read all the same: say so.
+        for (col, field) in header.map.iter().enumerate() {
+            if let Some(f) = field
+                && sheet.column_hidden(*f)
+            {
+                let name = loc.spec.columns[col].name;
+                diags.push(
+                    src.diag(
+                        Severity::Warning,
+                        "column-hidden",
+                        format!("la colonna «{name}» è nascosta nel foglio: è letta e contata come le altre"),
+                    )
+                    .line(header.line)
+                    .column(name)
+                    .hint("scopri la colonna (seleziona tutto, poi Formato > Colonne > Mostra) e controlla che sia quella giusta"),
+                );
+            }
+        }
     }
     pending.drain(..=header_at);
     Some(Opened { src, sha256, header, pending, rows })

@@ -254,6 +254,8 @@ pub struct SheetRows {
     pub dates: DateSystem,
     /// Hidden rows holding cells, as the spreadsheet numbers them.
     pub hidden_rows: Vec<usize>,
+    /// Hidden columns, 0-based, as (first, last) ranges.
+    pub hidden_cols: Vec<(u32, u32)>,
 }
 
 /// Appends a cell unless it is empty.
@@ -303,6 +305,7 @@ impl SheetRows {
         let mut dates = DateSystem::From1900;
         let mut merged = Vec::new();
         let mut hidden_rows = Vec::new();
+        let mut hidden_cols = Vec::new();
         if is_ods(path) {
             let sheet = super::ods::read_sheet(path, folder, sheet).map_err(|e| match e {
                 super::ods::OdsError::Oversized(why) => WorkbookError::Oversized(why),
@@ -329,6 +332,7 @@ impl SheetRows {
                 merged: sheet.merged,
                 dates,
                 hidden_rows: sheet.hidden_rows,
+                hidden_cols: sheet.hidden_cols,
             };
             rows.merged.retain(|d| d.start != d.end);
             return Ok(rows);
@@ -347,6 +351,7 @@ impl SheetRows {
                 let layout = super::xlsx_layout::read(path, folder, sheet).map_err(|e| unreadable(&e))?;
                 merged = layout.merged;
                 hidden_rows = layout.hidden_rows;
+                hidden_cols = layout.hidden_cols;
             }
             Sheets::Xlsb(mut wb) => {
                 let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
@@ -381,7 +386,7 @@ impl SheetRows {
             let at = cells.partition_point(|(cr, ..)| *cr < row);
             cells.get(at).is_some_and(|(cr, ..)| *cr == row)
         });
-        Ok(SheetRows { cells, next: 0, flaws: Vec::new(), merged, dates, hidden_rows })
+        Ok(SheetRows { cells, next: 0, flaws: Vec::new(), merged, dates, hidden_rows, hidden_cols })
     }
 
     /// Fills `rec` with the next row that has a cell and returns its row
@@ -435,6 +440,11 @@ impl SheetRows {
                 ));
             }
         }
+    }
+
+    /// Whether field (column) `field` is hidden in the sheet.
+    pub fn column_hidden(&self, field: usize) -> bool {
+        self.hidden_cols.iter().any(|&(a, b)| (a as usize..=b as usize).contains(&field))
     }
 
     /// The flawed cells of the last row: (field index, flaw).

@@ -14,6 +14,8 @@ use quick_xml::events::Event;
 pub struct Layout {
     /// Rows marked hidden, 1-based.
     pub hidden_rows: Vec<usize>,
+    /// Columns marked hidden, 0-based, as (first, last) ranges.
+    pub hidden_cols: Vec<(u32, u32)>,
     /// Merged areas, 0-based.
     pub merged: Vec<Dimensions>,
 }
@@ -43,6 +45,18 @@ pub fn read(path: &Path, folder: &Path, sheet: &str) -> Result<Layout, String> {
                     && let Some(r) = attr("r").and_then(|r| r.parse::<usize>().ok())
                 {
                     layout.hidden_rows.push(r);
+                }
+            }
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "col" => {
+                let attr = |name: &str| {
+                    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.to_string())
+                };
+                let n = |name: &str| attr(name).and_then(|v| v.parse::<u32>().ok());
+                if attr("hidden").is_some_and(|h| h == "1" || h == "true")
+                    && let (Some(min), Some(max)) = (n("min"), n("max"))
+                    && min >= 1
+                {
+                    layout.hidden_cols.push((min - 1, max.max(min) - 1));
                 }
             }
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {

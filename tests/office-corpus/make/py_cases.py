@@ -183,6 +183,15 @@ def build_openpyxl():
         "rows-hidden", replace=["accessi"])
     wb.save(case / "accessi.xlsx")
 
+    # 10b. A column the register reads, hidden (genere, column E).
+    wb, ws, header, rows = accessi_wb()
+    ws.column_dimensions["E"].hidden = True
+    case = new_case(
+        "py-hidden-column", OX, "same-warn",
+        "accessi.xlsx whose column genere (E) is hidden: it is read and counts, and a person should be told",
+        "column-hidden", replace=["accessi"])
+    wb.save(case / "accessi.xlsx")
+
     # 11. Consecutive equal dates merged vertically.
     wb = new_wb()
     ws = wb.active
