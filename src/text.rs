@@ -128,4 +128,12 @@ mod tests {
         assert_eq!(nearest("Nigerai", names, 1), vec!["Nigeria"]);
         assert!(nearest("zzzz", names, 3).is_empty());
     }
+
+    #[test]
+    fn a_short_name_inside_the_input_is_no_hint() {
+        // «Auditore» holds «re», the comune Re (VB), but does not mean it.
+        assert!(nearest("Auditore", ["Re", "Ne"], 3).is_empty());
+        // A name close to the input still is.
+        assert_eq!(nearest("Serra de Conti", ["Serra de' Conti", "Re"], 3), vec!["Serra de' Conti"]);
+    }
 }
