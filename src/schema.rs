@@ -153,6 +153,10 @@ use Kind::*;
 /// people give such sheets: read by no register, noted without a warning.
 pub const HELP_SHEETS: [&str; 7] = ["Istruzioni", "Elenchi", "Leggimi", "Legenda", "Liste", "Note", "Readme"];
 
+/// The first sheet of the copy `integra validate --annota` writes: a
+/// workbook starting with it is that copy, not a register.
+pub const ANNOTATED_SHEET: &str = "Problemi";
+
 /// The instructions sheet of `integra init --xlsx`.
 pub const INSTRUCTIONS_SHEET: &str = HELP_SHEETS[0];
 

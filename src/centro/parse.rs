@@ -275,6 +275,23 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
             .column("centro.comune")
             .maybe_line(w.spans.line("centro", ""));
         w.diags.push(d);
+    } else if let crate::reference::ComuneMatch::Homonym(_, _, ids) =
+        crate::reference::Comuni::get().find(&c.comune, None)
+    {
+        // The centre's own place tells the users' homonyms apart: it must
+        // not be a guess itself.
+        let comuni = crate::reference::Comuni::get();
+        let options: Vec<String> = ids.iter().map(|&i| format!("«{}»", comuni.label(i))).collect();
+        let d = w
+            .src
+            .diag(
+                Severity::Error,
+                "config-invalid",
+                format!("«{}» è il nome di più comuni: non è chiaro quale sia il comune del centro", c.comune),
+            )
+            .value(c.comune.clone())
+            .hint(format!("scrivi anche la provincia: {}", options.join(" o ")));
+        w.diags.push(w.at(d, "centro", "comune"));
     } else if let Err(near) = crate::reference::Comuni::get().lookup(&c.comune) {
         // The centre's comune decides who counts as resident "here": a typo
         // would silently move every resident to "other comuni".

@@ -242,6 +242,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
                         like: looks_like(&sheet.name),
                         data: has_cells(&sheet.name),
                         read_from: None,
+                        foreign: false,
                     }),
                 }
             }
@@ -292,13 +293,19 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
             notes.push(hidden_read(&at(spec, &chosen.name)));
         }
         for sheet in sheets.iter().filter(|s| s.name != chosen.name) {
+            // A sheet that is another register (`eventi` inside
+            // `accessi.xlsx`) is named as that register's.
+            let other = crate::schema::register(&sheet.name)
+                .or_else(|| looks_like(&sheet.name))
+                .filter(|r| r.kind != spec.kind);
             unread.push(Unread {
                 file: name.clone(),
                 sheet: Some(sheet.name.clone()),
                 hidden: !sheet.visible,
-                like: Some(spec),
+                like: other.or(Some(spec)),
                 data: has_cells(&sheet.name),
-                read_from: Some(chosen.name.clone()),
+                read_from: other.is_none().then(|| chosen.name.clone()),
+                foreign: other.is_some(),
             });
         }
         candidates.push(at(spec, &chosen.name));
@@ -315,6 +322,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
                 like: Some(h.spec),
                 data: h.sheet.as_deref().is_none_or(|s| workbook::has_cells(&h.path, dir, s).unwrap_or(true)),
                 read_from: candidates.iter().find(|c| c.spec.kind == h.spec.kind).map(|c| c.display()),
+                foreign: false,
             });
             continue;
         }
@@ -375,6 +383,22 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
         if !sheetlike || !dir.join(&name).is_file() {
             continue;
         }
+        // The copy `validate --annota` makes, left in the data folder.
+        let annotated = is_ext(ext, &workbook::EXTENSIONS)
+            && workbook::sheets(&dir.join(&name), dir)
+                .is_ok_and(|s| s.first().is_some_and(|s| s.name == crate::schema::ANNOTATED_SHEET));
+        if annotated {
+            notes.push(
+                Source::new("registri", &name)
+                    .diag(
+                        Severity::Info,
+                        "file-unread",
+                        format!("«{name}» è una copia annotata fatta da integra (validate --annota): non letta"),
+                    )
+                    .hint("va bene così; puoi tenerla fuori dalla cartella dei dati"),
+            );
+            continue;
+        }
         unread.push(Unread {
             file: name.clone(),
             sheet: None,
@@ -382,6 +406,7 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
             like: looks_like(stem),
             data: true,
             read_from: None,
+            foreign: false,
         });
     }
     for u in unread {
@@ -405,6 +430,8 @@ struct Unread {
     data: bool,
     /// The sheet the register it belongs to is read from, instead.
     read_from: Option<String>,
+    /// A sheet of another register's own workbook (`eventi` in `accessi.xlsx`).
+    foreign: bool,
 }
 
 impl Unread {
@@ -444,9 +471,20 @@ impl Unread {
                 .diag(
                     Severity::Error,
                     if self.sheet.is_some() { "sheet-unmatched" } else { "file-unmatched" },
-                    format!("manca il registro {}: {what} sembra esserlo, ma il nome non corrisponde", r.name),
+                    if self.foreign {
+                        format!(
+                            "manca il registro {}: {what} lo contiene, ma è nel file «{}», dove si legge solo il registro del nome del file",
+                            r.name, self.file
+                        )
+                    } else {
+                        format!("manca il registro {}: {what} sembra esserlo, ma il nome non corrisponde", r.name)
+                    },
                 )
                 .hint(match &self.sheet {
+                    Some(_) if self.foreign => format!(
+                        "sposta il foglio in un file a sé, «{}.{ext}», oppure tieni tutti i registri in «{WORKBOOK_STEM}.{ext}», un foglio per registro",
+                        r.name
+                    ),
                     Some(_) => format!("rinomina il foglio «{}»", r.name),
                     None => format!("rinomina il file «{}.{ext}»", r.name),
                 }),
@@ -490,7 +528,7 @@ fn hidden_read(loc: &Located) -> crate::diag::Diagnostic {
                 loc.sheet.as_deref().unwrap_or("")
             ),
         )
-        .hint("controlla che sia il foglio giusto; se lo è, scoprilo (Formato > Foglio > Mostra)")
+        .hint("controlla che sia il foglio giusto; se lo è, scoprilo (Excel: clic destro su una linguetta > Scopri; LibreOffice: Foglio > Mostra foglio)")
 }
 
 /// A note for a file an operating system or an office program left.

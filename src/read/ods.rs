@@ -41,13 +41,7 @@ impl From<String> for OdsError {
     }
 }
 
-/// A cell read: its text, or what keeps it from being read.
-pub enum Value {
-    /// As the register parsers read it.
-    Text(String),
-    /// An error value, or a formula with no value.
-    Flawed(Flaw),
-}
+use super::workbook::Content as Value;
 
 /// One sheet's content.
 #[derive(Default)]
@@ -60,29 +54,71 @@ pub struct Sheet {
     pub hidden_cols: Vec<(u32, u32)>,
     /// Merged areas.
     pub merged: Vec<Dimensions>,
+    /// The document's date system (its null date).
+    pub dates: super::workbook::DateSystem,
 }
 
-/// The XML of the document: `content.xml` in the zip of an `.ods`, the
+/// A reader of the document's XML.
+type Xml<'a> = quick_xml::Reader<&'a mut dyn BufRead>;
+
+/// How much larger than its compressed size `content.xml` may be: real
+/// spreadsheets compress 10 to 30 times; a "zip bomb" far more.
+const INFLATION: u64 = 100;
+
+/// The least `content.xml` may always grow to.
+const INFLATED_FLOOR: u64 = 64 << 20;
+
+/// A reader that stops with an error past `left` bytes, and says so.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    over: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            self.over.set(true);
+            return Err(std::io::Error::other("content.xml oltre il limite"));
+        }
+        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Runs `f` on the document's XML, streamed: `content.xml` in the zip of an
+/// `.ods` (inflated at most [`INFLATION`] times its compressed size), the
 /// whole file of a `.fods`.
-fn xml(path: &Path, folder: &Path) -> Result<quick_xml::Reader<Box<dyn BufRead>>, String> {
-    let file = crate::files::open(path, folder, None).map_err(|e| e.to_string())?;
-    let flat = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fods"));
-    let source: Box<dyn BufRead> = if flat {
-        Box::new(BufReader::new(file))
-    } else {
-        let mut zip =
-            zip::ZipArchive::new(file).map_err(|e| format!("il file non si apre come foglio di calcolo ({e})"))?;
-        let mut content = Vec::new();
-        zip.by_name("content.xml")
-            .map_err(|e| format!("il file non si apre come foglio di calcolo ({e})"))?
-            .take(u64::from(u32::MAX))
-            .read_to_end(&mut content)
-            .map_err(|e| e.to_string())?;
-        Box::new(std::io::Cursor::new(content))
+fn with_xml<T>(path: &Path, folder: &Path, f: impl FnOnce(&mut Xml<'_>) -> Result<T, OdsError>) -> Result<T, OdsError> {
+    let file = crate::files::open(path, folder, None).map_err(|e| OdsError::Other(e.to_string()))?;
+    let start = |source: &mut dyn BufRead, f: &mut dyn FnMut(&mut Xml<'_>) -> Result<T, OdsError>| {
+        let mut reader = quick_xml::Reader::from_reader(source);
+        reader.config_mut().expand_empty_elements = false;
+        f(&mut reader)
     };
-    let mut reader = quick_xml::Reader::from_reader(source);
-    reader.config_mut().expand_empty_elements = false;
-    Ok(reader)
+    let mut f = Some(f);
+    let mut once = |x: &mut Xml<'_>| f.take().expect("called once")(x);
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fods")) {
+        return start(&mut BufReader::new(file), &mut once);
+    }
+    let unreadable =
+        |e: &dyn std::fmt::Display| OdsError::Other(format!("il file non si apre come foglio di calcolo ({e})"));
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| unreadable(&e))?;
+    let entry = zip.by_name("content.xml").map_err(|e| unreadable(&e))?;
+    let over = std::rc::Rc::new(std::cell::Cell::new(false));
+    let left = entry.compressed_size().saturating_mul(INFLATION).max(INFLATED_FLOOR);
+    let mut source = BufReader::new(Capped { inner: entry, left, over: over.clone() });
+    let out = start(&mut source, &mut once);
+    if over.get() {
+        return Err(OdsError::Oversized(format!(
+            "il contenuto del file, decompresso, supera {} MB ({} volte la sua dimensione): non è un foglio di calcolo normale",
+            left >> 20,
+            INFLATION
+        )));
+    }
+    out
 }
 
 /// The value of attribute `name` (qualified, e.g. `table:name`).
@@ -98,13 +134,16 @@ fn count(e: &BytesStart, name: &str) -> u64 {
     attr(e, name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(1).max(1)
 }
 
-fn xml_error(e: impl std::fmt::Display) -> String {
-    format!("il file è danneggiato: il foglio di calcolo non si legge ({e})")
+fn xml_error(e: impl std::fmt::Display) -> OdsError {
+    OdsError::Other(format!("il file è danneggiato: il foglio di calcolo non si legge ({e})"))
 }
 
 /// The sheets of the document, in tab order, with their visibility.
-pub fn sheets(path: &Path, folder: &Path) -> Result<Vec<SheetInfo>, String> {
-    let mut reader = xml(path, folder)?;
+pub fn sheets(path: &Path, folder: &Path) -> Result<Vec<SheetInfo>, OdsError> {
+    with_xml(path, folder, sheets_in)
+}
+
+fn sheets_in(reader: &mut Xml<'_>) -> Result<Vec<SheetInfo>, OdsError> {
     let mut hidden_styles: Vec<String> = Vec::new();
     let mut style: Option<String> = None;
     let mut out = Vec::new();
@@ -129,7 +168,7 @@ pub fn sheets(path: &Path, folder: &Path) -> Result<Vec<SheetInfo>, String> {
                     out.push(SheetInfo { name, visible });
                     // The sheet's content is not needed here.
                     if matches!(event_kind, Kind::Start) {
-                        skip_table(&mut reader)?;
+                        skip_table(reader)?;
                     }
                 }
                 _ => {}
@@ -148,7 +187,7 @@ enum Kind {
 }
 
 /// Skips to the end of the `table:table` just opened.
-fn skip_table(reader: &mut quick_xml::Reader<Box<dyn BufRead>>) -> Result<(), String> {
+fn skip_table(reader: &mut Xml<'_>) -> Result<(), OdsError> {
     let mut depth = 1usize;
     let mut buf = Vec::new();
     while depth > 0 {
@@ -206,9 +245,10 @@ impl Cell {
             return Some(Value::Flawed(Flaw::Error(self.text)));
         }
         let Some(kind) = self.value_type.as_deref() else {
-            // A formula with no value type was never computed.
+            // A formula with no value type and no paragraph was never
+            // computed; with a paragraph (even empty: `=""`) it was, to text.
             return match self.formula {
-                Some(f) if !f.trim().is_empty() => {
+                Some(f) if !f.trim().is_empty() && self.paragraphs == 0 => {
                     let f = f.trim();
                     let f = f.strip_prefix("of:").unwrap_or(f);
                     Some(Value::Flawed(Flaw::NoValue(f.trim_start_matches('=').to_string())))
@@ -241,8 +281,19 @@ fn iso_time(v: &str) -> Option<String> {
 
 /// Reads sheet `name`.
 pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsError> {
-    let mut reader = xml(path, folder)?;
+    with_xml(path, folder, |x| sheet_in(x, name, false))
+}
+
+/// Whether sheet `name` holds any cell with a value (read up to the first).
+pub fn has_cells(path: &Path, folder: &Path, name: &str) -> Result<bool, OdsError> {
+    with_xml(path, folder, |x| sheet_in(x, name, true)).map(|s| !s.cells.is_empty())
+}
+
+/// Reads sheet `name` from the document's XML; with `first`, only up to
+/// its first row holding a value.
+fn sheet_in(reader: &mut Xml<'_>, name: &str, first: bool) -> Result<Sheet, OdsError> {
     let mut buf = Vec::new();
+    let mut dates = super::workbook::DateSystem::From1900;
     // Find the sheet.
     loop {
         buf.clear();
@@ -251,18 +302,25 @@ pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsEr
                 if attr(&e, "table:name").as_deref() == Some(name) {
                     break;
                 }
-                skip_table(&mut reader)?;
+                skip_table(reader)?;
             }
             Event::Empty(e)
                 if e.name().as_ref() == "table:table" && attr(&e, "table:name").as_deref() == Some(name) =>
             {
-                return Ok(Sheet::default());
+                return Ok(Sheet { dates, ..Sheet::default() });
+            }
+            // The document's date system: serials count from this day.
+            Event::Start(e) | Event::Empty(e)
+                if e.name().as_ref() == "table:null-date"
+                    && attr(&e, "table:date-value").is_some_and(|d| d.starts_with("1904-01-01")) =>
+            {
+                dates = super::workbook::DateSystem::From1904;
             }
             Event::Eof => return Err(OdsError::Other(format!("il foglio «{name}» non c'è"))),
             _ => {}
         }
     }
-    let mut sheet = Sheet::default();
+    let mut sheet = Sheet { dates, ..Sheet::default() };
     let mut spans: HashMap<(u32, u32), (u64, u64)> = HashMap::new();
     let mut row: u64 = 0;
     let mut col: u64 = 0;
@@ -270,7 +328,7 @@ pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsEr
     let mut row_hidden = false;
     let mut row_cells: Vec<(u32, Value)> = Vec::new();
     let mut cell: Option<Cell> = None;
-    let mut budget = REPEAT_BUDGET;
+    let mut budget = Budget { left: REPEAT_BUDGET, sheet: name };
     let mut in_para = 0usize;
     let mut depth_table = 1usize;
     let mut next_col: u64 = 0;
@@ -315,27 +373,31 @@ pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsEr
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 if !row_cells.is_empty() {
                     let copies = row_repeat.min(MAX_ROWS.saturating_sub(row));
-                    let extra = (copies.saturating_sub(1)).saturating_mul(row_cells.len() as u64);
-                    if extra > budget {
-                        return Err(too_many(name));
-                    }
-                    budget -= extra;
+                    budget.spend((copies.saturating_sub(1)).saturating_mul(row_cells.len() as u64))?;
                     for k in 0..copies {
                         let r = (row + k) as u32;
                         if row_hidden {
                             sheet.hidden_rows.push(r as usize + 1);
                         }
                         for (c, v) in &row_cells {
-                            let v = match v {
-                                Value::Text(t) => Value::Text(t.clone()),
-                                Value::Flawed(f) => Value::Flawed(f.clone()),
-                            };
-                            sheet.cells.push((r, *c, v));
+                            sheet.cells.push((r, *c, v.clone()));
                         }
                     }
                     row_cells.clear();
+                    if first {
+                        return Ok(sheet);
+                    }
                 }
                 row = row.saturating_add(row_repeat);
+            }
+            // An empty paragraph is a computed empty text (`=""`).
+            Event::Empty(e) if e.name().as_ref() == "text:p" || e.name().as_ref() == "text:h" => {
+                if let Some(c) = cell.as_mut() {
+                    if c.paragraphs > 0 {
+                        c.text.push('\n');
+                    }
+                    c.paragraphs += 1;
+                }
             }
             Event::Start(e) if e.name().as_ref() == "text:p" || e.name().as_ref() == "text:h" => {
                 if let Some(c) = cell.as_mut() {
@@ -416,6 +478,19 @@ pub fn read_sheet(path: &Path, folder: &Path, name: &str) -> Result<Sheet, OdsEr
     Ok(sheet)
 }
 
+/// The cells a sheet may still gain by repetition.
+struct Budget<'a> {
+    left: u64,
+    sheet: &'a str,
+}
+
+impl Budget<'_> {
+    fn spend(&mut self, cells: u64) -> Result<(), OdsError> {
+        self.left = self.left.checked_sub(cells).ok_or_else(|| too_many(self.sheet))?;
+        Ok(())
+    }
+}
+
 fn too_many(name: &str) -> OdsError {
     OdsError::Oversized(format!(
         "il foglio «{name}» dichiara più di {REPEAT_BUDGET} celle ripetute con un valore (una riga o una colonna copiata fino in fondo al foglio): non è un registro leggibile"
@@ -429,7 +504,7 @@ fn finish_cell(
     col: &mut u64,
     row_cells: &mut Vec<(u32, Value)>,
     spans: &mut HashMap<(u32, u32), (u64, u64)>,
-    budget: &mut u64,
+    budget: &mut Budget,
     row_repeat: u64,
 ) -> Result<(), OdsError> {
     let repeat = c.repeat.min(MAX_COLS.saturating_sub(*col));
@@ -437,26 +512,92 @@ fn finish_cell(
     let covered = c.covered;
     let at = *col;
     *col = col.saturating_add(c.repeat);
+    // A cell covered by a merge shows the merged area's value, whatever
+    // LibreOffice kept in it: read as empty, named by the merge.
+    if covered {
+        return Ok(());
+    }
     let Some(value) = c.finish() else { return Ok(()) };
     if at >= MAX_COLS || row >= MAX_ROWS {
         return Ok(());
     }
-    if !covered && (span.0 > 1 || span.1 > 1) && row_repeat == 1 {
+    if (span.0 > 1 || span.1 > 1) && row_repeat == 1 {
         spans.insert((row as u32, at as u32), span);
     }
-    let extra = repeat.saturating_sub(1);
-    if extra > *budget {
-        return Err(OdsError::Oversized(
-            "il foglio ripete un valore su troppe colonne: non è un registro leggibile".into(),
-        ));
-    }
-    *budget -= extra;
+    budget.spend(repeat.saturating_sub(1))?;
     for k in 0..repeat {
-        let v = match &value {
-            Value::Text(t) => Value::Text(t.clone()),
-            Value::Flawed(f) => Value::Flawed(f.clone()),
-        };
-        row_cells.push(((at + k) as u32, v));
+        row_cells.push(((at + k) as u32, value.clone()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A flat OpenDocument spreadsheet with `body` as its one sheet «s»
+    /// and `settings` before it, written to a temporary folder.
+    fn fods(settings: &str, body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accessi.fods");
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet>{settings}<table:table table:name="s">{body}</table:table></office:spreadsheet></office:body></office:document>"#
+        );
+        std::fs::write(&path, xml).unwrap();
+        (dir, path)
+    }
+
+    fn texts(sheet: &Sheet) -> Vec<(u32, u32, String)> {
+        sheet
+            .cells
+            .iter()
+            .map(|(r, c, v)| {
+                let shown = match v {
+                    Value::Text(t) => t.clone(),
+                    Value::Flawed(f) => format!("{f:?}"),
+                };
+                (*r, *c, shown)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn formulas_are_read_by_their_value_and_never_computed_ones_are_flawed() {
+        let (dir, path) = fods(
+            "",
+            r#"<table:table-row><table:table-cell table:formula="of:=&quot;&quot;"><text:p/></table:table-cell><table:table-cell table:formula="of:=1+2" office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell><table:table-cell table:formula="of:=1+2"/><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2"/>b</text:p><text:p>c</text:p><office:annotation><text:p>nota</text:p></office:annotation></table:table-cell></table:table-row>"#,
+        );
+        let sheet = read_sheet(&path, dir.path(), "s").unwrap();
+        assert_eq!(
+            texts(&sheet),
+            vec![(0, 1, "3".to_string()), (0, 2, r#"NoValue("1+2")"#.to_string()), (0, 3, "a  b\nc".to_string())]
+        );
+    }
+
+    #[test]
+    fn the_1904_null_date_and_covered_cells() {
+        let (dir, path) = fods(
+            r#"<table:calculation-settings><table:null-date table:date-value="1904-01-01"/></table:calculation-settings>"#,
+            r#"<table:table-row><table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row><table:covered-table-cell office:value-type="string"><text:p>hidden</text:p></table:covered-table-cell></table:table-row>"#,
+        );
+        let sheet = read_sheet(&path, dir.path(), "s").unwrap();
+        assert_eq!(sheet.dates, super::super::workbook::DateSystem::From1904);
+        assert_eq!(texts(&sheet), vec![(0, 0, "x".to_string())], "a covered cell's kept text is not read");
+        assert_eq!(sheet.merged.len(), 1);
+    }
+
+    #[test]
+    fn repeated_empty_rows_cost_nothing_and_repeated_values_are_bounded() {
+        let (dir, path) = fods(
+            "",
+            r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#,
+        );
+        assert!(read_sheet(&path, dir.path(), "s").unwrap().cells.is_empty());
+        let (dir, path) = fods(
+            "",
+            r#"<table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#,
+        );
+        assert!(matches!(read_sheet(&path, dir.path(), "s"), Err(OdsError::Oversized(_))));
+    }
 }

@@ -176,7 +176,7 @@ fn hidden_rows(src: &Source, rows: &[usize]) -> Option<crate::diag::Diagnostic> 
     Some(
         src.diag(Severity::Warning, "rows-hidden", what)
         .line(first)
-        .hint("scopri le righe nascoste (seleziona tutto, poi Formato > Righe > Mostra) e controlla che vadano contate; se non vanno contate, cancellale"),
+        .hint("scopri le righe nascoste (Excel: seleziona tutto, Home > Formato > Nascondi e scopri > Scopri righe; LibreOffice: seleziona tutto, Formato > Righe > Mostra) e controlla che vadano contate; se non vanno contate, cancellale"),
     )
 }
 
@@ -320,7 +320,7 @@ fn find_header(
                     )
                     .line(header.line)
                     .column(name)
-                    .hint("scopri la colonna (seleziona tutto, poi Formato > Colonne > Mostra) e controlla che sia quella giusta"),
+                    .hint("scopri la colonna (Excel: Home > Formato > Nascondi e scopri > Scopri colonne; LibreOffice: Formato > Colonne > Mostra) e controlla che sia quella giusta"),
                 );
             }
         }

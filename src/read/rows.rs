@@ -37,6 +37,9 @@ impl<'a> RowChecker<'a> {
         each: &mut impl FnMut(&Row, &mut Diagnostics),
     ) -> usize {
         let (src, header) = (self.src, self.header);
+        // Only flaws in columns integra reads make a blank row a record: an
+        // error of a helper formula copied down past the data does not.
+        let flaws: Vec<&(usize, Flaw)> = flaws.iter().filter(|(f, _)| header.map.contains(&Some(*f))).collect();
         if is_blank(rec) && flaws.is_empty() {
             return 0;
         }
@@ -73,7 +76,7 @@ impl<'a> RowChecker<'a> {
         // those in columns integra reads, and do not parse the row further
         // (its values are unknown).
         let mut flawed: Vec<usize> = Vec::new();
-        for (field, flaw) in flaws {
+        for &(field, flaw) in &flaws {
             let Some(col) = header.map.iter().position(|m| *m == Some(*field)) else { continue };
             flawed.push(col);
             let at = |code, what: String| {
@@ -99,11 +102,11 @@ impl<'a> RowChecker<'a> {
                     "cell-merged",
                     format!(
                         "la cella è unita alla cella {anchor} («{}»): il valore si vede anche qui, ma nel file è scritto solo in {anchor}",
-                        crate::text::short(value)
+                        crate::text::short(&shown_value(value))
                     ),
                 )
                 .value("")
-                .hint("separa le celle unite (Formato > Unisci celle > Separa celle) e scrivi il valore in ogni riga"),
+                .hint("separa le celle unite (Excel: Home > Unisci e allinea al centro > Dividi celle; LibreOffice: Formato > Unisci celle > Separa celle) e scrivi il valore in ogni riga"),
             });
         }
         // A cell far longer than its column can hold is reported, quoted
@@ -196,6 +199,14 @@ impl<'a> RowChecker<'a> {
         // checked.
         each(&Row { rec, header, line, flawed: &flawed }, diags);
         1
+    }
+}
+
+/// A merged cell's value as the sheet shows it: a date as dd/mm/yyyy.
+fn shown_value(value: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(d) => crate::dates::short_date(d),
+        Err(_) => value.to_string(),
     }
 }
 

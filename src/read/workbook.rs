@@ -26,8 +26,12 @@ fn is_ods(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("ods") || e.eq_ignore_ascii_case("fods"))
 }
 
-/// Why an OpenDocument file does not read: encrypted, or not one.
-fn ods_error(path: &Path, folder: &Path, why: String) -> WorkbookError {
+/// Why an OpenDocument file does not read: too large, encrypted, or not one.
+fn ods_error(path: &Path, folder: &Path, e: super::ods::OdsError) -> WorkbookError {
+    let why = match e {
+        super::ods::OdsError::Oversized(why) => return WorkbookError::Oversized(why),
+        super::ods::OdsError::Other(why) => why,
+    };
     let encrypted = crate::files::open(path, folder, None)
         .ok()
         .and_then(|f| zip::ZipArchive::new(f).ok())
@@ -37,7 +41,11 @@ fn ods_error(path: &Path, folder: &Path, why: String) -> WorkbookError {
             Some(manifest.contains("encryption-data"))
         })
         .unwrap_or(false);
-    if encrypted { WorkbookError::Protected(why) } else { WorkbookError::Unreadable(why) }
+    if encrypted {
+        WorkbookError::Protected("un documento OpenDocument cifrato".into())
+    } else {
+        WorkbookError::Unreadable(why)
+    }
 }
 
 /// The first bytes of an OLE compound file: an old .xls, or an encrypted
@@ -134,9 +142,29 @@ pub fn sheets(path: &Path, folder: &Path) -> Result<Vec<SheetInfo>, WorkbookErro
     })
 }
 
-/// Whether a sheet holds any non-empty cell (`Err` when it cannot be read).
+/// Whether a sheet holds any non-empty cell (`Err` when it cannot be
+/// read), reading it only up to the first.
 pub fn has_cells(path: &Path, folder: &Path, sheet: &str) -> Result<bool, WorkbookError> {
-    SheetRows::open(path, folder, sheet).map(|r| !r.cells.is_empty())
+    if is_ods(path) {
+        return guarded(|| super::ods::has_cells(path, folder, sheet).map_err(|e| ods_error(path, folder, e)));
+    }
+    guarded(|| {
+        let unreadable = |e: &dyn std::fmt::Display| WorkbookError::Unreadable(e.to_string());
+        match open(path, folder)? {
+            Sheets::Xlsx(mut wb) => {
+                let mut reader = wb.worksheet_cells_reader(sheet).map_err(|e| unreadable(&e))?;
+                while let Some(c) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                    if !matches!(c.get_value(), calamine::DataRef::Empty)
+                        && !matches!(c.get_value(), calamine::DataRef::String(s) if s.is_empty())
+                    {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => SheetRows::read(path, folder, sheet).map(|r| !r.cells.is_empty()),
+        }
+    })
 }
 
 thread_local! {
@@ -177,7 +205,7 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, WorkbookError>) -> Result<T, Workboo
 
 /// A cell's content as the spreadsheet shows it.
 #[derive(Debug, Clone)]
-enum Content {
+pub(super) enum Content {
     /// Its text (a date cell as dd/mm/yyyy, a number as written).
     Text(String),
     /// What keeps the cell from being read exactly.
@@ -206,9 +234,10 @@ pub enum Flaw {
 /// The day before serial 1 of a workbook's date system: 1899-12-30 in the
 /// 1900 system (with Excel's 29/02/1900), 1904-01-01 in the 1904 system
 /// (Mac Excel until 2011, some files since).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DateSystem {
     /// Serial 1 is 1900-01-01 (Windows Excel, LibreOffice, ODS).
+    #[default]
     From1900,
     /// Serial 0 is 1904-01-01.
     From1904,
@@ -248,8 +277,12 @@ pub struct SheetRows {
     cells: Vec<(u32, u32, Content)>,
     next: usize,
     flaws: Vec<(usize, Flaw)>,
-    /// Merged areas of more than one cell.
+    /// Merged areas of more than one cell, by first row.
     merged: Vec<Dimensions>,
+    /// The merged areas met so far that may still cover the next rows.
+    active: Vec<usize>,
+    /// The first merged area not yet met.
+    merge_next: usize,
     /// The workbook's date system, for numbers in date columns.
     pub dates: DateSystem,
     /// Hidden rows holding cells, as the spreadsheet numbers them.
@@ -307,35 +340,8 @@ impl SheetRows {
         let mut hidden_rows = Vec::new();
         let mut hidden_cols = Vec::new();
         if is_ods(path) {
-            let sheet = super::ods::read_sheet(path, folder, sheet).map_err(|e| match e {
-                super::ods::OdsError::Oversized(why) => WorkbookError::Oversized(why),
-                super::ods::OdsError::Other(why) => ods_error(path, folder, why),
-            })?;
-            let cells = sheet
-                .cells
-                .into_iter()
-                .map(|(r, c, v)| {
-                    (
-                        r,
-                        c,
-                        match v {
-                            super::ods::Value::Text(t) => Content::Text(t),
-                            super::ods::Value::Flawed(f) => Content::Flawed(f),
-                        },
-                    )
-                })
-                .collect();
-            let mut rows = SheetRows {
-                cells,
-                next: 0,
-                flaws: Vec::new(),
-                merged: sheet.merged,
-                dates,
-                hidden_rows: sheet.hidden_rows,
-                hidden_cols: sheet.hidden_cols,
-            };
-            rows.merged.retain(|d| d.start != d.end);
-            return Ok(rows);
+            let sheet = super::ods::read_sheet(path, folder, sheet).map_err(|e| ods_error(path, folder, e))?;
+            return Ok(SheetRows::new(sheet.cells, sheet.merged, sheet.dates, sheet.hidden_rows, sheet.hidden_cols));
         }
         match open(path, folder)? {
             Sheets::Xlsx(mut wb) => {
@@ -379,14 +385,35 @@ impl SheetRows {
             }
         }
         cells.sort_by_key(|(r, c, _)| (*r, *c));
-        merged.retain(|d| d.start != d.end);
         // Only hidden rows that hold something are worth a word.
         hidden_rows.retain(|&r| {
             let row = r.saturating_sub(1) as u32;
             let at = cells.partition_point(|(cr, ..)| *cr < row);
             cells.get(at).is_some_and(|(cr, ..)| *cr == row)
         });
-        Ok(SheetRows { cells, next: 0, flaws: Vec::new(), merged, dates, hidden_rows, hidden_cols })
+        Ok(SheetRows::new(cells, merged, dates, hidden_rows, hidden_cols))
+    }
+
+    fn new(
+        cells: Vec<(u32, u32, Content)>,
+        mut merged: Vec<Dimensions>,
+        dates: DateSystem,
+        hidden_rows: Vec<usize>,
+        hidden_cols: Vec<(u32, u32)>,
+    ) -> SheetRows {
+        merged.retain(|d| d.start != d.end);
+        merged.sort_by_key(|d| d.start);
+        SheetRows {
+            cells,
+            next: 0,
+            flaws: Vec::new(),
+            merged,
+            active: Vec::new(),
+            merge_next: 0,
+            dates,
+            hidden_rows,
+            hidden_cols,
+        }
     }
 
     /// Fills `rec` with the next row that has a cell and returns its row
@@ -419,10 +446,18 @@ impl SheetRows {
     /// Flaws for the cells of `row` that a merge covers, where the merged
     /// area shows a value (an empty merge hides nothing).
     fn covered(&mut self, row: u32, rec: &StringRecord) {
-        for d in &self.merged {
-            if row < d.start.0 || row > d.end.0 {
-                continue;
+        // Rows come in order: the areas starting by this row join, those
+        // ending before it leave; each area is met once.
+        while let Some(d) = self.merged.get(self.merge_next).filter(|d| d.start.0 <= row) {
+            if d.end.0 >= row {
+                self.active.push(self.merge_next);
             }
+            self.merge_next += 1;
+        }
+        let merged = &self.merged;
+        self.active.retain(|&i| merged[i].end.0 >= row);
+        for &i in &self.active {
+            let d = &self.merged[i];
             let at = self.cells.partition_point(|(r, c, _)| (*r, *c) < d.start);
             let value = match self.cells.get(at) {
                 Some((r, c, Content::Text(t))) if (*r, *c) == d.start => t.clone(),

@@ -79,7 +79,8 @@ pub fn read(path: &Path, folder: &Path, sheet: &str) -> Result<Layout, String> {
 fn mentions(zip: &mut Zip, part: &str) -> Result<bool, String> {
     let entry = zip.by_name(part).map_err(|e| e.to_string())?;
     let mut reader = BufReader::with_capacity(1 << 16, entry);
-    let needles = [&b"hidden=\""[..], &b"<mergeCell "[..], &b":mergeCell "[..]];
+    // LibreOffice writes hidden="false" on every row: only a true value counts.
+    let needles = [&b"hidden=\"1\""[..], &b"hidden=\"true\""[..], &b"<mergeCell "[..], &b":mergeCell "[..]];
     let finders: Vec<_> = needles.iter().map(memchr::memmem::Finder::new).collect();
     let mut carry: Vec<u8> = Vec::new();
     loop {

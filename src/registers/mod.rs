@@ -443,18 +443,15 @@ fn notes_file(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Opti
         let stem = stem.strip_suffix(".md").or_else(|| stem.strip_suffix(".markdown")).unwrap_or(stem);
         crate::text::fold(stem) == key && name != exact
     };
-    let mut near: Vec<String> = std::fs::read_dir(data_dir.join(NOTES_DIR))
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| means_period(n))
-                .collect()
-        })
+    // The names as the folder lists them: on a disk that ignores case
+    // (Windows, macOS) `2025h1.md` would also open as `2025H1.md`.
+    let names: Vec<String> = std::fs::read_dir(data_dir.join(NOTES_DIR))
+        .map(|entries| entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).collect())
         .unwrap_or_default();
+    let has_exact = names.contains(&exact);
+    let mut near: Vec<String> = names.into_iter().filter(|n| means_period(n)).collect();
     near.sort();
     let rel = |name: &str| format!("{NOTES_DIR}/{name}");
-    let has_exact = data_dir.join(NOTES_DIR).join(&exact).symlink_metadata().is_ok();
     let misnamed = |name: &str, sev: Severity, what: String| {
         let hint = if name.to_lowercase().ends_with(".txt") {
             format!(

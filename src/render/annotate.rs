@@ -68,7 +68,7 @@ fn note_text(d: &Diagnostic) -> String {
 }
 
 fn problems_sheet(ws: &mut Worksheet, tables: &[RawTable], diags: &[&Diagnostic]) -> Result<(), XlsxError> {
-    ws.set_name("Problemi")?;
+    ws.set_name(crate::schema::ANNOTATED_SHEET)?;
     let head = Format::new().set_bold().set_background_color(Color::RGB(0x0066CC)).set_font_color(Color::White);
     let link =
         Format::new().set_font_color(Color::RGB(0x0563C1)).set_underline(rust_xlsxwriter::FormatUnderline::Single);

@@ -234,6 +234,7 @@ fixtures! {
     comune_unknown_jesy
     config_invalid_altro_sotto_text
     config_invalid_attivo_dal_text
+    config_invalid_comune_castro
     config_invalid_comune_jesy
     config_invalid_nome_control
     config_invalid_nome_too_long

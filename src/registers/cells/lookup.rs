@@ -50,7 +50,7 @@ impl Cells<'_> {
             let italian = match upper.as_str() {
                 "SI" => "«sì» o la sigla della provincia di Siena",
                 "NO" => "«no» o la sigla della provincia di Novara",
-                "NA" => "la sigla della provincia di Napoli",
+                "NA" => "«non disponibile» o la sigla della provincia di Napoli",
                 _ if crate::reference::region(&upper).is_some() => "la sigla di una provincia italiana",
                 _ => "una parola italiana",
             };
@@ -60,7 +60,7 @@ impl Cells<'_> {
                         Severity::Warning,
                         "country-code-ambiguous",
                         format!(
-                            "«{value}» è letto come il codice ISO di {country} ({n} {}), ma la colonna contiene nomi di paesi: potrebbe essere {italian}",
+                            "«{value}» è letto come la sigla internazionale (ISO) di {country} ({n} {}), ma la colonna contiene nomi di paesi: potrebbe essere {italian}",
                             if n == 1 { "riga" } else { "righe" }
                         ),
                     )

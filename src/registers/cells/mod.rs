@@ -149,8 +149,11 @@ impl<'a> Cells<'a> {
     /// Info notes for the variant spellings seen, one per distinct value,
     /// and for each date column holding serial numbers, its first one.
     pub fn finish(mut self, d: &mut Diagnostics) {
+        // The order is the file's: a day above 12 in any of its date
+        // columns says day first for all of them.
+        let day_first = self.orders.values().any(|o| o.day_first.is_some());
         for (col, o) in std::mem::take(&mut self.orders) {
-            self.decide_order(col, o, d);
+            self.decide_order(col, o, day_first, d);
         }
         self.two_letter_codes(d);
         for (&col, (line, value, date, system)) in &self.serials {

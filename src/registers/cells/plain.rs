@@ -26,7 +26,7 @@ const HELD: usize = 10_000;
 #[derive(Debug, Default)]
 pub(super) struct Orders {
     /// The first cell that can only be day first: (line, value).
-    day_first: Option<(usize, String)>,
+    pub(super) day_first: Option<(usize, String)>,
     /// The first cell that can only be month first, and how many there are
     /// in the whole file (whatever the period).
     month_first: Option<(usize, String)>,
@@ -69,12 +69,13 @@ impl Cells<'_> {
     }
 
     /// Decides a date column's order from the whole file: month first
-    /// only (an English-locale export) is one error for the column, which
+    /// only, in every date column of the file (an English-locale export),
+    /// is one error for the column, which
     /// also says that the dates that look right are read swapped; otherwise
     /// the held-back cells are dates that do not exist, each reported.
-    pub(super) fn decide_order(&self, col: usize, o: Orders, d: &mut Diagnostics) {
+    pub(super) fn decide_order(&self, col: usize, o: Orders, day_first_in_file: bool, d: &mut Diagnostics) {
         let Some((line, value)) = o.month_first else { return };
-        if o.day_first.is_some() {
+        if o.day_first.is_some() || day_first_in_file {
             for (line, v) in &o.held {
                 d.push(self.invalid_date(*line, col, v));
             }
