@@ -13,6 +13,7 @@ mod parallel;
 mod rows;
 pub mod scan;
 mod utf8;
+mod xls_guard;
 mod xlsx_layout;
 
 pub use parallel::{Prepared, RowSink, prepare, read_prepared, read_register_parallel};

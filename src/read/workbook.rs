@@ -112,6 +112,15 @@ fn open(path: &Path, folder: &Path) -> Result<Sheets<BufReader<File>>, WorkbookE
             WorkbookError::Unreadable(format!("il file non si apre come foglio di calcolo ({said})"))
         }
     };
+    if ext == "xls"
+        && let Some(far) = super::xls_guard::far_cell(path, folder)
+    {
+        return Err(WorkbookError::Oversized(format!(
+            "un foglio ha una cella in {}, lontana dalle altre: leggerlo vorrebbe dire tenere in memoria una griglia di {} celle",
+            cell_name(far.row, far.col),
+            far.grid
+        )));
+    }
     Ok(match ext.as_str() {
         "xls" => Sheets::Xls(Xls::new(rs).map_err(|e| not_workbook(&e))?),
         "xlsb" => Sheets::Xlsb(Xlsb::new(rs).map_err(|e| not_workbook(&e))?),
