@@ -202,11 +202,15 @@ impl<'a> RowChecker<'a> {
     }
 }
 
-/// A merged cell's value as the sheet shows it: a date as dd/mm/yyyy.
+/// A merged cell's value as the sheet shows it (a date as dd/mm/yyyy),
+/// never personal data: a name or codice fiscale is said, not quoted.
 fn shown_value(value: &str) -> String {
+    if let Some(what) = crate::privacy::id_looks_personal(value) {
+        return format!("{what}, non riportato");
+    }
     match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         Ok(d) => crate::dates::short_date(d),
-        Err(_) => value.to_string(),
+        Err(_) => crate::privacy::redact(value).0.into_owned(),
     }
 }
 
