@@ -237,15 +237,47 @@ pub fn approx_span(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     }
 }
 
-/// An Excel serial date (days since 1899-12-30 in the 1900 system; the
-/// fraction is the time of day), as spreadsheets store dates in cells not
-/// formatted as dates.
-pub fn from_excel_serial(s: &str) -> Option<NaiveDate> {
-    let v: f64 = s.trim().parse().ok()?;
-    if !(1.0..2_958_466.0).contains(&v) {
-        return None;
+/// The day before serial 1 of a workbook's date system: 1899-12-30 in the
+/// 1900 system (with Excel's 29/02/1900), 1904-01-01 in the 1904 system
+/// (Mac Excel until 2011, some files since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateSystem {
+    /// Serial 1 is 1900-01-01 (Windows Excel, LibreOffice, ODS).
+    #[default]
+    From1900,
+    /// Serial 0 is 1904-01-01.
+    From1904,
+}
+
+impl DateSystem {
+    /// The date a serial number stands for (its fraction is the time of day).
+    pub fn date(self, serial: f64) -> Option<NaiveDate> {
+        if !(0.0..2_958_466.0).contains(&serial) {
+            return None;
+        }
+        let (base, first) = match self {
+            DateSystem::From1900 => (NaiveDate::from_ymd_opt(1899, 12, 30)?, 1.0),
+            DateSystem::From1904 => (NaiveDate::from_ymd_opt(1904, 1, 1)?, 0.0),
+        };
+        if serial < first {
+            return None;
+        }
+        base.checked_add_days(chrono::Days::new(serial.floor() as u64))
     }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(v.floor() as u64))
+
+    /// How a message names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DateSystem::From1900 => "sistema di date 1900 (Excel per Windows, LibreOffice)",
+            DateSystem::From1904 => "sistema di date 1904 (Excel per Mac)",
+        }
+    }
+}
+
+/// An Excel serial date of the 1900 system (the fraction is the time of
+/// day), as spreadsheets store dates in cells not formatted as dates.
+pub fn from_excel_serial(s: &str) -> Option<NaiveDate> {
+    DateSystem::From1900.date(s.trim().parse().ok()?)
 }
 
 /// The date `days` after 1970-01-01.

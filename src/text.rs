@@ -28,6 +28,16 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Whether a cell labels a totals row (`Totale`, `TOTALI`, `Tot.`,
+/// `Totale generale`, `Somma`): checked on every row, so the first byte
+/// is looked at before anything is folded.
+pub fn is_total_label(cell: &str) -> bool {
+    if !matches!(cell.trim_start().as_bytes().first(), Some(b'T' | b't' | b'S' | b's')) {
+        return false;
+    }
+    matches!(fold(cell).as_str(), "totale" | "totali" | "tot" | "totalegenerale" | "somma" | "subtotale" | "total")
+}
+
 /// Trims the spaces (including non-breaking ones, frequent in spreadsheets)
 /// around a cell.
 pub fn trim_cell(s: &str) -> &str {

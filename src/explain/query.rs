@@ -193,10 +193,13 @@ impl Shown<'_> {
                                     let counted = Comuni::get().comune(c as u16);
                                     let line = u32_at(df, "line", i)?;
                                     let u = &regs.utenti;
+                                    // Users are kept in file order: lines ascend
+                                    // (a line is found only where it is).
                                     let written = u
                                         .line
-                                        .iter()
-                                        .position(|&x| x == line)
+                                        .binary_search(&line)
+                                        .ok()
+                                        .or_else(|| u.line.iter().position(|&x| x == line))
                                         .and_then(|at| u.comune_written.get(at).cloned().flatten());
                                     let label = Comuni::get().label(c as u16);
                                     Cell::Text(match written {

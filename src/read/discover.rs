@@ -222,7 +222,14 @@ pub fn discover_all(dir: &Path) -> Result<Found, DiscoverError> {
                 continue;
             }
         };
-        let has_cells = |sheet: &str| workbook::has_cells(&path, dir, sheet).unwrap_or(true);
+        // Asked of a sheet at most once (a sheet is read to answer it).
+        let asked = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
+        let has_cells = |sheet: &str| {
+            *asked
+                .borrow_mut()
+                .entry(sheet.to_string())
+                .or_insert_with(|| workbook::has_cells(&path, dir, sheet).unwrap_or(true))
+        };
         let at = |spec: &'static RegisterSpec, sheet: &str| Located {
             spec,
             path: path.clone(),

@@ -58,7 +58,7 @@ impl<'a> RowChecker<'a> {
         // A totals row under the data («Totale», a count or a sum beside
         // it) is not a record: one error for it, not one per cell.
         if let Some(first) = rec.iter().map(trim_cell).find(|c| !c.is_empty())
-            && is_total_label(first)
+            && crate::text::is_total_label(first)
         {
             diags.push(
                 src.diag(
@@ -212,16 +212,6 @@ fn shown_value(value: &str) -> String {
         Ok(d) => crate::dates::short_date(d),
         Err(_) => crate::privacy::redact(value).0.into_owned(),
     }
-}
-
-/// Whether a row's first cell labels it a totals row (`Totale`, `TOTALI`,
-/// `Tot.`, `Totale generale`, `Somma`).
-fn is_total_label(cell: &str) -> bool {
-    if !matches!(cell.as_bytes().first(), Some(b'T' | b't' | b'S' | b's')) {
-        return false;
-    }
-    let key = crate::text::fold(cell);
-    matches!(key.as_str(), "totale" | "totali" | "tot" | "totalegenerale" | "somma" | "subtotale" | "total")
 }
 
 pub(super) fn is_blank(rec: &StringRecord) -> bool {

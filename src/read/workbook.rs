@@ -12,7 +12,6 @@ use std::io::BufReader;
 use std::path::Path;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
-use chrono::NaiveDate;
 use csv::StringRecord;
 
 /// Extensions read as workbooks.
@@ -240,42 +239,8 @@ pub enum Flaw {
     },
 }
 
-/// The day before serial 1 of a workbook's date system: 1899-12-30 in the
-/// 1900 system (with Excel's 29/02/1900), 1904-01-01 in the 1904 system
-/// (Mac Excel until 2011, some files since).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DateSystem {
-    /// Serial 1 is 1900-01-01 (Windows Excel, LibreOffice, ODS).
-    #[default]
-    From1900,
-    /// Serial 0 is 1904-01-01.
-    From1904,
-}
-
-impl DateSystem {
-    /// The date a serial number stands for (its fraction is the time of day).
-    pub fn date(self, serial: f64) -> Option<NaiveDate> {
-        if !(0.0..2_958_466.0).contains(&serial) {
-            return None;
-        }
-        let (base, first) = match self {
-            DateSystem::From1900 => (NaiveDate::from_ymd_opt(1899, 12, 30)?, 1.0),
-            DateSystem::From1904 => (NaiveDate::from_ymd_opt(1904, 1, 1)?, 0.0),
-        };
-        if serial < first {
-            return None;
-        }
-        base.checked_add_days(chrono::Days::new(serial.floor() as u64))
-    }
-
-    /// How a message names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            DateSystem::From1900 => "sistema di date 1900 (Excel per Windows, LibreOffice)",
-            DateSystem::From1904 => "sistema di date 1904 (Excel per Mac)",
-        }
-    }
-}
+/// A workbook's date system (one definition, in `crate::dates`).
+pub use crate::dates::DateSystem;
 
 /// A sheet's non-empty cells, handed out row by row. Only the cells present
 /// are kept: a stray cell at XFD1048576 costs one cell, not the rectangle

@@ -218,7 +218,7 @@ impl Cells<'_> {
             Err(DateError::Unreadable) => {
                 d.push(self.at(row, col, Severity::Error, "date-unreadable", format!("«{v}» non si legge come data")).value(v).hint(if crate::dates::from_excel_serial(v).is_some() && v.bytes().all(|b| b.is_ascii_digit()) {
                         "sembra un numero di serie di Excel: nel foglio formatta la colonna come data (gg/mm/aaaa) ed esporta di nuovo"
-                    } else if ["total", "tot", "somma", "subtotal"].iter().any(|t| fold(v).starts_with(t)) {
+                    } else if crate::text::is_total_label(v) {
                         "sembra una riga di totali: cancellala dal registro (i totali li calcola integra)"
                     } else {
                         "scrivi la data come gg/mm/aaaa, ad esempio 04/04/2025"
