@@ -38,6 +38,31 @@ pub fn load(opts: &LoadOptions) -> Result<(ManuallyDrop<Registers>, Diagnostics)
     Ok((ManuallyDrop::new(regs), diags))
 }
 
+/// The report of `period` from loaded registers: the internal version, or
+/// the public one (`public`), which is decided together with the public
+/// reports of every period of the publication calendar that comes out
+/// before it (docs/PUBLICATION.md). `report` and `verify` both make it
+/// here, so that verify makes again exactly what report made.
+pub fn compute(
+    regs: &Registers,
+    diags: &Diagnostics,
+    period: &crate::period::Period,
+    today: chrono::NaiveDate,
+    public: bool,
+) -> crate::error::Result<crate::aggregate::Report> {
+    use crate::aggregate::{Inputs, compute};
+    let report = compute(&Inputs { regs, diags, period, today })?;
+    if !public {
+        return Ok(report);
+    }
+    let mut family = Vec::new();
+    for p in crate::publish::family(period, &crate::publish::DEFAULT_CALENDAR) {
+        let r = if &p == period { report.clone() } else { compute(&Inputs { regs, diags, period: &p, today })? };
+        family.push((p, r));
+    }
+    Ok(crate::publish::public_among(&family, regs.centro.minimo_pubblicabile))
+}
+
 /// What a command must never write over: the data folder's registers and
 /// `centro.toml` (also names that would be read as one next time), its
 /// notes, the files actually read, and the template's files.

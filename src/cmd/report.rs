@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use crate::aggregate::{self, Inputs};
 use crate::config::ReportFormat;
 use crate::config::TemplateSource;
 use crate::config::{Destination, ReportConfig};
@@ -45,8 +44,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         return Err(Error::Registers);
     }
     let today = cfg.load.today;
-    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
-    let report = if cfg.public { crate::publish::public(&report, regs.centro.minimo_pubblicabile) } else { report };
+    let report = super::compute(&regs, &diags, &cfg.period, today, cfg.public)?;
     let bytes: Vec<u8> = match cfg.format {
         ReportFormat::Json => render::json(&report).into_bytes(),
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::aggregate::{self, Inputs};
 use crate::config::VerifyConfig;
 use crate::error::{Error, Result};
 use crate::period::Period;
@@ -40,8 +39,7 @@ pub fn run(cfg: VerifyConfig) -> Result<()> {
         eprintln!("integra: i registri hanno errori, il report non si può rifare ({})", diagnostics::summary(&diags));
         return Err(Error::Registers);
     }
-    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &period, today: load.today })?;
-    let report = if then.public { crate::publish::public(&report, regs.centro.minimo_pubblicabile) } else { report };
+    let report = super::compute(&regs, &diags, &period, load.today, then.public)?;
     let now = Seal::of(&report);
     let d = seal::compare(&then, &now);
     let text = verdict(&shown, &then, &d);

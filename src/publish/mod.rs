@@ -9,25 +9,41 @@
 //! show is one cell) and lines (cells that add up to a total cell). The
 //! rule works on that alone, so the property test can feed it random tables.
 
+mod calendar;
 mod cells;
 mod rule;
 
-pub use rule::{Line, Mark, Table, bounds, exposed, suppress};
+pub use calendar::{DEFAULT_CALENDAR, family};
+pub use rule::{Line, Mark, Relation, Table, UNBOUNDED, prior, protected, ranges, suppress, suppress_given};
 
 use crate::aggregate::{Publication, Report, Suppressed};
+use crate::period::Period;
 
-/// The public version of `r`: every withheld number set to 0 and listed,
-/// with its mark, in `publication`.
+/// The public version of `r` alone, as if no other period were published.
 pub fn public(r: &Report, threshold: u32) -> Report {
     let k = cells::cells_of(r);
     let marks = suppress(&k.table, threshold);
+    apply(r, &k, &marks, threshold)
+}
+
+/// The public version of the last report of `family` (the periods of
+/// [`family`], each with its report), safe together with the public
+/// versions of all the others.
+pub fn public_among(family: &[(Period, Report)], threshold: u32) -> Report {
+    let (k, marks) = calendar::replay(family, threshold);
+    apply(&family[family.len() - 1].1, &k, &marks, threshold)
+}
+
+/// `r` with every number `marks` withholds set to 0 and listed in
+/// `publication`. A reader is told only that it is withheld ("n.p."):
+/// saying "< 3" would tell a count below the threshold apart.
+fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Report {
     let mut withheld: Vec<(String, Option<u32>)> = Vec::new();
     for (c, mark) in marks.iter().enumerate() {
         if *mark == Mark::Shown {
             continue;
         }
-        let below = (*mark == Mark::Below).then_some(threshold);
-        withheld.extend(k.paths[c].iter().map(|p| (p.clone(), below)));
+        withheld.extend(k.paths[c].iter().map(|p| (p.clone(), None)));
         withheld.extend(k.derived[c].iter().map(|p| (p.clone(), None)));
     }
     let mut value = serde_json::to_value(r).expect("the report always serialises");

@@ -1,0 +1,316 @@
+//! An attacker written apart from `src/publish/`: it knows only the public
+//! JSON reports of a set of periods and the rule docs/PUBLICATION.md
+//! publishes (which counts add up to which, that a withheld item of a list
+//! has someone), and computes each withheld count's range over every sum
+//! of every report at once, an interval fixpoint. The internal reports are
+//! used only to say which sums hold and to check the verdict: every
+//! withheld count of people keeps at least two possible values, one of
+//! them at least the threshold.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::harness::{Integra, root};
+
+const INF: i64 = i64::MAX / 8;
+
+/// The members of the European Union in 2025 (ISO alpha-2), Italy apart.
+const EU: &[&str] = &[
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "LT", "LU", "LV", "MT",
+    "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// What the attacker works on: named unknowns, what is published of them,
+/// and the sums.
+#[derive(Default)]
+pub struct Attack {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Published value, or `None` when withheld.
+    pub shown: Vec<Option<i64>>,
+    /// The true value (from the internal report), for the verdict only.
+    pub truth: Vec<i64>,
+    /// Lower bound a reader knows of a withheld count (1 for a listed item).
+    floor: Vec<i64>,
+    /// `parts` add up to `total`.
+    sums: Vec<(Vec<usize>, usize)>,
+}
+
+impl Attack {
+    pub fn var(&mut self, name: String, public: &Value, internal: &Value, listed: bool) -> Option<usize> {
+        let truth = internal.as_i64()?;
+        if let Some(&i) = self.index.get(&name) {
+            // Shown by one report is known, whatever the others do.
+            if self.shown[i].is_none() {
+                self.shown[i] = public.as_i64();
+            }
+            return Some(i);
+        }
+        let i = self.names.len();
+        self.index.insert(name.clone(), i);
+        self.names.push(name);
+        self.shown.push(public.as_i64());
+        self.truth.push(truth);
+        self.floor.push(if listed && public.is_null() { truth.min(1) } else { 0 });
+        Some(i)
+    }
+
+    /// A sum the rule says holds; kept only if it does (a breakdown that
+    /// misses people, users without a gender, is no sum a reader can use).
+    pub fn sum(&mut self, parts: Vec<usize>, total: usize) {
+        let s: i64 = parts.iter().map(|&p| self.truth[p]).sum();
+        if !parts.is_empty() && s == self.truth[total] {
+            self.sums.push((parts, total));
+        }
+    }
+
+    /// The interval fixpoint: every sum narrows its cells until none moves.
+    pub fn ranges(&self) -> Vec<(i64, i64)> {
+        let mut r: Vec<(i64, i64)> =
+            (0..self.names.len()).map(|i| self.shown[i].map_or((self.floor[i], INF), |v| (v, v))).collect();
+        loop {
+            let mut moved = false;
+            for (parts, total) in &self.sums {
+                let lo: i64 = parts.iter().map(|&p| r[p].0).sum();
+                let hi: i64 = parts.iter().map(|&p| r[p].1).fold(0, |a, b| (a + b).min(INF));
+                let t = (r[*total].0.max(lo), r[*total].1.min(hi));
+                moved |= t != r[*total];
+                r[*total] = t;
+                for &p in parts {
+                    let others_lo = lo - r[p].0;
+                    let others_hi = parts.iter().filter(|&&q| q != p).map(|&q| r[q].1).fold(0, |a, b| (a + b).min(INF));
+                    let plo = if others_hi >= INF { r[p].0 } else { r[p].0.max(t.0 - others_hi) };
+                    let phi = if t.1 >= INF { r[p].1 } else { r[p].1.min(t.1 - others_lo) };
+                    moved |= (plo, phi) != r[p];
+                    r[p] = (plo, phi);
+                }
+            }
+            if !moved {
+                return r;
+            }
+        }
+    }
+}
+
+fn list<'a>(v: &'a Value, ptr: &str) -> &'a [Value] {
+    v.pointer(ptr).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+/// One report's counts and sums, each count named so that the same count
+/// of another report shares the name when it is the same number.
+fn read(a: &mut Attack, code: &str, p: &Value, i: &Value) -> HashMap<String, usize> {
+    let mut mine: HashMap<String, usize> = HashMap::new();
+    let var = |a: &mut Attack, name: String, ptr: &str, listed: bool, mine: &mut HashMap<String, usize>| {
+        let v = a.var(format!("{code}:{name}"), p.pointer(ptr).unwrap_or(&Value::Null), i.pointer(ptr)?, listed)?;
+        mine.insert(name, v);
+        Some(v)
+    };
+    // Accesses.
+    let total = var(a, "a/total".into(), "/accesses/total", false, &mut mine).unwrap();
+    let mut countries = Vec::new();
+    for (k, c) in list(i, "/accesses/by_country").iter().enumerate() {
+        let iso = c["iso2"].as_str().unwrap();
+        countries.extend(var(
+            a,
+            format!("a/country/{iso}"),
+            &format!("/accesses/by_country/{k}/count"),
+            true,
+            &mut mine,
+        ));
+    }
+    a.sum(countries, total);
+    let other = var(a, "a/other".into(), "/accesses/other/count", false, &mut mine);
+    if let Some(other) = other {
+        let members: Vec<usize> = list(i, "/accesses/other/countries")
+            .iter()
+            .filter_map(|c| mine.get(&format!("a/country/{}", c["iso2"].as_str().unwrap())).copied())
+            .collect();
+        a.sum(members, other);
+        let mut main: Vec<usize> = list(i, "/accesses/main_countries")
+            .iter()
+            .filter_map(|c| mine.get(&format!("a/country/{}", c["iso2"].as_str().unwrap())).copied())
+            .collect();
+        main.push(other);
+        a.sum(main, total);
+    }
+    let mut refs = Vec::new();
+    for (k, x) in list(i, "/accesses/by_referral").iter().enumerate() {
+        let src = x["source"].as_str().unwrap_or("-");
+        refs.extend(var(a, format!("a/referral/{src}"), &format!("/accesses/by_referral/{k}/count"), true, &mut mine));
+    }
+    a.sum(refs, total);
+    let mut genders = Vec::new();
+    for g in i["accesses"]["by_gender"].as_object().unwrap().keys() {
+        genders.extend(var(a, format!("a/gender/{g}"), &format!("/accesses/by_gender/{g}"), false, &mut mine));
+    }
+    a.sum(genders, total);
+    // Users.
+    let users = var(a, "u/total".into(), "/users/total", false, &mut mine).unwrap();
+    let cats: Vec<usize> = ["italian", "eu", "non_eu"]
+        .iter()
+        .filter_map(|c| var(a, format!("u/category/{c}"), &format!("/users/by_category/{c}"), false, &mut mine))
+        .collect();
+    a.sum(cats.clone(), users);
+    let mut genders = Vec::new();
+    for g in i["users"]["by_gender"].as_object().unwrap().keys() {
+        genders.extend(var(a, format!("u/gender/{g}"), &format!("/users/by_gender/{g}"), false, &mut mine));
+    }
+    a.sum(genders, users);
+    let mut all = Vec::new();
+    let mut groups: [Vec<usize>; 3] = Default::default();
+    for (k, c) in list(i, "/users/by_country").iter().enumerate() {
+        let iso = c["iso2"].as_str().unwrap();
+        if let Some(v) = var(a, format!("u/country/{iso}"), &format!("/users/by_country/{k}/count"), true, &mut mine) {
+            all.push(v);
+            groups[if iso == "IT" {
+                0
+            } else if EU.contains(&iso) {
+                1
+            } else {
+                2
+            }]
+            .push(v);
+        }
+    }
+    a.sum(all, users);
+    for (g, &c) in groups.into_iter().zip(&cats) {
+        a.sum(g, c);
+    }
+    let res = "/users/residence";
+    let home = var(a, "u/home".into(), &format!("{res}/home_comune/count"), false, &mut mine).unwrap();
+    let others = var(a, "u/others".into(), &format!("{res}/other_comuni_total"), false, &mut mine).unwrap();
+    let nfa = var(a, "u/nfa".into(), &format!("{res}/no_fixed_abode"), false, &mut mine).unwrap();
+    let unk = var(a, "u/unknown".into(), &format!("{res}/unknown"), false, &mut mine).unwrap();
+    a.sum(vec![home, others, nfa, unk], users);
+    let comuni: Vec<usize> = list(i, "/users/residence/other_comuni")
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| {
+            let name = c["comune"].as_str().unwrap();
+            var(a, format!("u/comune/{name}"), &format!("{res}/other_comuni/{k}/count"), true, &mut mine)
+        })
+        .collect();
+    a.sum(comuni, others);
+    // Past years, the same in every report: one name for all.
+    for (k, h) in list(i, "/history").iter().enumerate() {
+        if h["source"] == "registers" {
+            continue;
+        }
+        let year = h["period"].as_str().unwrap();
+        let parts: Vec<usize> = ["italian", "eu", "non_eu"]
+            .iter()
+            .filter_map(|c| a.var(format!("h/{year}/{c}"), &p["history"][k][c], &h[*c], false))
+            .collect();
+        if let Some(t) = a.var(format!("h/{year}/parts"), &p["history"][k]["parts_total"], &h["parts_total"], false) {
+            a.sum(parts, t);
+        }
+    }
+    // Courses: a course shows the same enrolments in every report.
+    let mut enrolled = Vec::new();
+    for (k, c) in list(i, "/courses").iter().enumerate() {
+        let id = c["id"].as_str().unwrap();
+        let base = format!("/courses/{k}");
+        let e = a
+            .var(
+                format!("c/{id}/{}", c["enrolled"]),
+                p.pointer(&format!("{base}/enrolled")).unwrap(),
+                &c["enrolled"],
+                false,
+            )
+            .unwrap();
+        enrolled.push(e);
+        let origins: Vec<usize> = list(c, "/by_origin")
+            .iter()
+            .enumerate()
+            .filter_map(|(j, o)| {
+                let name = format!("c/{id}/origin/{}/{}", o["origin"].as_str().unwrap_or("-"), o["count"]);
+                a.var(name, p.pointer(&format!("{base}/by_origin/{j}/count")).unwrap(), &o["count"], true)
+            })
+            .collect();
+        a.sum(origins, e);
+        let from: Vec<usize> = list(c, "/countries")
+            .iter()
+            .enumerate()
+            .filter_map(|(j, o)| {
+                let name = format!("c/{id}/country/{}/{}", o["iso2"].as_str().unwrap(), o["count"]);
+                a.var(name, p.pointer(&format!("{base}/countries/{j}/count")).unwrap(), &o["count"], true)
+            })
+            .collect();
+        a.sum(from, e);
+    }
+    if let Some(all) =
+        a.var(format!("{code}:c/total"), &p["courses_total"]["enrolled"], &i["courses_total"]["enrolled"], false)
+    {
+        a.sum(enrolled, all);
+    }
+    mine
+}
+
+fn json(data: &Path, period: &str, public: bool) -> Value {
+    let mut args = vec!["report", "--period", period, "--format", "json", "--data"];
+    let data = data.to_str().unwrap().to_string();
+    args.push(&data);
+    if public {
+        args.push("--pubblico");
+    }
+    serde_json::from_str(&Integra::new().args(args).run().code_is(0).stdout()).unwrap()
+}
+
+/// Attacks the public reports of `periods` (the longer ones tiled by the
+/// shorter ones, as `tiles` says) and returns the withheld counts a reader
+/// narrows too far, with their ranges.
+fn attack(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -> (usize, Vec<String>) {
+    let mut a = Attack::default();
+    let mut by_period: HashMap<&str, HashMap<String, usize>> = HashMap::new();
+    let mut t = 0;
+    for &code in periods {
+        let (p, i) = (json(data, code, true), json(data, code, false));
+        t = p["publication"]["threshold"].as_i64().unwrap();
+        by_period.insert(code, read(&mut a, code, &p, &i));
+    }
+    // Accesses add up over periods that tile a longer one.
+    for (parent, parts) in tiles {
+        for (name, &total) in &by_period[parent] {
+            if !name.starts_with("a/") || name == "a/other" {
+                continue;
+            }
+            let members: Vec<usize> = parts.iter().filter_map(|q| by_period[q].get(name).copied()).collect();
+            a.sum(members, total);
+        }
+    }
+    let r = a.ranges();
+    let withheld = (0..a.names.len()).filter(|&i| a.shown[i].is_none()).count();
+    let broken = (0..a.names.len())
+        .filter(|&i| a.shown[i].is_none() && a.truth[i] > 0)
+        .filter(|&i| r[i].1 <= r[i].0 || r[i].1 < t)
+        .map(|i| format!("{} = {} in {:?}", a.names[i], a.truth[i], r[i]))
+        .collect();
+    (withheld, broken)
+}
+
+fn samples() -> std::path::PathBuf {
+    root().join("data-samples")
+}
+
+#[test]
+fn the_semester_and_its_quarters_give_no_withheld_count_away() {
+    let (withheld, broken) = attack(&samples(), &["2025Q1", "2025Q2", "2025H1"], &[("2025H1", &["2025Q1", "2025Q2"])]);
+    assert!(withheld > 20, "{withheld}");
+    assert!(broken.is_empty(), "{} of {withheld} withheld counts narrowed:\n{}", broken.len(), broken.join("\n"));
+}
+
+#[test]
+fn the_semester_and_its_months_give_no_withheld_count_away() {
+    let months = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"];
+    let mut periods = months.to_vec();
+    periods.extend(["2025Q1", "2025Q2", "2025H1"]);
+    let (withheld, broken) = attack(
+        &samples(),
+        &periods,
+        &[("2025H1", &months), ("2025H1", &["2025Q1", "2025Q2"]), ("2025Q1", &months[..3]), ("2025Q2", &months[3..])],
+    );
+    assert!(withheld > 50, "{withheld}");
+    assert!(broken.is_empty(), "{} of {withheld} withheld counts narrowed:\n{}", broken.len(), broken.join("\n"));
+}
