@@ -92,6 +92,11 @@ pub struct Centro {
     /// In the public version (`report --pubblico`), counts of people below
     /// this are not published (`[soglie] minimo_pubblicabile`, default 3).
     pub minimo_pubblicabile: u32,
+    /// The kinds of period whose public reports the centre publishes
+    /// (`[pubblicazione] calendario`, default every month, quarter,
+    /// semester and year): the public version of a period is safe together
+    /// with all of them (docs/PUBLICATION.md).
+    pub calendario: Vec<crate::period::PeriodKind>,
     /// Accepted request types, in the order the report lists them.
     pub tipo_richiesta: Vec<String>,
     /// Extra header names: register → canonical column → aliases.
@@ -115,12 +120,30 @@ impl Default for Centro {
             personale: Vec::new(),
             altro_sotto: 5,
             minimo_pubblicabile: 3,
+            calendario: CALENDAR_DEFAULT.to_vec(),
             tipo_richiesta: Vec::new(),
             colonne: BTreeMap::new(),
             testi: Testi::default(),
         }
     }
 }
+
+/// What the centre publishes when `[pubblicazione] calendario` is not
+/// given: every kind of period the relative forms (`mese-scorso`…) produce.
+pub const CALENDAR_DEFAULT: [crate::period::PeriodKind; 4] = [
+    crate::period::PeriodKind::Month,
+    crate::period::PeriodKind::Quarter,
+    crate::period::PeriodKind::Semester,
+    crate::period::PeriodKind::Year,
+];
+
+/// The words of `[pubblicazione] calendario`.
+pub const CALENDAR_WORDS: [(&str, crate::period::PeriodKind); 4] = [
+    ("mese", crate::period::PeriodKind::Month),
+    ("trimestre", crate::period::PeriodKind::Quarter),
+    ("semestre", crate::period::PeriodKind::Semester),
+    ("anno", crate::period::PeriodKind::Year),
+];
 
 /// Weekday keys of `[orari]`, with and without accents.
 const WEEKDAYS: [(&str, Weekday); 7] = [

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use toml::{Table, Value};
 
-use super::sections::{walk_centro, walk_colonne, walk_orari, walk_personale, walk_soglie, walk_testi};
+use super::sections::{
+    walk_centro, walk_colonne, walk_orari, walk_personale, walk_pubblicazione, walk_soglie, walk_testi,
+};
 use super::spans::Spans;
 use super::{Centro, FILE, Slot};
 use crate::dates::parse_date;
@@ -246,13 +248,15 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
         }
     };
 
-    const TOP: [&str; 7] = ["centro", "orari", "personale", "soglie", "vocabolari", "colonne", "testi"];
+    const TOP: [&str; 8] =
+        ["centro", "orari", "personale", "soglie", "pubblicazione", "vocabolari", "colonne", "testi"];
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("centro", Value::Table(t)) => walk_centro(&mut w, &mut c, t),
             ("orari", Value::Table(t)) => walk_orari(&mut w, &mut c, t),
             ("personale", Value::Array(a)) => walk_personale(&mut w, &mut c, a),
             ("soglie", Value::Table(t)) => walk_soglie(&mut w, &mut c, t),
+            ("pubblicazione", Value::Table(t)) => walk_pubblicazione(&mut w, &mut c, t),
             ("vocabolari", Value::Table(t)) => {
                 for (k, v) in t {
                     match k.as_str() {

@@ -22,6 +22,30 @@ pub(super) fn walk_soglie(w: &mut Walker, c: &mut Centro, t: &Table) {
     }
 }
 
+pub(super) fn walk_pubblicazione(w: &mut Walker, c: &mut Centro, t: &Table) {
+    const KNOWN: [&str; 1] = ["calendario"];
+    for (k, v) in t {
+        if k != "calendario" {
+            w.unknown("pubblicazione", k, &KNOWN);
+            continue;
+        }
+        let words = w.strings("pubblicazione", k, v);
+        let kind = |word: &String| {
+            super::CALENDAR_WORDS.iter().find(|(name, _)| word.trim().eq_ignore_ascii_case(name)).map(|x| x.1)
+        };
+        if words.iter().all(|x| kind(x).is_some()) {
+            c.calendario.clear();
+            for k in words.iter().filter_map(kind) {
+                if !c.calendario.contains(&k) {
+                    c.calendario.push(k);
+                }
+            }
+        } else {
+            w.invalid("pubblicazione", k, v, "un elenco tra \"mese\", \"trimestre\", \"semestre\" e \"anno\"");
+        }
+    }
+}
+
 pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
     const KNOWN: [&str; 9] = [
         "nome",

@@ -133,3 +133,15 @@ fn syntax_errors_are_told_from_the_line_itself() {
     assert!(hint("[centro]\nattivo_dal = 01/10/2008\n").contains("anno-mese-giorno"), "what to do, not a list");
     assert!(hint("[centro]\nnome = \"Centro\ncomune = \"Jesi\"\n").contains("virgolette di chiusura"));
 }
+
+#[test]
+fn the_publication_calendar() {
+    use crate::period::PeriodKind;
+    assert_eq!(parse("[centro]\ncomune = \"Jesi\"\n").0.calendario.len(), 4);
+    let (c, d) = parse("[pubblicazione]\ncalendario = [\"Semestre\", \"anno\", \"anno\"]\n");
+    assert_eq!(c.calendario, [PeriodKind::Semester, PeriodKind::Year]);
+    assert!(!d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("calendario")));
+    let (c, d) = parse("[pubblicazione]\ncalendario = [\"settimana\"]\n");
+    assert_eq!(c.calendario.len(), 4);
+    assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("calendario")));
+}

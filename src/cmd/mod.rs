@@ -56,7 +56,7 @@ pub fn compute(
         return Ok(report);
     }
     let mut family = Vec::new();
-    for p in crate::publish::family(period, &crate::publish::DEFAULT_CALENDAR) {
+    for p in crate::publish::family(period, &regs.centro.calendario) {
         let r = if &p == period { report.clone() } else { compute(&Inputs { regs, diags, period: &p, today })? };
         family.push((p, r));
     }

@@ -20,10 +20,6 @@ use crate::period::{Period, PeriodKind};
 /// the largest, at most the sum).
 const COVER: bool = false;
 
-/// The kinds of period a centre publishes when `centro.toml` does not say.
-pub const DEFAULT_CALENDAR: [PeriodKind; 4] =
-    [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Semester, PeriodKind::Year];
-
 /// The periods of the calendar (`kinds`) that come out before `target`, in
 /// the years it touches, in the order they come out (by last day, the
 /// shorter first: March before the first quarter), then `target` itself.
@@ -201,9 +197,9 @@ mod tests {
     #[test]
     fn a_semester_comes_after_its_months_and_quarters() {
         let h1 = Period::parse("2025H1").unwrap();
-        let f: Vec<String> = family(&h1, &DEFAULT_CALENDAR).into_iter().map(|p| p.code).collect();
+        let f: Vec<String> = family(&h1, &crate::centro::CALENDAR_DEFAULT).into_iter().map(|p| p.code).collect();
         assert_eq!(f, ["2025-01", "2025-02", "2025-03", "2025Q1", "2025-04", "2025-05", "2025-06", "2025Q2", "2025H1"]);
         let march = Period::parse("2025-03").unwrap();
-        assert_eq!(family(&march, &DEFAULT_CALENDAR).len(), 3);
+        assert_eq!(family(&march, &crate::centro::CALENDAR_DEFAULT).len(), 3);
     }
 }

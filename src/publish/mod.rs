@@ -13,7 +13,7 @@ mod calendar;
 mod cells;
 mod rule;
 
-pub use calendar::{DEFAULT_CALENDAR, family};
+pub use calendar::family;
 pub use rule::{Line, Mark, Relation, Table, UNBOUNDED, prior, protected, ranges, suppress, suppress_given};
 
 use crate::aggregate::{Publication, Report, Suppressed};

@@ -314,3 +314,18 @@ fn the_semester_and_its_months_give_no_withheld_count_away() {
     assert!(withheld > 50, "{withheld}");
     assert!(broken.is_empty(), "{} of {withheld} withheld counts narrowed:\n{}", broken.len(), broken.join("\n"));
 }
+
+#[test]
+fn a_centre_that_publishes_only_semesters_shows_more_in_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    crate::harness::copy_dir(&samples(), tmp.path());
+    let toml = tmp.path().join("centro.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[pubblicazione]\ncalendario = [\"semestre\"]\n");
+    std::fs::write(&toml, text).unwrap();
+    let count = |data: &Path| json(data, "2025H1", true)["publication"]["suppressed"].as_array().unwrap().len();
+    let (every, semesters) = (count(&samples()), count(tmp.path()));
+    assert!(semesters < every, "{semesters} withheld publishing semesters only, {every} publishing every period");
+    let (_, broken) = attack(tmp.path(), &["2025H1"], &[]);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
