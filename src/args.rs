@@ -192,7 +192,7 @@ pub struct ReportArgs {
     /// Cartella di un modello Typst alternativo (con main.typ). Variabile: INTEGRA_TEMPLATE.
     #[arg(long, value_name = "CARTELLA", env = "INTEGRA_TEMPLATE", hide_env = true)]
     pub template: Option<PathBuf>,
-    /// Versione pubblicabile: i conteggi di persone sotto [soglie] minimo_pubblicabile (3) non sono mostrati, né le celle da cui si potrebbero ricavare.
+    /// Versione pubblicabile: i conteggi di persone sotto [soglie] minimo_pubblicabile (3) non sono mostrati, né quelli da cui si potrebbero ricavare, anche insieme agli altri report pubblici del calendario ([pubblicazione] calendario).
     #[arg(long)]
     pub pubblico: bool,
 }

@@ -76,9 +76,10 @@ pub struct Publication {
 pub struct Suppressed {
     /// JSON pointer, e.g. `/users/by_category/italian`.
     pub path: String,
-    /// The threshold, when the count itself is below it (shown "< 3"); absent
-    /// when it is withheld so that a smaller one cannot be computed ("n.p."),
-    /// and for a percentage of a withheld count.
+    /// The threshold, when a renderer may say the count is below it ("< 3").
+    /// The public version no longer sets it (docs/PUBLICATION.md: the mark
+    /// would tell a small count apart); kept so that templates written for
+    /// it still read the data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub below: Option<u32>,
 }
