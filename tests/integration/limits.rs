@@ -1,0 +1,94 @@
+//! Issue 22: what `validate` finds fine, `report` makes; and no input makes
+//! an output unbounded. Registers generated here at the sizes the red team
+//! used (hundreds of request types, thousands of comuni, notes quoting a
+//! long e-mail thread, a hostile template).
+
+use std::path::Path;
+
+use crate::harness::{Integra, Run, materialise, pdf_text, root};
+
+fn report_pdf(data: &Path, out: &Path, extra: &[&str]) -> Run {
+    Integra::new()
+        .args(["report", "--period", "2025H1", "--data"])
+        .arg_path(data)
+        .arg("--out")
+        .arg_path(out)
+        .args(extra)
+        .run()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn four_hundred_and_fifty_request_types_make_a_pdf() {
+    // Issue 22: the chart's alternative text named every type and passed the
+    // 32,767 characters a PDF string holds; the chart ran off its page.
+    let dir = materialise("_base");
+    let types: Vec<String> =
+        (0..450).map(|i| format!("richiesta di orientamento e accompagnamento ai servizi, voce {i:03}")).collect();
+    let toml = std::fs::read_to_string(dir.path().join("centro.toml")).unwrap();
+    let list: Vec<String> = types.iter().map(|t| format!("  \"{t}\",")).collect();
+    let toml = toml.replace(
+        "tipo_richiesta = [\"scuola guida\", \"servizi del territorio\", \"monitoraggio\"]",
+        &format!("tipo_richiesta = [\n{}\n]", list.join("\n")),
+    );
+    write(dir.path(), "centro.toml", &toml);
+    let mut accessi = String::from("data;paese;tipo_richiesta;utente;genere\n");
+    for (i, t) in types.iter().enumerate() {
+        // Two accesses for the first ten types, so that they lead the chart.
+        for _ in 0..if i < 10 { 2 } else { 1 } {
+            accessi.push_str(&format!("{:02}/02/2025;Nigeria;{t};;M\n", 3 + i % 25));
+        }
+    }
+    write(dir.path(), "accessi.csv", &accessi);
+    Integra::new().args(["validate", "--period", "2025H1", "--data"]).arg_path(dir.path()).run().code_is(0);
+    let out = dir.path().join("report.pdf");
+    report_pdf(dir.path(), &out, &[]).code_is(0);
+    let text = pdf_text(&out);
+    // 24 bars, then one for the other 426; the table lists all 450.
+    assert!(text.contains("altre 426 tipologie"), "{text}");
+    assert!(text.contains("voce 449"), "the table lists every type");
+    // The JSON keeps every type.
+    let json = Integra::new()
+        .args(["report", "--period", "2025H1", "--format", "json", "--data"])
+        .arg_path(dir.path())
+        .run()
+        .code_is(0)
+        .json();
+    assert_eq!(json["accesses"]["by_request_type"].as_array().unwrap().len(), 450);
+}
+
+/// The names of the first `n` comuni of the ISTAT list, each once.
+fn comuni(n: usize) -> Vec<String> {
+    let list = std::fs::read_to_string(root().join("reference/comuni.csv")).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    list.lines()
+        .skip(1)
+        .filter_map(|l| l.split(';').nth(1))
+        .filter(|name| seen.insert(name.to_string()))
+        .take(n)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn five_thousand_comuni_of_residence_make_a_pdf() {
+    // Issue 22: the seal of every figure, in the PDF's keywords, passed the
+    // 32,767 characters a PDF string holds. The PDF is made without it, and
+    // the run says so.
+    let dir = materialise("_base");
+    let names = comuni(5_000);
+    let mut utenti = std::fs::read_to_string(dir.path().join("utenti.csv")).unwrap();
+    for (i, c) in names.iter().enumerate() {
+        utenti.push_str(&format!("X{i:05};15/01/2025;;F;Marocco;{c};no\n"));
+    }
+    write(dir.path(), "utenti.csv", &utenti);
+    let out = dir.path().join("report.pdf");
+    let run = report_pdf(dir.path(), &out, &[]).code_is(0);
+    assert!(run.stderr().contains("senza sigillo"), "{}", run.stderr());
+    let text = pdf_text(&out);
+    let last = names.last().unwrap();
+    assert!(text.contains(last.as_str()), "the residence table lists {last}");
+}
