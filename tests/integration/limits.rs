@@ -92,3 +92,24 @@ fn five_thousand_comuni_of_residence_make_a_pdf() {
     let last = names.last().unwrap();
     assert!(text.contains(last.as_str()), "the residence table lists {last}");
 }
+
+#[test]
+fn notes_quoting_a_thread_seventeen_levels_deep_make_a_pdf() {
+    // Issue 22: Typst failed with "maximum show rule depth exceeded" at a
+    // line of the template, naming neither the notes nor their line.
+    let dir = materialise("_base");
+    std::fs::create_dir(dir.path().join("note")).unwrap();
+    let mut md = String::from("Bisogni del semestre\n\n");
+    for level in 1..=17 {
+        md.push_str(&format!("{} messaggio {level} della conversazione\n{}\n", "> ".repeat(level), ">".repeat(level)));
+    }
+    write(dir.path(), "note/2025H1.md", &md);
+    let run = Integra::new().args(["validate", "--period", "2025H1", "--data"]).arg_path(dir.path()).run().code_is(0);
+    // The ninth level opens on line 19.
+    assert!(run.stdout().contains("note/2025H1.md:19: avviso [notes-too-deep]"), "{}", run.stdout());
+    let out = dir.path().join("report.pdf");
+    let run = report_pdf(dir.path(), &out, &[]).code_is(0);
+    assert!(run.stderr().contains("[notes-too-deep]"), "{}", run.stderr());
+    let text = pdf_text(&out);
+    assert!(text.contains("messaggio 17 della conversazione"), "{text}");
+}
