@@ -113,3 +113,56 @@ fn notes_quoting_a_thread_seventeen_levels_deep_make_a_pdf() {
     let text = pdf_text(&out);
     assert!(text.contains("messaggio 17 della conversazione"), "{text}");
 }
+
+fn annotate(dir: &Path, out: &Path) -> Run {
+    Integra::new().args(["validate", "--quiet", "--annota"]).arg_path(out).arg("--data").arg_path(dir).run()
+}
+
+fn cell(xlsx: &Path, sheet: &str, row: u32, col: u32) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(xlsx).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.get_value((row, col)).map(|v| v.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn seventy_thousand_problems_keep_excels_limit_of_links_and_say_so() {
+    // Issue 22: Excel holds 65,530 links a sheet; past them the line is
+    // written without its link, and the sheet says why.
+    let dir = materialise("_base");
+    let mut accessi = String::from("data;paese;tipo_richiesta;utente;genere\n");
+    for _ in 0..70_000 {
+        accessi.push_str("07/01/2025;Nigeria;scuola guida;;Q\n");
+    }
+    write(dir.path(), "accessi.csv", &accessi);
+    let out = dir.path().join("annotata.xlsx");
+    let run = annotate(dir.path(), &out).code_is(1);
+    assert!(run.stderr().is_empty(), "{}", run.stderr());
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+    assert_eq!(xml.matches("<hyperlink ").count(), 65_530);
+    assert!(cell(&out, "Problemi", 0, 8).starts_with("Solo i primi 65.530 problemi hanno il collegamento"));
+    // The last problem is listed, its line as a number.
+    assert_eq!(cell(&out, "Problemi", 70_000, 3), "70001");
+}
+
+#[test]
+fn a_title_of_seventeen_thousand_emoji_is_cut_not_an_english_error() {
+    // Issue 22: Excel counts a cell in UTF-16 units (an emoji is two), so
+    // 17,000 emoji passed a count of characters and failed the writer.
+    let dir = materialise("_base");
+    let emoji = "😀".repeat(17_000);
+    write(
+        dir.path(),
+        "corsi.csv",
+        &format!(
+            "id;titolo;tipo;partner;data_inizio;data_fine;ore_incontro\nALF1;{emoji};lingua;SAI;08/01/2025;11/04/2025;3\n"
+        ),
+    );
+    let out = dir.path().join("annotata.xlsx");
+    let run = annotate(dir.path(), &out);
+    assert!(run.stderr().is_empty(), "{}", run.stderr());
+    let title = cell(&out, "corsi", 1, 1);
+    assert!(title.ends_with('…') && title.encode_utf16().count() <= 32_767, "{} units", title.encode_utf16().count());
+}
