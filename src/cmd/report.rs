@@ -69,7 +69,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
             let (data, sealed) = render::template_data(&report);
             warn_unsealed(sealed, &cfg);
             render::pdf::render_within(
-                cfg.template_limit,
+                render::pdf::Limits { time: cfg.template_limit, memory_mib: cfg.template_memory },
                 cfg.template.clone(),
                 data.into_bytes(),
                 cfg.document_date,

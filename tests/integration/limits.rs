@@ -166,3 +166,26 @@ fn a_title_of_seventeen_thousand_emoji_is_cut_not_an_english_error() {
     let title = cell(&out, "corsi", 1, 1);
     assert!(title.ends_with('…') && title.encode_utf16().count() <= 32_767, "{} units", title.encode_utf16().count());
 }
+
+#[test]
+fn a_template_that_grows_without_end_is_stopped_at_its_memory_limit() {
+    // Issue 22: templates had a time limit only; an array doubled in a loop
+    // fills the machine's memory well before a minute is over.
+    let data = materialise("_base");
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(tpl.path().join("main.typ"), "#let a = (0,)\n#for i in range(40) { a = a + a }\n#a.len()\n")
+        .unwrap();
+    let out = data.path().join("r.pdf");
+    let run = Integra::new()
+        .env("INTEGRA_TEMPLATE_MB", "200")
+        .args(["report", "--period", "2025H1", "--template"])
+        .arg_path(tpl.path())
+        .arg("--out")
+        .arg_path(&out)
+        .arg("--data")
+        .arg_path(data.path())
+        .run()
+        .code_is(3);
+    assert!(run.stderr().contains("più di 200 MB di memoria"), "{}", run.stderr());
+    assert!(!out.exists());
+}
