@@ -102,6 +102,19 @@ where
     out
 }
 
+/// A count with Italian thousands separators: `32.767`, `1.048.576`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `1 accesso`, `3 accessi`: a count with the right Italian form.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -130,6 +143,14 @@ mod tests {
         assert_eq!(fold("Perù"), "peru");
         assert_eq!(fold("  Serra de' Conti "), "serradeconti");
         assert_eq!(fold("CÔTE D’IVOIRE"), "cotedivoire");
+    }
+
+    #[test]
+    fn thousands_are_separated_by_dots() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(32_767), "32.767");
+        assert_eq!(thousands(1_048_576), "1.048.576");
     }
 
     #[test]

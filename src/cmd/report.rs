@@ -50,7 +50,8 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
         ReportFormat::Table => render::table::render(&report).into_bytes(),
         ReportFormat::Typst => {
-            let data = render::template_data(&report);
+            let (data, sealed) = render::template_data(&report);
+            warn_unsealed(sealed, &cfg);
             if let Destination::Folder(dir) = &cfg.dest {
                 return write_typst_folder(dir, &cfg, data, &protected);
             }
@@ -63,10 +64,12 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         }
         ReportFormat::Pdf => {
             let ident = format!("integra/{}/{}", report.centre.comune, report.period.code);
+            let (data, sealed) = render::template_data(&report);
+            warn_unsealed(sealed, &cfg);
             render::pdf::render_within(
-                cfg.template_limit,
+                render::pdf::Limits { time: cfg.template_limit, memory_mib: cfg.template_memory },
                 cfg.template.clone(),
-                render::template_data(&report).into_bytes(),
+                data.into_bytes(),
                 cfg.document_date,
                 &ident,
             )?
@@ -90,6 +93,19 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+/// Says that the PDF will not carry its seal (see [`render::Sealed`]).
+fn warn_unsealed(sealed: render::Sealed, cfg: &ReportConfig) {
+    if let render::Sealed::TooLong { bytes } = sealed
+        && !cfg.quiet
+    {
+        eprintln!(
+            "avviso: il sigillo che «integra verify» legge nel PDF sarebbe lungo {} caratteri, oltre i {} che un PDF/A ammette: il PDF è scritto senza sigillo, e «integra verify» non potrà controllarlo\n  suggerimento: succede con moltissime voci (migliaia di comuni di residenza o di tipologie); il report resta completo",
+            crate::text::thousands(bytes as u64),
+            crate::text::thousands(render::PDF_STRING_MAX as u64)
+        );
     }
 }
 

@@ -84,11 +84,12 @@ fn annotate(
     let dir = &cfg.load.data_dir;
     let protected = super::protected(dir, &regs.files, None);
     let found = crate::read::discover(dir).map_err(crate::registers::LoadError::from)?;
-    let tables: Vec<crate::read::RawTable> = found
+    // Opened, not read: each table's rows are read as its sheet is written.
+    let mut tables: Vec<crate::read::RawTable> = found
         .iter()
         .filter_map(|loc| crate::read::raw_table(loc, regs.centro.colonne.get(loc.spec.name), &cfg.load.reading))
         .collect();
-    let bytes = crate::render::annotate::workbook(&tables, diags)
+    let bytes = crate::render::annotate::workbook(&mut tables, diags)
         .map_err(|e| Error::Usage { message: e.to_string(), hint: None })?;
     crate::files::write_atomic(path, &bytes, &protected)?;
     if cfg.quiet {

@@ -85,10 +85,20 @@ pub struct ReportConfig {
     pub style: Style,
     /// How long the template may take to compile.
     pub template_limit: std::time::Duration,
+    /// How much memory (MiB) the template's compilation may add to the run's.
+    pub template_memory: u64,
     /// Errors only (`--quiet`).
     pub quiet: bool,
     /// The public version (`--pubblico`): small counts of people withheld.
     pub public: bool,
+}
+
+/// How much memory a template's compilation may take beyond what the run
+/// held before it: 2048 MiB, or `INTEGRA_TEMPLATE_MB` (for tests and for
+/// small machines). The default report takes a few MiB; a template that
+/// doubles an array in a loop would take the machine's.
+fn template_memory() -> u64 {
+    std::env::var("INTEGRA_TEMPLATE_MB").ok().and_then(|v| v.trim().parse().ok()).filter(|&mb| mb > 0).unwrap_or(2048)
 }
 
 /// How long a template may compile: 60 seconds, or `INTEGRA_TEMPLATE_SECONDS`
@@ -153,6 +163,7 @@ impl ReportConfig {
             document_date,
             style: style(color, Stream::Stderr),
             template_limit: template_limit(),
+            template_memory: template_memory(),
             quiet,
             public: a.pubblico,
         })

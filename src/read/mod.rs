@@ -113,8 +113,9 @@ pub fn read_register(
 }
 
 /// A register as its cells are written, for a copy that marks its problems
-/// (`validate --annota`): every record at its physical line (or sheet row).
-#[derive(Debug, Clone)]
+/// (`validate --annota`): every record at its physical line (or sheet row),
+/// handed out one at a time by [`RawTable::next_row`], so that a copy of a
+/// million rows never holds them all (issue 22: 1M rows took 1.8 GB).
 pub struct RawTable {
     /// Where it was read from (file, sheet, register).
     pub src: Source,
@@ -122,23 +123,40 @@ pub struct RawTable {
     pub header_line: usize,
     /// The header's cells.
     pub header: Vec<String>,
-    /// Every record after the header: (line, cells).
-    pub rows: Vec<(usize, Vec<String>)>,
     /// Canonical column name → field index.
     pub columns: Vec<(&'static str, usize)>,
+    /// Records read while looking for the header, handed out first.
+    pending: std::vec::IntoIter<(usize, StringRecord)>,
+    /// The rest.
+    records: open::Records,
 }
 
-/// Reads the register at `loc` as written, for [`RawTable`]; `None` when it
+impl RawTable {
+    /// Fills `rec` with the next record after the header and returns its
+    /// line (or sheet row), in the file's order; `None` at the end.
+    pub fn next_row(&mut self, rec: &mut StringRecord) -> Option<usize> {
+        if let Some((line, r)) = self.pending.next() {
+            *rec = r;
+            return Some(line);
+        }
+        self.records.next_record(rec)
+    }
+}
+
+/// Opens the register at `loc` as written, for [`RawTable`]; `None` when it
 /// cannot be read (its diagnostics already say why).
 pub fn raw_table(loc: &Located, aliases: Aliases, reading: &Reading) -> Option<RawTable> {
     let mut scratch = Diagnostics::default();
-    let Opened { src, header, pending, rows: mut records, .. } = open_register(loc, aliases, reading, &mut scratch)?;
-    let cells = |r: &StringRecord| r.iter().map(str::to_string).collect::<Vec<_>>();
-    let mut rows: Vec<(usize, Vec<String>)> = pending.iter().map(|(line, r, _)| (*line, cells(r))).collect();
-    let mut rec = StringRecord::new();
-    while let Some(line) = records.next_record(&mut rec) {
-        rows.push((line, cells(&rec)));
-    }
+    let Opened { src, header, pending, rows: records, .. } = open_register(loc, aliases, reading, &mut scratch)?;
+    let pending: Vec<(usize, StringRecord)> = pending.into_iter().map(|(line, r, _)| (line, r)).collect();
     let columns = header.map.iter().enumerate().filter_map(|(i, f)| f.map(|f| (loc.spec.columns[i].name, f))).collect();
-    Some(RawTable { src, header_line: header.line, header: cells(&header.record), rows, columns })
+    let header_cells = header.record.iter().map(str::to_string).collect();
+    Some(RawTable {
+        src,
+        header_line: header.line,
+        header: header_cells,
+        columns,
+        pending: pending.into_iter(),
+        records,
+    })
 }

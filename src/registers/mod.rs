@@ -7,6 +7,7 @@ pub mod cells;
 pub mod frames;
 pub mod keys;
 pub mod model;
+pub mod notes;
 pub mod parse;
 
 use std::path::Path;
@@ -548,5 +549,19 @@ fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Op
         shown.push_str(&clean);
     }
     let text = shown;
+    if let Some((line, deepest)) = notes::too_deep(&text) {
+        diags.push(
+            src.diag(
+                Severity::Warning,
+                "notes-too-deep",
+                format!(
+                    "le note annidano citazioni o elenchi fino a {deepest} livelli: oltre il {}° il testo è riportato senza ulteriori rientri",
+                    notes::MAX_NESTING
+                ),
+            )
+            .line(line)
+            .hint("di una conversazione per e-mail riporta solo i messaggi che servono, senza le citazioni «> > >» dei precedenti"),
+        );
+    }
     Some(Notes { file: rel, text })
 }

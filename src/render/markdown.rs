@@ -1,9 +1,13 @@
 //! The period's notes (`note/<PERIOD>.md`) from Markdown to Typst markup:
 //! headings, paragraphs, lists, emphasis, links, quotes, code. Text is
 //! escaped character by character and code goes into string literals, so
-//! what staff write is always shown as written, never run as Typst.
+//! what staff write is always shown as written, never run as Typst. Quotes
+//! and lists past [`MAX_NESTING`] levels are shown without further indent
+//! (the registers stage warns at the line: `notes-too-deep`).
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::registers::notes::MAX_NESTING;
 
 /// Escapes text for Typst markup.
 pub fn escape(text: &str) -> String {
@@ -52,7 +56,14 @@ pub fn to_typst(md: &str) -> String {
         .min()
         .unwrap_or(1);
     let mut out = String::new();
-    let mut lists: Vec<Option<u64>> = Vec::new();
+    // Each list: its start number, and whether it is indented (false past
+    // MAX_NESTING, where its items join the deepest indented list).
+    let mut lists: Vec<(Option<u64>, bool)> = Vec::new();
+    // Each quote: whether it is shown as one (false past MAX_NESTING).
+    let mut quotes: Vec<bool> = Vec::new();
+    let nested = |lists: &[(Option<u64>, bool)], quotes: &[bool]| {
+        lists.iter().filter(|l| l.1).count() + quotes.iter().filter(|q| **q).count()
+    };
     let mut links: Vec<String> = Vec::new();
     // The text of a code block, collected whole before it is emitted.
     let mut code: Option<String> = None;
@@ -81,7 +92,8 @@ pub fn to_typst(md: &str) -> String {
                 if !out.ends_with('\n') && !out.is_empty() {
                     out.push('\n');
                 }
-                lists.push(start);
+                let indented = nested(&lists, &quotes) < MAX_NESTING;
+                lists.push((start, indented));
             }
             Event::End(TagEnd::List(_)) => {
                 lists.pop();
@@ -93,14 +105,24 @@ pub fn to_typst(md: &str) -> String {
                 if !out.ends_with('\n') && !out.is_empty() {
                     out.push('\n');
                 }
-                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
-                out.push_str(if matches!(lists.last(), Some(Some(_))) { "+ " } else { "- " });
+                let level = lists.iter().filter(|l| l.1).count();
+                out.push_str(&"  ".repeat(level.saturating_sub(1)));
+                out.push_str(if matches!(lists.last(), Some((Some(_), _))) { "+ " } else { "- " });
             }
             Event::End(TagEnd::Item) if !out.ends_with('\n') => {
                 out.push('\n');
             }
-            Event::Start(Tag::BlockQuote(_)) => out.push_str("#quote(block: true)["),
-            Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n\n"),
+            Event::Start(Tag::BlockQuote(_)) => {
+                let shown = nested(&lists, &quotes) < MAX_NESTING;
+                quotes.push(shown);
+                if shown {
+                    out.push_str("#quote(block: true)[");
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                let shown = quotes.pop().unwrap_or(true);
+                out.push_str(if shown { "]\n\n" } else { "" });
+            }
             Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
             Event::End(TagEnd::CodeBlock) => {
                 let text = code.take().unwrap_or_default();
@@ -139,6 +161,27 @@ mod tests {
     fn indented_code_blocks_of_several_lines() {
         let t = to_typst("Testo.\n\n    riga uno\n    riga \"due\"\n");
         assert!(t.contains("#raw(block: true, \"riga uno\\nriga \\\"due\\\"\")"), "{t}");
+    }
+
+    #[test]
+    fn quotes_past_the_limit_are_flattened() {
+        let mut md = String::new();
+        for level in 1..=17 {
+            md.push_str(&format!("{} messaggio {level}\n{}\n", "> ".repeat(level), ">".repeat(level)));
+        }
+        let t = to_typst(&md);
+        assert_eq!(t.matches("#quote(").count(), MAX_NESTING, "{t}");
+        assert_eq!(t.matches('[').count(), t.matches(']').count(), "{t}");
+        assert!(t.contains("messaggio 17"), "{t}");
+    }
+
+    #[test]
+    fn lists_past_the_limit_join_the_deepest_one() {
+        let md: String = (0..20).map(|i| format!("{}- voce {i}\n", "  ".repeat(i))).collect();
+        let t = to_typst(&md);
+        let deepest = "  ".repeat(MAX_NESTING - 1);
+        assert!(t.contains(&format!("\n{deepest}- voce 19")), "{t}");
+        assert!(!t.contains(&format!("{deepest}  -")), "{t}");
     }
 
     #[test]

@@ -24,6 +24,36 @@ pub enum PdfError {
         "il modello del report non ha finito in {0} secondi: forse un ciclo senza fine (while, ricorsione) nel modello"
     )]
     TooSlow(u64),
+    /// Compilation took more memory than its limit (a template that grows
+    /// an array or a text without end).
+    #[error(
+        "il modello del report ha usato più di {0} MB di memoria: forse un ciclo che fa crescere senza fine un array o un testo nel modello (il limite si cambia con INTEGRA_TEMPLATE_MB)"
+    )]
+    TooBig(u64),
+    /// Compilation stopped without a result (a fault inside Typst).
+    #[error("la compilazione del modello si è interrotta senza un risultato")]
+    Stopped,
+}
+
+/// What a template's compilation may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Wall time.
+    pub time: std::time::Duration,
+    /// Memory beyond what the run held when compilation began, in MiB.
+    pub memory_mib: u64,
+}
+
+/// How often the waiting thread looks at the clock and the memory.
+const POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// The process's resident memory, in bytes (Linux: `/proc/self/status`);
+/// `None` where the system does not say, and then memory is not bounded.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
@@ -53,25 +83,52 @@ fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
     out.join("\n")
 }
 
-/// [`render`] with a time limit: the compilation runs on its own thread,
-/// and past `limit` the run ends with [`PdfError::TooSlow`] (the process
-/// exits with it; the thread is not waited for).
+/// [`render`] within [`Limits`]: the compilation runs on its own thread
+/// while this one looks, every few milliseconds, at the clock and at the
+/// process's resident memory; past either limit the run ends with
+/// [`PdfError::TooSlow`] or [`PdfError::TooBig`] (the process exits with
+/// it; the thread is not waited for).
+///
+/// Why a watchdog: Typst 0.15 bounds loops (`while`, 10,000 turns), calls
+/// and show rules, but not memory, and its `World` sees no allocation; a
+/// counting allocator would need `unsafe` (forbidden here) and could only
+/// abort. The resident memory is what the machine feels, and an array
+/// doubled in a loop fills it a page at a time, so it is seen within a few
+/// milliseconds of the limit.
 pub fn render_within(
-    limit: std::time::Duration,
+    limits: Limits,
     template: TemplateSource,
     data: Vec<u8>,
     date: NaiveDate,
     ident: &str,
 ) -> Result<Vec<u8>, PdfError> {
+    use std::sync::mpsc::RecvTimeoutError;
     let (tx, rx) = std::sync::mpsc::channel();
     let ident = ident.to_string();
+    let start = std::time::Instant::now();
+    let base = resident_bytes();
     std::thread::Builder::new()
         .name("typst".into())
         .spawn(move || {
             let _ = tx.send(render(template, data, date, &ident));
         })
         .map_err(|e| PdfError::Template(e.to_string()))?;
-    rx.recv_timeout(limit).map_err(|_| PdfError::TooSlow(limit.as_secs()))?
+    let budget = limits.memory_mib.saturating_mul(1 << 20);
+    loop {
+        match rx.recv_timeout(POLL) {
+            Ok(result) => return result,
+            Err(RecvTimeoutError::Disconnected) => return Err(PdfError::Stopped),
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if start.elapsed() >= limits.time {
+            return Err(PdfError::TooSlow(limits.time.as_secs()));
+        }
+        if let (Some(base), Some(now)) = (base, resident_bytes())
+            && now.saturating_sub(base) > budget
+        {
+            return Err(PdfError::TooBig(limits.memory_mib));
+        }
+    }
 }
 
 /// Compiles the template over `data` (the report JSON) and returns the PDF.

@@ -15,6 +15,7 @@ mod fuzz;
 mod hardening;
 mod init;
 mod layers;
+mod limits;
 mod office;
 mod places;
 mod report;
