@@ -58,6 +58,11 @@ pub(super) const MAX_PARAGRAPH: usize = 4000;
 
 impl Walker {
     pub(super) fn invalid(&mut self, section: &str, key: &str, value: &Value, what: &str) {
+        self.invalid_because(section, key, value, what, &format!("correggi il valore di «{key}» in {FILE}"));
+    }
+
+    /// [`Walker::invalid`] with its own hint.
+    pub(super) fn invalid_because(&mut self, section: &str, key: &str, value: &Value, what: &str, hint: &str) {
         let d = self
             .src
             .diag(
@@ -66,8 +71,27 @@ impl Walker {
                 format!("in [{section}] la chiave «{}» deve essere {what}", crate::text::short(key)),
             )
             .value(value.to_string())
-            .hint(format!("correggi il valore di «{key}» in {FILE}"));
+            .hint(hint);
         self.diags.push(self.at(d, section, key));
+    }
+
+    /// `[soglie] minimo_pubblicabile` set to `n`, below the Garante's 3.
+    pub(super) fn threshold_low(&mut self, key: &str, n: i64) {
+        let min = super::sections::GARANTE_MINIMO;
+        let d = self
+            .src
+            .diag(
+                Severity::Warning,
+                "threshold-low",
+                format!(
+                    "minimo_pubblicabile = {n}: la versione pubblica mostrerà conteggi di {n} persone, sotto la regola del Garante per la protezione dei dati personali (non si pubblicano conteggi inferiori a {min})"
+                ),
+            )
+            .value(n.to_string())
+            .hint(format!(
+                "le regole deontologiche del Garante per i trattamenti a fini statistici fissano a {min} la soglia minima: scrivi minimo_pubblicabile = {min}, o tieni {n} solo se il Comune lo ha deciso consapevolmente"
+            ));
+        self.diags.push(self.at(d, "soglie", key));
     }
 
     pub(super) fn unknown(&mut self, section: &str, key: &str, known: &[&str]) {

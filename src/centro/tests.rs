@@ -38,8 +38,6 @@ fn reads_every_section() {
     assert_eq!(c.altro_sotto, 4);
     assert_eq!(c.minimo_pubblicabile, 5);
     assert_eq!(parse("[centro]\ncomune = \"Jesi\"\n").0.minimo_pubblicabile, 3);
-    let (_, d) = parse("[soglie]\nminimo_pubblicabile = 0\n");
-    assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("minimo_pubblicabile")));
     assert_eq!(c.colonne["accessi"]["data"], vec!["Giorno".to_string()]);
     assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()));
     assert!(c.is_open(NaiveDate::from_ymd_opt(2025, 1, 13).unwrap()));
@@ -132,4 +130,30 @@ fn syntax_errors_are_told_from_the_line_itself() {
     let hint = |text: &str| parse(text).1.items()[0].hint.clone().unwrap_or_default();
     assert!(hint("[centro]\nattivo_dal = 01/10/2008\n").contains("anno-mese-giorno"), "what to do, not a list");
     assert!(hint("[centro]\nnome = \"Centro\ncomune = \"Jesi\"\n").contains("virgolette di chiusura"));
+}
+
+#[test]
+fn a_threshold_below_the_garantes_three_is_refused_or_said() {
+    let soglia = |n: &str| parse(&format!("[centro]\ncomune = \"Jesi\"\n[soglie]\nminimo_pubblicabile = {n}\n"));
+    for n in ["0", "1", "-3"] {
+        let (_, d) = soglia(n);
+        let bad: Vec<_> = d.items().iter().filter(|d| d.code == "config-invalid").collect();
+        assert_eq!(bad.len(), 1, "{n}: {d:?}");
+        assert!(bad[0].message.contains("minimo_pubblicabile") && bad[0].message.contains("da 2 in su"), "{n}");
+        assert!(bad[0].hint.as_deref().unwrap_or("").contains("minimo_pubblicabile = 3"), "{n}");
+        assert_eq!(bad[0].line, Some(4), "{n}: at its line");
+    }
+    let (c, d) = soglia("2");
+    assert_eq!(c.minimo_pubblicabile, 2);
+    assert!(!d.has_errors());
+    let low: Vec<_> = d.items().iter().filter(|d| d.code == "threshold-low").collect();
+    assert_eq!(low.len(), 1, "{d:?}");
+    assert_eq!(low[0].severity, crate::diag::Severity::Warning);
+    assert!(low[0].message.contains("Garante") && low[0].message.contains("inferiori a 3"));
+    for n in ["3", "5"] {
+        let (_, d) = soglia(n);
+        assert!(d.items().is_empty(), "{n}: {d:?}");
+    }
+    let (_, d) = soglia("\"tre\"");
+    assert!(d.items().iter().any(|d| d.code == "config-invalid"));
 }
