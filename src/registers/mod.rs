@@ -512,7 +512,7 @@ fn notes_file(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Opti
 fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Option<Notes> {
     let rel = notes_file(data_dir, period, diags)?;
     let src = Source::new("note", &rel);
-    let bytes = match crate::files::read(&data_dir.join(&rel), data_dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
+    let bytes = match crate::files::read_sole(&data_dir.join(&rel), data_dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
         Ok(b) => b,
         Err(crate::files::InputError::Missing) => return None,
         Err(e) => {

@@ -74,3 +74,40 @@ fn a_threshold_of_two_is_used_with_a_warning_citing_the_garante() {
     .unwrap();
     assert_eq!(report["publication"]["threshold"], 2);
 }
+
+// ------------------------------------------------------------ the notes file
+
+#[test]
+fn notes_that_are_a_link_are_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("riservato.md");
+    std::fs::write(&outside, "Referente del caso: U2019-058, nato il 01/01/1980.\n").unwrap();
+    for how in ["hard link outside", "symlink inside", "hard link inside"] {
+        let data = sample_copy(&tmp.path().join(how.replace(' ', "-")));
+        let notes = data.join("note/2025H1.md");
+        std::fs::remove_file(&notes).unwrap();
+        match how {
+            "hard link outside" => std::fs::hard_link(&outside, &notes).unwrap(),
+            "symlink inside" => {
+                std::fs::write(data.join("note/testo.txt"), "Note.\n").unwrap();
+                std::os::unix::fs::symlink(data.join("note/testo.txt"), &notes).unwrap();
+            }
+            _ => {
+                std::fs::write(data.join("copia.md"), "Note.\n").unwrap();
+                std::fs::hard_link(data.join("copia.md"), &notes).unwrap();
+            }
+        }
+        let json = validate_json(&data, &["--period", "2025H1"]);
+        let bad = diags_with(&json, "notes-unreadable");
+        assert_eq!(bad.len(), 1, "{how}: {json:#}");
+        assert_eq!(bad[0]["severity"], "error");
+        assert_eq!(bad[0]["file"], "note/2025H1.md");
+        let msg = bad[0]["message"].as_str().unwrap();
+        assert!(msg.contains("collegament"), "{how}: {msg}");
+        assert!(!msg.contains("U2019"), "{how}: {msg}");
+        let run =
+            Integra::new().args(["report", "--period", "2025H1", "--format", "json", "--data"]).arg_path(&data).run();
+        assert_ne!(run.code(), 0, "{how}: no report without its notes");
+        assert!(!run.stdout().contains("U2019-058"), "{how}");
+    }
+}
