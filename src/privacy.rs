@@ -34,7 +34,9 @@ fn codice_fiscale(b: &[u8]) -> bool {
 pub fn id_looks_personal(id: &str) -> Option<&'static str> {
     let s = id.trim();
     let b = s.as_bytes();
-    if codice_fiscale(b) {
+    // Also written in pieces: `RSS MRA 80A01 H501U`.
+    let joined: Vec<u8> = b.iter().copied().filter(|c| !b" -.".contains(c)).collect();
+    if codice_fiscale(&joined) {
         return Some("un codice fiscale");
     }
     if b.len() == 11 && b.iter().all(u8::is_ascii_digit) {
@@ -98,46 +100,157 @@ fn fiscal_codes(b: &[u8], out: &mut Vec<Found>) {
     }
 }
 
-/// Telephone numbers: an optional `+`, then groups of digits joined by one
-/// space, dot or dash, 9 to 13 digits in all, starting with 3 (mobile) or
-/// 0 (landline) unless an international prefix is written. A first group of
-/// one or two digits (a day, `01-02-2025`) is not a number.
-fn phones(b: &[u8], out: &mut Vec<Found>) {
-    let mut i = 0;
-    while i < b.len() {
-        let plus = b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if !(plus || b[i].is_ascii_digit()) || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'+')) {
-            i += 1;
+/// Fiscal codes written in pieces (`RSS MRA 80A01 H501U`, `RSSMRA-80A01-H501U`):
+/// whole words joined by one space, dash or dot, 16 letters and digits in
+/// all, with the shape of a codice fiscale and at least four real digits
+/// (omocodia turns a few digits into letters; prose run together would be
+/// letters only).
+fn spaced_fiscal_codes(b: &[u8], out: &mut Vec<Found>) {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
+    for i in 0..b.len() {
+        if !b[i].is_ascii_alphanumeric() || (i > 0 && word(b[i - 1])) {
             continue;
         }
-        let start = i;
-        let mut j = if plus { i + 1 } else { i };
-        let (mut digits, mut first_group, mut end) = (0usize, None, j);
-        loop {
-            let g = j;
-            while j < b.len() && b[j].is_ascii_digit() {
+        let (mut code, mut j, mut pieces) = ([0u8; 16], i, 1);
+        let mut n = 0;
+        while n < 16 && j < b.len() {
+            if b[j].is_ascii_alphanumeric() {
+                code[n] = b[j];
+                n += 1;
                 j += 1;
-            }
-            if j == g {
-                break;
-            }
-            digits += j - g;
-            first_group.get_or_insert(j - g);
-            end = j;
-            if j + 1 < b.len() && b" .-".contains(&b[j]) && b[j + 1].is_ascii_digit() {
+            } else if b" -.".contains(&b[j]) && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                pieces += 1;
                 j += 1;
             } else {
                 break;
             }
         }
-        let lead = b[if plus { start + 1 } else { start }];
-        let shaped = plus || ((lead == b'3' || lead == b'0') && first_group.unwrap_or(0) >= 3);
-        let bounded = !b.get(end).is_some_and(u8::is_ascii_alphanumeric);
-        if shaped && bounded && (9..=13).contains(&digits) {
-            out.push((start..end, "un numero di telefono"));
+        let digits = code.iter().filter(|c| c.is_ascii_digit()).count();
+        if n == 16 && pieces > 1 && !b.get(j).is_some_and(|&c| word(c)) && digits >= 4 && codice_fiscale(&code) {
+            out.push((i..j, "un codice fiscale"));
         }
-        i = end.max(start + 1);
     }
+}
+
+/// Telephone numbers: an optional `+` (or `(+39)`), an optional area code
+/// in brackets (`(0731) 538111`), then groups of digits joined by one
+/// space, dot, dash or slash, 9 to 13 digits in all, starting with 3
+/// (mobile) or 0 (landline) unless an international prefix is written.
+///
+/// What keeps dates, amounts and times out: a first group of one or two
+/// digits is no number (`01-02-2025`, `9.30-12.30`) unless it is an area
+/// code before a slash (`02/12345678`); a slash only follows the first
+/// group, and only when that is a prefix (`333/1234567`, `0731/538111`:
+/// `12/03/2025`, `DGR 1234/2024` and `prot. 0012345/2025` are not); groups
+/// of three after dots, without a leading zero, are an amount
+/// (`300.000.000`). Where a run of groups is too long, the longest run of
+/// its first groups that is a number is taken (two numbers in a row).
+fn phones(b: &[u8], out: &mut Vec<Found>) {
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit() || b[i] == b'+' || b[i] == b'(';
+        let glued = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'+' || b[i - 1] >= 0x80);
+        match (starts && !glued).then(|| phone_at(b, i)).flatten() {
+            Some(end) => {
+                out.push((i..end, "un numero di telefono"));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// The end of the telephone number starting at `i`, if one does (see [`phones`]).
+fn phone_at(b: &[u8], i: usize) -> Option<usize> {
+    let digits_from = |j: usize| (j..b.len()).take_while(|&k| b[k].is_ascii_digit()).count();
+    let mut j = i;
+    let (mut plus, mut bracketed) = (false, false);
+    // Groups as (start, len), and the joiner before each group after the first.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut joiners: Vec<u8> = Vec::new();
+    if b[j] == b'(' {
+        plus = b.get(j + 1) == Some(&b'+');
+        let g = j + 1 + usize::from(plus);
+        let n = digits_from(g);
+        let area_ok = if plus { (1..=3).contains(&n) } else { (2..=4).contains(&n) && b[g] == b'0' };
+        if !area_ok || b.get(g + n) != Some(&b')') {
+            return None;
+        }
+        groups.push((g, n));
+        j = g + n + 1;
+        if b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        if !b.get(j).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        joiners.push(b')');
+        bracketed = !plus;
+    } else if b[j] == b'+' {
+        plus = true;
+        j += 1;
+    }
+    loop {
+        let n = digits_from(j);
+        if n == 0 {
+            break;
+        }
+        groups.push((j, n));
+        j += n;
+        match b.get(j) {
+            Some(&c) if b" .-/".contains(&c) && b.get(j + 1).is_some_and(u8::is_ascii_digit) => {
+                joiners.push(c);
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    let end_of = |k: usize| groups[k - 1].0 + groups[k - 1].1;
+    // The longest run of first groups that is a number; a shorter one only
+    // where a space parts it from what follows.
+    (1..=groups.len())
+        .rev()
+        .find(|&k| {
+            let parted = k == groups.len() || joiners[k - 1] == b' ';
+            let bounded = !b.get(end_of(k)).is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80);
+            parted && bounded && is_phone(b, &groups[..k], &joiners[..k - 1], plus, bracketed)
+        })
+        .map(end_of)
+}
+
+/// Whether digit groups (with the joiners between them) make a telephone
+/// number: the rules of [`phones`].
+fn is_phone(b: &[u8], groups: &[(usize, usize)], joiners: &[u8], plus: bool, bracketed: bool) -> bool {
+    let digits: usize = groups.iter().map(|g| g.1).sum();
+    if !(9..=13).contains(&digits) {
+        return false;
+    }
+    let lead = |k: usize| b[groups[k].0];
+    let first = groups[0].1;
+    // A slash only once, right after the prefix (after the country code
+    // when one is written).
+    let prefix = usize::from(plus);
+    let slashes: Vec<usize> = joiners.iter().enumerate().filter(|(_, c)| **c == b'/').map(|(k, _)| k).collect();
+    let slash_ok = match slashes.as_slice() {
+        [] => true,
+        [k] if *k == prefix => {
+            let (l, n) = (lead(prefix), groups[prefix].1);
+            (l == b'3' && n == 3) || (l == b'0' && (2..=4).contains(&n))
+        }
+        _ => false,
+    };
+    if !slash_ok {
+        return false;
+    }
+    if plus || bracketed {
+        return true;
+    }
+    let amount = lead(0) != b'0'
+        && first <= 3
+        && joiners.iter().all(|&c| c == b'.')
+        && groups[1..].iter().all(|g| g.1 == 3)
+        && groups.len() > 1;
+    (lead(0) == b'3' || lead(0) == b'0') && (first >= 3 || !slashes.is_empty()) && !amount
 }
 
 /// The personal data in `text`, in order, without overlaps.
@@ -150,6 +263,9 @@ pub fn find(text: &str) -> Vec<Found> {
     }
     if b.len() >= 16 {
         fiscal_codes(b, &mut found);
+        if b.len() >= 17 {
+            spaced_fiscal_codes(b, &mut found);
+        }
     }
     if b.iter().filter(|c| c.is_ascii_digit()).count() >= 9 {
         phones(b, &mut found);
@@ -224,6 +340,83 @@ mod tests {
         assert_eq!(kinds("tel. 0731-538111"), ["un numero di telefono"]);
         assert_eq!(kinds("+39 333.123.4567"), ["un numero di telefono"]);
         assert_eq!(kinds("3331234567"), ["un numero di telefono"]);
+    }
+
+    #[test]
+    fn telephone_numbers_as_people_write_them() {
+        for t in [
+            "333/1234567",
+            "chiamare il 333/1234567.",
+            "0731/538111",
+            "tel. 0731/538 111",
+            "(0731) 538111",
+            "(0731)538111",
+            "(06) 1234 5678",
+            "(+39) 333 1234567",
+            "+39 333/1234567",
+            "02/12345678",
+            "333 123 4567",
+            "071.123.456",
+        ] {
+            assert_eq!(kinds(t), ["un numero di telefono"], "{t}");
+        }
+        // The whole number goes, and only it.
+        let (clean, _) = redact("tel. (0731) 538111, orari 9:30-12:30");
+        assert_eq!(clean, format!("tel. {REDACTED}, orari 9:30-12:30"));
+        let (clean, _) = redact("333/1234567 oppure 0731/538111");
+        assert_eq!(clean, format!("{REDACTED} oppure {REDACTED}"));
+        // Two numbers in a row are two numbers.
+        assert_eq!(kinds("333 1234567 0731 538111"), ["un numero di telefono", "un numero di telefono"]);
+    }
+
+    #[test]
+    fn a_codice_fiscale_written_in_pieces() {
+        for t in [
+            "RSS MRA 80A01 H501U",
+            "cf: rss mra 80a01 h501u.",
+            "RSSMRA 80A01 H501U",
+            "RSS-MRA-80A01-H501U",
+            "RSS MRA 80 A 01 H 501 U",
+            "RSS.MRA.80A01.H501U",
+        ] {
+            assert_eq!(kinds(t), ["un codice fiscale"], "{t}");
+        }
+        let (clean, _) = redact("Referente RSS MRA 80A01 H501U, presente.");
+        assert_eq!(clean, format!("Referente {REDACTED}, presente."));
+        assert_eq!(id_looks_personal("RSS MRA 80A01 H501U"), Some("un codice fiscale"));
+    }
+
+    #[test]
+    fn near_misses_are_left_alone() {
+        for t in [
+            // Dates, years, periods.
+            "01/02/2025",
+            "dal 01/02/2025 al 28/02/2025",
+            "01/02/2025 - 15/03/2025",
+            "02/2025",
+            "anni 2023/2024 e 2024/2025",
+            "2019 2020 2021 2022 2023",
+            // Counts, times, hours.
+            "12 utenti, 30 accessi, 158 persone",
+            "orario 9:30-12:30 e 15:00-18:00",
+            "ore 09.30-12.30",
+            "corso di 120 ore (40 incontri da 3 ore)",
+            "1,5 ore a incontro",
+            // Money.
+            "€ 300.000.000 di fondi",
+            "€ 1.500,00",
+            "importo 3.000.000 euro",
+            // References.
+            "DGR 1234/2024",
+            "prot. n. 0012345/2025",
+            "L.R. 30/98",
+            "CAP 60035",
+            // Words that run together are not a codice fiscale.
+            "SERVIZI PER LE FAMIGLIE MIGRANTI",
+            "Club linguistico alfabetizzazione A1 B2",
+        ] {
+            assert!(find(t).is_empty(), "{t}: {:?}", find(t));
+        }
     }
 
     #[test]
