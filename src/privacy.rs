@@ -253,10 +253,149 @@ fn is_phone(b: &[u8], groups: &[(usize, usize)], joiners: &[u8], plus: bool, bra
     (lead(0) == b'3' || lead(0) == b'0') && (first >= 3 || !slashes.is_empty()) && !amount
 }
 
+/// What a code of the registers is called where it is found in text.
+pub const A_CODE: &str = "il codice di una persona dei registri";
+
+/// The codes of the registers that name people (users, participants),
+/// found in free text as whole words, ignoring case: `U2020-136` in
+/// «inviato da U2020-136», never `U2020` inside `U2020-136`, nor `136`.
+///
+/// A code shorter than 3 characters, or a bare number of fewer than 5
+/// digits, cannot be told from a count, a year or an ordinary word and is
+/// not looked for ([`Codes::findable`]).
+#[derive(Debug, Clone, Default)]
+pub struct Codes {
+    finder: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Codes {
+    /// The codes to find, as written in the registers (duplicates and
+    /// codes that cannot be found are dropped).
+    pub fn new<'a>(codes: impl IntoIterator<Item = &'a str>) -> Codes {
+        let mut patterns: Vec<String> =
+            codes.into_iter().map(str::trim).filter(|c| Codes::findable(c)).map(str::to_uppercase).collect();
+        patterns.sort_unstable();
+        patterns.dedup();
+        if patterns.is_empty() {
+            return Codes::default();
+        }
+        let finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .expect("a few thousand short codes make an automaton");
+        Codes { finder: Some(finder) }
+    }
+
+    /// Whether a code can be told apart in text: 3 characters or more, and
+    /// not a number of fewer than 5 digits.
+    pub fn findable(code: &str) -> bool {
+        let code = code.trim();
+        code.chars().count() >= 3 && !(code.len() < 5 && code.bytes().all(|c| c.is_ascii_digit()))
+    }
+
+    /// Whether there are codes to look for.
+    pub fn is_empty(&self) -> bool {
+        self.finder.is_none()
+    }
+
+    fn find(&self, text: &str, out: &mut Vec<Found>) {
+        let Some(finder) = &self.finder else { return };
+        for m in finder.find_overlapping_iter(text) {
+            if whole_word(text, m.start(), m.end()) {
+                out.push((m.start()..m.end(), A_CODE));
+            }
+        }
+    }
+}
+
+/// Whether `text[start..end]` is a word of its own: no letter or digit
+/// glued to it, directly or through a dash or underscore (`U2020` is not a
+/// word of `U2020-136`), or a dot between digits.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return false;
+    }
+    let mut before = text[..start].chars().rev();
+    let mut after = text[end..].chars();
+    let glued = |next: Option<char>, then: Option<char>| match next {
+        Some(c) if c.is_alphanumeric() => true,
+        Some('-' | '_') => then.is_some_and(char::is_alphanumeric),
+        Some('.') => then.is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    !glued(before.next(), before.next()) && !glued(after.next(), after.next())
+}
+
+/// What free text may keep: the help desk's own telephone numbers and
+/// e-mail addresses, declared in `centro.toml` (`[centro] telefono`,
+/// `email`), which are no one's personal data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Exempt {
+    /// Telephone numbers, digits only, without an international prefix.
+    phones: Vec<String>,
+    /// E-mail addresses, lower case.
+    emails: Vec<String>,
+}
+
+/// A telephone number's digits, without `+39`/`0039`.
+fn phone_digits(s: &str) -> String {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let intl = s.trim_start().trim_start_matches('(').starts_with('+');
+    match digits.strip_prefix("0039") {
+        Some(rest) => rest.to_string(),
+        None if intl => digits.strip_prefix("39").unwrap_or(&digits).to_string(),
+        None => digits,
+    }
+}
+
+impl Exempt {
+    /// Adds the centre's telephone number `s`; false (and nothing added)
+    /// when `s` is not one integra recognises as a telephone number (then
+    /// it could not be told in text either).
+    pub fn phone(&mut self, s: &str) -> bool {
+        let s = s.trim();
+        match find(s).as_slice() {
+            [(r, "un numero di telefono")] if r.start == 0 && r.end == s.len() => {
+                self.phones.push(phone_digits(s));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds the centre's e-mail address `s`; false when it is not one.
+    pub fn email(&mut self, s: &str) -> bool {
+        let s = s.trim();
+        match find(s).as_slice() {
+            [(r, "un indirizzo e-mail")] if r.start == 0 && r.end == s.len() => {
+                self.emails.push(s.to_lowercase());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `datum`, found as `what`, is one of the centre's own.
+    fn spares(&self, datum: &str, what: &str) -> bool {
+        match what {
+            "un numero di telefono" => self.phones.contains(&phone_digits(datum)),
+            "un indirizzo e-mail" => self.emails.iter().any(|e| e.eq_ignore_ascii_case(datum)),
+            _ => false,
+        }
+    }
+}
+
 /// The personal data in `text`, in order, without overlaps.
 pub fn find(text: &str) -> Vec<Found> {
+    find_with(text, &Codes::default(), &Exempt::default())
+}
+
+/// The personal data in `text` and the `codes` of the registers written in
+/// it, in order, without overlaps, but for what `exempt` spares.
+pub fn find_with(text: &str, codes: &Codes, exempt: &Exempt) -> Vec<Found> {
     let b = text.as_bytes();
     let mut found = Vec::new();
+    codes.find(text, &mut found);
     // Cheap exits: most cells have no '@', no long word, few digits.
     if b.contains(&b'@') {
         emails(b, &mut found);
@@ -270,6 +409,7 @@ pub fn find(text: &str) -> Vec<Found> {
     if b.iter().filter(|c| c.is_ascii_digit()).count() >= 9 {
         phones(b, &mut found);
     }
+    found.retain(|(r, what)| !exempt.spares(&text[r.clone()], what));
     found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     let mut kept: Vec<Found> = Vec::with_capacity(found.len());
     for f in found {
@@ -283,7 +423,13 @@ pub fn find(text: &str) -> Vec<Found> {
 /// `text` with every personal datum replaced by [`REDACTED`], and what was
 /// replaced (empty when nothing was: then the text is borrowed).
 pub fn redact(text: &str) -> (Cow<'_, str>, Vec<&'static str>) {
-    let found = find(text);
+    redact_with(text, &Codes::default(), &Exempt::default())
+}
+
+/// [`redact`], also replacing the `codes` of the registers and sparing
+/// what `exempt` spares ([`find_with`]).
+pub fn redact_with<'t>(text: &'t str, codes: &Codes, exempt: &Exempt) -> (Cow<'t, str>, Vec<&'static str>) {
+    let found = find_with(text, codes, exempt);
     if found.is_empty() {
         return (Cow::Borrowed(text), Vec::new());
     }
@@ -300,10 +446,20 @@ pub fn redact(text: &str) -> (Cow<'_, str>, Vec<&'static str>) {
 
 /// A multi-line text redacted line by line; `seen(line, what)` is called
 /// for each datum replaced, with its 1-based line.
-pub fn redact_lines(text: &str, mut seen: impl FnMut(usize, &'static str)) -> String {
+pub fn redact_lines(text: &str, seen: impl FnMut(usize, &'static str)) -> String {
+    redact_lines_with(text, &Codes::default(), &Exempt::default(), seen)
+}
+
+/// [`redact_lines`] with [`redact_with`].
+pub fn redact_lines_with(
+    text: &str,
+    codes: &Codes,
+    exempt: &Exempt,
+    mut seen: impl FnMut(usize, &'static str),
+) -> String {
     let mut out = String::with_capacity(text.len());
     for (n, line) in text.split_inclusive('\n').enumerate() {
-        let (clean, what) = redact(line);
+        let (clean, what) = redact_with(line, codes, exempt);
         for w in what {
             seen(n + 1, w);
         }
@@ -417,6 +573,49 @@ mod tests {
         ] {
             assert!(find(t).is_empty(), "{t}: {:?}", find(t));
         }
+    }
+
+    #[test]
+    fn codes_of_the_registers_are_found_as_whole_words() {
+        let codes = Codes::new(["U2020-136", "SAI-010", " u2019-058 ", "7", "123", "12345", "AB", "U2020"]);
+        fn in_text<'t>(codes: &Codes, t: &'t str) -> Vec<&'t str> {
+            find_with(t, codes, &Exempt::default()).into_iter().map(|(r, _)| &t[r]).collect()
+        }
+        let found = |t| in_text(&codes, t);
+        assert_eq!(found("inviato da U2020-136"), ["U2020-136"]);
+        assert_eq!(found("con u2019-058 e Sai-010."), ["u2019-058", "Sai-010"]);
+        assert_eq!(found("(SAI-010/U2019-058)"), ["SAI-010", "U2019-058"]);
+        assert_eq!(found("«U2020-136»: nuovo accesso"), ["U2020-136"]);
+        assert_eq!(found("U2020, poi U2020-136"), ["U2020", "U2020-136"]);
+        // Not inside a longer code or word.
+        for t in ["U2020-1361", "XU2020-136", "U2020-136-B", "SAI-0101", "U2020.5", "SAI_010x", "ESAI-010"] {
+            assert_eq!(found(t), Vec::<&str>::new(), "{t}");
+        }
+        // Short codes and small numbers cannot be told from counts: not looked for.
+        assert_eq!(found("7 partecipanti, 123 accessi, AB"), Vec::<&str>::new());
+        assert_eq!(found("protocollo 12345"), ["12345"]);
+        assert!(Codes::new(["1", "22"]).is_empty());
+        // Redacted like any other datum.
+        let (clean, what) = redact_with("inviato da U2020-136", &codes, &Exempt::default());
+        assert_eq!(clean, format!("inviato da {REDACTED}"));
+        assert_eq!(what, [A_CODE]);
+    }
+
+    #[test]
+    fn the_centres_own_contacts_are_spared() {
+        let mut exempt = Exempt::default();
+        assert!(exempt.phone("0731 538111"));
+        assert!(exempt.email("sportello@comune.jesi.an.it"));
+        assert!(!exempt.phone("sportello"));
+        assert!(!exempt.phone("0731 538111 e 333 1234567"));
+        assert!(!exempt.email("0731 538111"));
+        let text = "Info: 0731/538111, +39 0731 538111, Sportello@Comune.Jesi.an.it; non 333 1234567 né a@b.it";
+        let (clean, what) = redact_with(text, &Codes::default(), &exempt);
+        assert_eq!(
+            clean,
+            format!("Info: 0731/538111, +39 0731 538111, Sportello@Comune.Jesi.an.it; non {REDACTED} né {REDACTED}")
+        );
+        assert_eq!(what.len(), 2);
     }
 
     #[test]

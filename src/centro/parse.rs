@@ -45,7 +45,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 pub(super) struct Walker {
-    spans: Spans,
+    spans: std::sync::Arc<Spans>,
     src: Source,
     diags: Diagnostics,
 }
@@ -238,7 +238,11 @@ pub(super) fn parse_slot(s: &str) -> Option<Slot> {
 /// turns into exit code 2.
 pub fn parse(text: &str) -> (Centro, Diagnostics) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut w = Walker { spans: Spans::new(text), src: Source::new(FILE, FILE), diags: Diagnostics::default() };
+    let mut w = Walker {
+        spans: std::sync::Arc::new(Spans::new(text)),
+        src: Source::new(FILE, FILE),
+        diags: Diagnostics::default(),
+    };
     let mut c = Centro::default();
     let table: Table = match toml::from_str(text) {
         Ok(t) => t,
@@ -336,5 +340,6 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
     }
     c.chiusure.sort();
     c.chiusure.dedup();
+    c.spans = w.spans.clone();
     (c, w.diags)
 }

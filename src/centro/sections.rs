@@ -46,7 +46,7 @@ pub(super) fn walk_soglie(w: &mut Walker, c: &mut Centro, t: &Table) {
 }
 
 pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
-    const KNOWN: [&str; 9] = [
+    const KNOWN: [&str; 11] = [
         "nome",
         "comune",
         "attivo_dal",
@@ -56,6 +56,8 @@ pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
         "note_orari",
         "note_personale",
         "sito",
+        "telefono",
+        "email",
     ];
     for (k, v) in t {
         let s = "centro";
@@ -69,6 +71,26 @@ pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
             "note_personale" => c.note_personale = w.paragraph(s, k, v),
             "sito" => {
                 w.string(s, k, v);
+            }
+            // The desk's own contacts: spared where a text shows them.
+            "telefono" => {
+                for t in w.strings(s, k, v) {
+                    if !c.contatti.phone(&t) {
+                        w.invalid(
+                            s,
+                            k,
+                            &Value::String(t),
+                            "un numero di telefono dello sportello, come \"0731 538111\" (o un elenco di numeri)",
+                        );
+                    }
+                }
+            }
+            "email" => {
+                for t in w.strings(s, k, v) {
+                    if !c.contatti.email(&t) {
+                        w.invalid(s, k, &Value::String(t), "l'indirizzo e-mail dello sportello, come \"sportello@comune.it\" (o un elenco di indirizzi)");
+                    }
+                }
             }
             "chiusure" => match v {
                 Value::Array(a) => {

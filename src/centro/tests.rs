@@ -157,3 +157,27 @@ fn a_threshold_below_the_garantes_three_is_refused_or_said() {
     let (_, d) = soglia("\"tre\"");
     assert!(d.items().iter().any(|d| d.code == "config-invalid"));
 }
+
+#[test]
+fn the_desks_own_contacts_are_checked_and_spared() {
+    let (mut c, d) = parse(
+        "[centro]\ncomune = \"Jesi\"\ntelefono = [\"0731 538111\", \"333 0001112\"]\nemail = \"sportello@comune.jesi.an.it\"\nnote_orari = \"Chiamare lo 0731/538111 o scrivere a sportello@comune.jesi.an.it, non a mario.rossi@example.it.\"\n[testi]\nutenti = \"Referente U2019-058.\"\n",
+    );
+    assert!(d.items().is_empty(), "{d:?}");
+    let found = c.scan_texts(&crate::privacy::Codes::new(["U2019-058"]));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|d| d.code == "text-personal-data" && d.file == FILE));
+    assert_eq!(found[0].column.as_deref(), Some("centro.note_orari"));
+    assert_eq!(found[0].line, Some(5));
+    assert_eq!(found[1].column.as_deref(), Some("testi.utenti"));
+    let redacted = crate::privacy::REDACTED;
+    assert_eq!(
+        c.note_orari.as_deref(),
+        Some(format!("Chiamare lo 0731/538111 o scrivere a sportello@comune.jesi.an.it, non a {redacted}.").as_str())
+    );
+    assert_eq!(c.testi.utenti, Some(vec![format!("Referente {redacted}.")]));
+    for bad in ["telefono = \"sportello\"", "telefono = \"12\"", "email = \"0731 538111\""] {
+        let (_, d) = parse(&format!("[centro]\ncomune = \"Jesi\"\n{bad}\n"));
+        assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.line == Some(3)), "{bad}: {d:?}");
+    }
+}
