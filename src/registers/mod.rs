@@ -59,6 +59,9 @@ pub struct Registers {
     pub declared_courses: std::collections::HashSet<String>,
     /// The tables above as polars frames, what checks and aggregation query.
     pub frames: frames::Frames,
+    /// The codes that name people (users, participants), as free text
+    /// must never show them (`crate::privacy::Codes`).
+    pub codes: crate::privacy::Codes,
 }
 
 impl Registers {

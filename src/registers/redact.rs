@@ -30,7 +30,8 @@ fn person_codes(regs: &Registers) -> Codes {
 /// Rows a `--period` leaves out are cleaned without a warning, as their
 /// other diagnostics are dropped.
 pub(super) fn codes_in_texts(regs: &mut Registers, period: Option<&Period>, diags: &mut Diagnostics) {
-    let codes = person_codes(regs);
+    regs.codes = person_codes(regs);
+    let codes = regs.codes.clone();
     for d in regs.centro.scan_texts(&codes) {
         diags.push(d);
     }
