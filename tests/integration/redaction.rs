@@ -259,3 +259,39 @@ fn codes_of_the_registers_and_contacts_leave_no_output() {
     assert_eq!(referrals.matches("inviato da [dato personale omesso]").count(), 1, "{referrals}");
     assert!(outputs[1].1.contains("SAI"), "an origin that is no code stays: {}", outputs[1].1);
 }
+
+#[test]
+fn request_types_without_a_list_lose_their_codes_and_stay_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = sample_copy(tmp.path());
+    // Without a vocabulary the request type is free text the report shows.
+    let path = data.join("centro.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    let from = toml.find("tipo_richiesta = [").unwrap();
+    let to = from + toml[from..].find("]\n").unwrap() + 2;
+    std::fs::write(&path, format!("{}{}", &toml[..from], &toml[to..])).unwrap();
+    rewrite(&data.join("accessi.csv"), "Tipo richiesta", |i, cell| {
+        (cell("Tipo richiesta") == "monitoraggio")
+            .then(|| format!("monitoraggio {}", if i % 2 == 0 { "U2019-058" } else { "U2020-136" }))
+    });
+    let json = validate_json(&data, &["--period", "2025H1"]);
+    let personal = diags_with(&json, "text-personal-data");
+    assert!(!personal.is_empty() && personal.iter().all(|d| d["column"] == "tipo_richiesta"), "{personal:#?}");
+    assert!(personal.len() <= 2, "once per text, not per row: {personal:#?}");
+    let report: serde_json::Value = serde_json::from_str(
+        &Integra::new()
+            .args(["report", "--period", "2025H1", "--format", "json", "--data"])
+            .arg_path(&data)
+            .run()
+            .code_is(0)
+            .stdout(),
+    )
+    .unwrap();
+    let types = report["accesses"]["by_request_type"].as_array().unwrap();
+    let monitoring: Vec<_> = types.iter().filter(|t| t["type"].as_str().unwrap().starts_with("monitoraggio")).collect();
+    assert_eq!(monitoring.len(), 1, "{types:#?}");
+    assert_eq!(monitoring[0]["type"], "monitoraggio [dato personale omesso]");
+    let total: u64 = types.iter().map(|t| t["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, report["accesses"]["total"].as_u64().unwrap(), "no access lost in the merge");
+    assert!(!report.to_string().contains("U2019-058") && !report.to_string().contains("U2020-136"));
+}
