@@ -34,7 +34,9 @@ fn codice_fiscale(b: &[u8]) -> bool {
 pub fn id_looks_personal(id: &str) -> Option<&'static str> {
     let s = id.trim();
     let b = s.as_bytes();
-    if codice_fiscale(b) {
+    // Also written in pieces: `RSS MRA 80A01 H501U`.
+    let joined: Vec<u8> = b.iter().copied().filter(|c| !b" -.".contains(c)).collect();
+    if codice_fiscale(&joined) {
         return Some("un codice fiscale");
     }
     if b.len() == 11 && b.iter().all(u8::is_ascii_digit) {
@@ -98,62 +100,316 @@ fn fiscal_codes(b: &[u8], out: &mut Vec<Found>) {
     }
 }
 
-/// Telephone numbers: an optional `+`, then groups of digits joined by one
-/// space, dot or dash, 9 to 13 digits in all, starting with 3 (mobile) or
-/// 0 (landline) unless an international prefix is written. A first group of
-/// one or two digits (a day, `01-02-2025`) is not a number.
-fn phones(b: &[u8], out: &mut Vec<Found>) {
-    let mut i = 0;
-    while i < b.len() {
-        let plus = b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if !(plus || b[i].is_ascii_digit()) || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'+')) {
-            i += 1;
+/// Fiscal codes written in pieces (`RSS MRA 80A01 H501U`, `RSSMRA-80A01-H501U`):
+/// whole words joined by one space, dash or dot, 16 letters and digits in
+/// all, with the shape of a codice fiscale and at least four real digits
+/// (omocodia turns a few digits into letters; prose run together would be
+/// letters only).
+fn spaced_fiscal_codes(b: &[u8], out: &mut Vec<Found>) {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80;
+    for i in 0..b.len() {
+        if !b[i].is_ascii_alphanumeric() || (i > 0 && word(b[i - 1])) {
             continue;
         }
-        let start = i;
-        let mut j = if plus { i + 1 } else { i };
-        let (mut digits, mut first_group, mut end) = (0usize, None, j);
-        loop {
-            let g = j;
-            while j < b.len() && b[j].is_ascii_digit() {
+        let (mut code, mut j, mut pieces) = ([0u8; 16], i, 1);
+        let mut n = 0;
+        while n < 16 && j < b.len() {
+            if b[j].is_ascii_alphanumeric() {
+                code[n] = b[j];
+                n += 1;
                 j += 1;
-            }
-            if j == g {
-                break;
-            }
-            digits += j - g;
-            first_group.get_or_insert(j - g);
-            end = j;
-            if j + 1 < b.len() && b" .-".contains(&b[j]) && b[j + 1].is_ascii_digit() {
+            } else if b" -.".contains(&b[j]) && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                pieces += 1;
                 j += 1;
             } else {
                 break;
             }
         }
-        let lead = b[if plus { start + 1 } else { start }];
-        let shaped = plus || ((lead == b'3' || lead == b'0') && first_group.unwrap_or(0) >= 3);
-        let bounded = !b.get(end).is_some_and(u8::is_ascii_alphanumeric);
-        if shaped && bounded && (9..=13).contains(&digits) {
-            out.push((start..end, "un numero di telefono"));
+        let digits = code.iter().filter(|c| c.is_ascii_digit()).count();
+        if n == 16 && pieces > 1 && !b.get(j).is_some_and(|&c| word(c)) && digits >= 4 && codice_fiscale(&code) {
+            out.push((i..j, "un codice fiscale"));
         }
-        i = end.max(start + 1);
+    }
+}
+
+/// Telephone numbers: an optional `+` (or `(+39)`), an optional area code
+/// in brackets (`(0731) 538111`), then groups of digits joined by one
+/// space, dot, dash or slash, 9 to 13 digits in all, starting with 3
+/// (mobile) or 0 (landline) unless an international prefix is written.
+///
+/// What keeps dates, amounts and times out: a first group of one or two
+/// digits is no number (`01-02-2025`, `9.30-12.30`) unless it is an area
+/// code before a slash (`02/12345678`); a slash only follows the first
+/// group, and only when that is a prefix (`333/1234567`, `0731/538111`:
+/// `12/03/2025`, `DGR 1234/2024` and `prot. 0012345/2025` are not); groups
+/// of three after dots, without a leading zero, are an amount
+/// (`300.000.000`). Where a run of groups is too long, the longest run of
+/// its first groups that is a number is taken (two numbers in a row).
+fn phones(b: &[u8], out: &mut Vec<Found>) {
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit() || b[i] == b'+' || b[i] == b'(';
+        let glued = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'+' || b[i - 1] >= 0x80);
+        match (starts && !glued).then(|| phone_at(b, i)).flatten() {
+            Some(end) => {
+                out.push((i..end, "un numero di telefono"));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// The end of the telephone number starting at `i`, if one does (see [`phones`]).
+fn phone_at(b: &[u8], i: usize) -> Option<usize> {
+    let digits_from = |j: usize| (j..b.len()).take_while(|&k| b[k].is_ascii_digit()).count();
+    let mut j = i;
+    let (mut plus, mut bracketed) = (false, false);
+    // Groups as (start, len), and the joiner before each group after the first.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut joiners: Vec<u8> = Vec::new();
+    if b[j] == b'(' {
+        plus = b.get(j + 1) == Some(&b'+');
+        let g = j + 1 + usize::from(plus);
+        let n = digits_from(g);
+        let area_ok = if plus { (1..=3).contains(&n) } else { (2..=4).contains(&n) && b[g] == b'0' };
+        if !area_ok || b.get(g + n) != Some(&b')') {
+            return None;
+        }
+        groups.push((g, n));
+        j = g + n + 1;
+        if b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        if !b.get(j).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        joiners.push(b')');
+        bracketed = !plus;
+    } else if b[j] == b'+' {
+        plus = true;
+        j += 1;
+    }
+    loop {
+        let n = digits_from(j);
+        if n == 0 {
+            break;
+        }
+        groups.push((j, n));
+        j += n;
+        match b.get(j) {
+            Some(&c) if b" .-/".contains(&c) && b.get(j + 1).is_some_and(u8::is_ascii_digit) => {
+                joiners.push(c);
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    let end_of = |k: usize| groups[k - 1].0 + groups[k - 1].1;
+    // The longest run of first groups that is a number; a shorter one only
+    // where a space parts it from what follows.
+    (1..=groups.len())
+        .rev()
+        .find(|&k| {
+            let parted = k == groups.len() || joiners[k - 1] == b' ';
+            let bounded = !b.get(end_of(k)).is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80);
+            parted && bounded && is_phone(b, &groups[..k], &joiners[..k - 1], plus, bracketed)
+        })
+        .map(end_of)
+}
+
+/// Whether digit groups (with the joiners between them) make a telephone
+/// number: the rules of [`phones`].
+fn is_phone(b: &[u8], groups: &[(usize, usize)], joiners: &[u8], plus: bool, bracketed: bool) -> bool {
+    let digits: usize = groups.iter().map(|g| g.1).sum();
+    if !(9..=13).contains(&digits) {
+        return false;
+    }
+    let lead = |k: usize| b[groups[k].0];
+    let first = groups[0].1;
+    // A slash only once, right after the prefix (after the country code
+    // when one is written).
+    let prefix = usize::from(plus);
+    let slashes: Vec<usize> = joiners.iter().enumerate().filter(|(_, c)| **c == b'/').map(|(k, _)| k).collect();
+    let slash_ok = match slashes.as_slice() {
+        [] => true,
+        [k] if *k == prefix => {
+            let (l, n) = (lead(prefix), groups[prefix].1);
+            (l == b'3' && n == 3) || (l == b'0' && (2..=4).contains(&n))
+        }
+        _ => false,
+    };
+    if !slash_ok {
+        return false;
+    }
+    if plus || bracketed {
+        return true;
+    }
+    let amount = lead(0) != b'0'
+        && first <= 3
+        && joiners.iter().all(|&c| c == b'.')
+        && groups[1..].iter().all(|g| g.1 == 3)
+        && groups.len() > 1;
+    (lead(0) == b'3' || lead(0) == b'0') && (first >= 3 || !slashes.is_empty()) && !amount
+}
+
+/// What a code of the registers is called where it is found in text.
+pub const A_CODE: &str = "il codice di una persona dei registri";
+
+/// The codes of the registers that name people (users, participants),
+/// found in free text as whole words, ignoring case: `U2020-136` in
+/// «inviato da U2020-136», never `U2020` inside `U2020-136`, nor `136`.
+///
+/// A code shorter than 3 characters, or a bare number of fewer than 5
+/// digits, cannot be told from a count, a year or an ordinary word and is
+/// not looked for ([`Codes::findable`]).
+#[derive(Debug, Clone, Default)]
+pub struct Codes {
+    finder: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Codes {
+    /// The codes to find, as written in the registers (duplicates and
+    /// codes that cannot be found are dropped).
+    pub fn new<'a>(codes: impl IntoIterator<Item = &'a str>) -> Codes {
+        let mut patterns: Vec<String> =
+            codes.into_iter().map(str::trim).filter(|c| Codes::findable(c)).map(str::to_uppercase).collect();
+        patterns.sort_unstable();
+        patterns.dedup();
+        if patterns.is_empty() {
+            return Codes::default();
+        }
+        let finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .expect("a few thousand short codes make an automaton");
+        Codes { finder: Some(finder) }
+    }
+
+    /// Whether a code can be told apart in text: 3 characters or more, and
+    /// not a number of fewer than 5 digits.
+    pub fn findable(code: &str) -> bool {
+        let code = code.trim();
+        code.chars().count() >= 3 && !(code.len() < 5 && code.bytes().all(|c| c.is_ascii_digit()))
+    }
+
+    /// Whether there are codes to look for.
+    pub fn is_empty(&self) -> bool {
+        self.finder.is_none()
+    }
+
+    fn find(&self, text: &str, out: &mut Vec<Found>) {
+        let Some(finder) = &self.finder else { return };
+        for m in finder.find_overlapping_iter(text) {
+            if whole_word(text, m.start(), m.end()) {
+                out.push((m.start()..m.end(), A_CODE));
+            }
+        }
+    }
+}
+
+/// Whether `text[start..end]` is a word of its own: no letter or digit
+/// glued to it, directly or through a dash or underscore (`U2020` is not a
+/// word of `U2020-136`), or a dot between digits.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return false;
+    }
+    let mut before = text[..start].chars().rev();
+    let mut after = text[end..].chars();
+    let glued = |next: Option<char>, then: Option<char>| match next {
+        Some(c) if c.is_alphanumeric() => true,
+        Some('-' | '_') => then.is_some_and(char::is_alphanumeric),
+        Some('.') => then.is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    !glued(before.next(), before.next()) && !glued(after.next(), after.next())
+}
+
+/// What free text may keep: the help desk's own telephone numbers and
+/// e-mail addresses, declared in `centro.toml` (`[centro] telefono`,
+/// `email`), which are no one's personal data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Exempt {
+    /// Telephone numbers, digits only, without an international prefix.
+    phones: Vec<String>,
+    /// E-mail addresses, lower case.
+    emails: Vec<String>,
+}
+
+/// A telephone number's digits, without `+39`/`0039`.
+fn phone_digits(s: &str) -> String {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let intl = s.trim_start().trim_start_matches('(').starts_with('+');
+    match digits.strip_prefix("0039") {
+        Some(rest) => rest.to_string(),
+        None if intl => digits.strip_prefix("39").unwrap_or(&digits).to_string(),
+        None => digits,
+    }
+}
+
+impl Exempt {
+    /// Adds the centre's telephone number `s`; false (and nothing added)
+    /// when `s` is not one integra recognises as a telephone number (then
+    /// it could not be told in text either).
+    pub fn phone(&mut self, s: &str) -> bool {
+        let s = s.trim();
+        match find(s).as_slice() {
+            [(r, "un numero di telefono")] if r.start == 0 && r.end == s.len() => {
+                self.phones.push(phone_digits(s));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds the centre's e-mail address `s`; false when it is not one.
+    pub fn email(&mut self, s: &str) -> bool {
+        let s = s.trim();
+        match find(s).as_slice() {
+            [(r, "un indirizzo e-mail")] if r.start == 0 && r.end == s.len() => {
+                self.emails.push(s.to_lowercase());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `datum`, found as `what`, is one of the centre's own.
+    fn spares(&self, datum: &str, what: &str) -> bool {
+        match what {
+            "un numero di telefono" => self.phones.contains(&phone_digits(datum)),
+            "un indirizzo e-mail" => self.emails.iter().any(|e| e.eq_ignore_ascii_case(datum)),
+            _ => false,
+        }
     }
 }
 
 /// The personal data in `text`, in order, without overlaps.
 pub fn find(text: &str) -> Vec<Found> {
+    find_with(text, &Codes::default(), &Exempt::default())
+}
+
+/// The personal data in `text` and the `codes` of the registers written in
+/// it, in order, without overlaps, but for what `exempt` spares.
+pub fn find_with(text: &str, codes: &Codes, exempt: &Exempt) -> Vec<Found> {
     let b = text.as_bytes();
     let mut found = Vec::new();
+    codes.find(text, &mut found);
     // Cheap exits: most cells have no '@', no long word, few digits.
     if b.contains(&b'@') {
         emails(b, &mut found);
     }
     if b.len() >= 16 {
         fiscal_codes(b, &mut found);
+        if b.len() >= 17 {
+            spaced_fiscal_codes(b, &mut found);
+        }
     }
     if b.iter().filter(|c| c.is_ascii_digit()).count() >= 9 {
         phones(b, &mut found);
     }
+    found.retain(|(r, what)| !exempt.spares(&text[r.clone()], what));
     found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     let mut kept: Vec<Found> = Vec::with_capacity(found.len());
     for f in found {
@@ -167,7 +423,13 @@ pub fn find(text: &str) -> Vec<Found> {
 /// `text` with every personal datum replaced by [`REDACTED`], and what was
 /// replaced (empty when nothing was: then the text is borrowed).
 pub fn redact(text: &str) -> (Cow<'_, str>, Vec<&'static str>) {
-    let found = find(text);
+    redact_with(text, &Codes::default(), &Exempt::default())
+}
+
+/// [`redact`], also replacing the `codes` of the registers and sparing
+/// what `exempt` spares ([`find_with`]).
+pub fn redact_with<'t>(text: &'t str, codes: &Codes, exempt: &Exempt) -> (Cow<'t, str>, Vec<&'static str>) {
+    let found = find_with(text, codes, exempt);
     if found.is_empty() {
         return (Cow::Borrowed(text), Vec::new());
     }
@@ -184,10 +446,20 @@ pub fn redact(text: &str) -> (Cow<'_, str>, Vec<&'static str>) {
 
 /// A multi-line text redacted line by line; `seen(line, what)` is called
 /// for each datum replaced, with its 1-based line.
-pub fn redact_lines(text: &str, mut seen: impl FnMut(usize, &'static str)) -> String {
+pub fn redact_lines(text: &str, seen: impl FnMut(usize, &'static str)) -> String {
+    redact_lines_with(text, &Codes::default(), &Exempt::default(), seen)
+}
+
+/// [`redact_lines`] with [`redact_with`].
+pub fn redact_lines_with(
+    text: &str,
+    codes: &Codes,
+    exempt: &Exempt,
+    mut seen: impl FnMut(usize, &'static str),
+) -> String {
     let mut out = String::with_capacity(text.len());
     for (n, line) in text.split_inclusive('\n').enumerate() {
-        let (clean, what) = redact(line);
+        let (clean, what) = redact_with(line, codes, exempt);
         for w in what {
             seen(n + 1, w);
         }
@@ -224,6 +496,126 @@ mod tests {
         assert_eq!(kinds("tel. 0731-538111"), ["un numero di telefono"]);
         assert_eq!(kinds("+39 333.123.4567"), ["un numero di telefono"]);
         assert_eq!(kinds("3331234567"), ["un numero di telefono"]);
+    }
+
+    #[test]
+    fn telephone_numbers_as_people_write_them() {
+        for t in [
+            "333/1234567",
+            "chiamare il 333/1234567.",
+            "0731/538111",
+            "tel. 0731/538 111",
+            "(0731) 538111",
+            "(0731)538111",
+            "(06) 1234 5678",
+            "(+39) 333 1234567",
+            "+39 333/1234567",
+            "02/12345678",
+            "333 123 4567",
+            "071.123.456",
+        ] {
+            assert_eq!(kinds(t), ["un numero di telefono"], "{t}");
+        }
+        // The whole number goes, and only it.
+        let (clean, _) = redact("tel. (0731) 538111, orari 9:30-12:30");
+        assert_eq!(clean, format!("tel. {REDACTED}, orari 9:30-12:30"));
+        let (clean, _) = redact("333/1234567 oppure 0731/538111");
+        assert_eq!(clean, format!("{REDACTED} oppure {REDACTED}"));
+        // Two numbers in a row are two numbers.
+        assert_eq!(kinds("333 1234567 0731 538111"), ["un numero di telefono", "un numero di telefono"]);
+    }
+
+    #[test]
+    fn a_codice_fiscale_written_in_pieces() {
+        for t in [
+            "RSS MRA 80A01 H501U",
+            "cf: rss mra 80a01 h501u.",
+            "RSSMRA 80A01 H501U",
+            "RSS-MRA-80A01-H501U",
+            "RSS MRA 80 A 01 H 501 U",
+            "RSS.MRA.80A01.H501U",
+        ] {
+            assert_eq!(kinds(t), ["un codice fiscale"], "{t}");
+        }
+        let (clean, _) = redact("Referente RSS MRA 80A01 H501U, presente.");
+        assert_eq!(clean, format!("Referente {REDACTED}, presente."));
+        assert_eq!(id_looks_personal("RSS MRA 80A01 H501U"), Some("un codice fiscale"));
+    }
+
+    #[test]
+    fn near_misses_are_left_alone() {
+        for t in [
+            // Dates, years, periods.
+            "01/02/2025",
+            "dal 01/02/2025 al 28/02/2025",
+            "01/02/2025 - 15/03/2025",
+            "02/2025",
+            "anni 2023/2024 e 2024/2025",
+            "2019 2020 2021 2022 2023",
+            // Counts, times, hours.
+            "12 utenti, 30 accessi, 158 persone",
+            "orario 9:30-12:30 e 15:00-18:00",
+            "ore 09.30-12.30",
+            "corso di 120 ore (40 incontri da 3 ore)",
+            "1,5 ore a incontro",
+            // Money.
+            "€ 300.000.000 di fondi",
+            "€ 1.500,00",
+            "importo 3.000.000 euro",
+            // References.
+            "DGR 1234/2024",
+            "prot. n. 0012345/2025",
+            "L.R. 30/98",
+            "CAP 60035",
+            // Words that run together are not a codice fiscale.
+            "SERVIZI PER LE FAMIGLIE MIGRANTI",
+            "Club linguistico alfabetizzazione A1 B2",
+        ] {
+            assert!(find(t).is_empty(), "{t}: {:?}", find(t));
+        }
+    }
+
+    #[test]
+    fn codes_of_the_registers_are_found_as_whole_words() {
+        let codes = Codes::new(["U2020-136", "SAI-010", " u2019-058 ", "7", "123", "12345", "AB", "U2020"]);
+        fn in_text<'t>(codes: &Codes, t: &'t str) -> Vec<&'t str> {
+            find_with(t, codes, &Exempt::default()).into_iter().map(|(r, _)| &t[r]).collect()
+        }
+        let found = |t| in_text(&codes, t);
+        assert_eq!(found("inviato da U2020-136"), ["U2020-136"]);
+        assert_eq!(found("con u2019-058 e Sai-010."), ["u2019-058", "Sai-010"]);
+        assert_eq!(found("(SAI-010/U2019-058)"), ["SAI-010", "U2019-058"]);
+        assert_eq!(found("«U2020-136»: nuovo accesso"), ["U2020-136"]);
+        assert_eq!(found("U2020, poi U2020-136"), ["U2020", "U2020-136"]);
+        // Not inside a longer code or word.
+        for t in ["U2020-1361", "XU2020-136", "U2020-136-B", "SAI-0101", "U2020.5", "SAI_010x", "ESAI-010"] {
+            assert_eq!(found(t), Vec::<&str>::new(), "{t}");
+        }
+        // Short codes and small numbers cannot be told from counts: not looked for.
+        assert_eq!(found("7 partecipanti, 123 accessi, AB"), Vec::<&str>::new());
+        assert_eq!(found("protocollo 12345"), ["12345"]);
+        assert!(Codes::new(["1", "22"]).is_empty());
+        // Redacted like any other datum.
+        let (clean, what) = redact_with("inviato da U2020-136", &codes, &Exempt::default());
+        assert_eq!(clean, format!("inviato da {REDACTED}"));
+        assert_eq!(what, [A_CODE]);
+    }
+
+    #[test]
+    fn the_centres_own_contacts_are_spared() {
+        let mut exempt = Exempt::default();
+        assert!(exempt.phone("0731 538111"));
+        assert!(exempt.email("sportello@comune.jesi.an.it"));
+        assert!(!exempt.phone("sportello"));
+        assert!(!exempt.phone("0731 538111 e 333 1234567"));
+        assert!(!exempt.email("0731 538111"));
+        let text = "Info: 0731/538111, +39 0731 538111, Sportello@Comune.Jesi.an.it; non 333 1234567 né a@b.it";
+        let (clean, what) = redact_with(text, &Codes::default(), &exempt);
+        assert_eq!(
+            clean,
+            format!("Info: 0731/538111, +39 0731 538111, Sportello@Comune.Jesi.an.it; non {REDACTED} né {REDACTED}")
+        );
+        assert_eq!(what.len(), 2);
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         courses,
         events: sections::events(regs, p),
         needs: regs.notes.as_ref().map(|n| Needs { source: n.file.clone(), text: n.text.clone() }),
-        data_quality: quality(inp.diags),
+        data_quality: quality(inp.diags, &regs.codes, &regs.centro.contatti),
         sources: regs
             .files
             .iter()
@@ -252,7 +252,7 @@ pub fn categories(counts: &[(u32, u64)], at: chrono::NaiveDate) -> ByCategory {
 /// Warnings listed in the report's data at most (all are counted).
 pub const WARNINGS_LISTED: usize = 100;
 
-fn quality(diags: &Diagnostics) -> DataQuality {
+fn quality(diags: &Diagnostics, codes: &crate::privacy::Codes, contacts: &crate::privacy::Exempt) -> DataQuality {
     // Rows left out by the period are bookkeeping, not a quality problem.
     let infos =
         diags.items().iter().filter(|d| d.severity == Severity::Info && d.code != "date-outside-period").count();
@@ -270,8 +270,9 @@ fn quality(diags: &Diagnostics) -> DataQuality {
                 register: d.register.clone(),
                 file: d.file.clone(),
                 line: d.line,
-                // Messages never quote personal data; this is the last guard.
-                message: crate::privacy::redact(&d.message).0.into_owned(),
+                // Messages never quote personal data nor a person's code;
+                // this is the last guard.
+                message: crate::privacy::redact_with(&d.message, codes, contacts).0.into_owned(),
             })
             .collect(),
     }
@@ -279,7 +280,18 @@ fn quality(diags: &Diagnostics) -> DataQuality {
 
 #[cfg(test)]
 mod tests {
-    use super::{pct, pct_whole};
+    use super::{pct, pct_whole, quality};
+
+    #[test]
+    fn the_appendix_quotes_no_code_of_a_person() {
+        let mut diags = crate::diag::Diagnostics::default();
+        let src = crate::diag::Source::new("eventi", "eventi.csv");
+        diags.push(src.diag(crate::diag::Severity::Warning, "x", "testo con U2019-058 e 333/1234567, corso ALF1"));
+        let codes = crate::privacy::Codes::new(["U2019-058"]);
+        let q = quality(&diags, &codes, &crate::privacy::Exempt::default());
+        let r = crate::privacy::REDACTED;
+        assert_eq!(q.warnings_list[0].message, format!("testo con {r} e {r}, corso ALF1"));
+    }
 
     #[test]
     fn whole_percentages_are_rounded_once() {

@@ -5,6 +5,7 @@
 //! diagnostic) with the lines of `spans` (the TOML parser's own positions).
 
 mod parse;
+mod scan;
 mod sections;
 mod spans;
 #[cfg(test)]
@@ -103,6 +104,12 @@ pub struct Centro {
     pub colonne: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     /// The centre's own prose.
     pub testi: Testi,
+    /// The help desk's own telephone numbers and e-mail addresses
+    /// (`[centro] telefono`, `email`): left as written where a text shows
+    /// them, since they are no one's personal data.
+    pub contatti: crate::privacy::Exempt,
+    /// Where each key is written, for the diagnostics of [`Centro::scan_texts`].
+    pub(crate) spans: std::sync::Arc<spans::Spans>,
 }
 
 impl Default for Centro {
@@ -124,6 +131,8 @@ impl Default for Centro {
             tipo_richiesta: Vec::new(),
             colonne: BTreeMap::new(),
             testi: Testi::default(),
+            contatti: crate::privacy::Exempt::default(),
+            spans: std::sync::Arc::default(),
         }
     }
 }

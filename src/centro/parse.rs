@@ -47,7 +47,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 pub(super) struct Walker {
-    spans: Spans,
+    spans: std::sync::Arc<Spans>,
     src: Source,
     diags: Diagnostics,
 }
@@ -60,6 +60,11 @@ pub(super) const MAX_PARAGRAPH: usize = 4000;
 
 impl Walker {
     pub(super) fn invalid(&mut self, section: &str, key: &str, value: &Value, what: &str) {
+        self.invalid_because(section, key, value, what, &format!("correggi il valore di «{key}» in {FILE}"));
+    }
+
+    /// [`Walker::invalid`] with its own hint.
+    pub(super) fn invalid_because(&mut self, section: &str, key: &str, value: &Value, what: &str, hint: &str) {
         let d = self
             .src
             .diag(
@@ -68,8 +73,27 @@ impl Walker {
                 format!("in [{section}] la chiave «{}» deve essere {what}", crate::text::short(key)),
             )
             .value(value.to_string())
-            .hint(format!("correggi il valore di «{key}» in {FILE}"));
+            .hint(hint);
         self.diags.push(self.at(d, section, key));
+    }
+
+    /// `[soglie] minimo_pubblicabile` set to `n`, below the Garante's 3.
+    pub(super) fn threshold_low(&mut self, key: &str, n: i64) {
+        let min = super::sections::GARANTE_MINIMO;
+        let d = self
+            .src
+            .diag(
+                Severity::Warning,
+                "threshold-low",
+                format!(
+                    "minimo_pubblicabile = {n}: la versione pubblica mostrerà conteggi di {n} persone, sotto la regola del Garante per la protezione dei dati personali (non si pubblicano conteggi inferiori a {min})"
+                ),
+            )
+            .value(n.to_string())
+            .hint(format!(
+                "le regole deontologiche del Garante per i trattamenti a fini statistici fissano a {min} la soglia minima: scrivi minimo_pubblicabile = {min}, o tieni {n} solo se il Comune lo ha deciso consapevolmente"
+            ));
+        self.diags.push(self.at(d, "soglie", key));
     }
 
     pub(super) fn unknown(&mut self, section: &str, key: &str, known: &[&str]) {
@@ -216,7 +240,11 @@ pub(super) fn parse_slot(s: &str) -> Option<Slot> {
 /// turns into exit code 2.
 pub fn parse(text: &str) -> (Centro, Diagnostics) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut w = Walker { spans: Spans::new(text), src: Source::new(FILE, FILE), diags: Diagnostics::default() };
+    let mut w = Walker {
+        spans: std::sync::Arc::new(Spans::new(text)),
+        src: Source::new(FILE, FILE),
+        diags: Diagnostics::default(),
+    };
     let mut c = Centro::default();
     let table: Table = match toml::from_str(text) {
         Ok(t) => t,
@@ -316,5 +344,6 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
     }
     c.chiusure.sort();
     c.chiusure.dedup();
+    c.spans = w.spans.clone();
     (c, w.diags)
 }

@@ -8,15 +8,38 @@ use super::parse::{MAX_TEXT, Walker, parse_slot, unfit};
 use super::{Centro, Staff, WEEKDAYS};
 use crate::dates::parse_date;
 
+/// The smallest count the Garante per la protezione dei dati personali
+/// lets statistics publish: «Il valore minimo attribuibile alla soglia è
+/// pari a tre» (Regole deontologiche per trattamenti a fini statistici o di
+/// ricerca scientifica effettuati nell'ambito del Sistema statistico
+/// nazionale, Allegato A.4 al Codice in materia di protezione dei dati
+/// personali, art. 4, comma 1, lettera a).
+pub const GARANTE_MINIMO: i64 = 3;
+
 pub(super) fn walk_soglie(w: &mut Walker, c: &mut Centro, t: &Table) {
     const KNOWN: [&str; 2] = ["altro_sotto", "minimo_pubblicabile"];
     for (k, v) in t {
         match (k.as_str(), v.as_integer()) {
             ("altro_sotto", Some(n)) if (0..=1_000_000).contains(&n) => c.altro_sotto = n as u32,
-            // 1 publishes every count; 0 would mean the same, so it is refused as a slip.
-            ("minimo_pubblicabile", Some(n)) if (1..=1_000_000).contains(&n) => c.minimo_pubblicabile = n as u32,
+            // 1 (or 0) would publish a count of one person: refused. 2 is
+            // below the Garante's minimum of 3 for statistics: said.
+            ("minimo_pubblicabile", Some(n)) if (2..=1_000_000).contains(&n) => {
+                c.minimo_pubblicabile = n as u32;
+                if n < GARANTE_MINIMO {
+                    w.threshold_low(k, n);
+                }
+            }
             ("altro_sotto", _) => w.invalid("soglie", k, v, "un numero intero non negativo"),
-            ("minimo_pubblicabile", _) => w.invalid("soglie", k, v, "un numero intero da 1 in su"),
+            ("minimo_pubblicabile", Some(n)) if n < 2 => w.invalid_because(
+                "soglie",
+                k,
+                v,
+                "un numero intero da 2 in su: con una soglia sotto 2 la versione pubblica mostrerebbe i conteggi di una sola persona",
+                &format!(
+                    "scrivi minimo_pubblicabile = {GARANTE_MINIMO} (o togli la riga: {GARANTE_MINIMO} è il valore predefinito), la soglia minima indicata dal Garante per la protezione dei dati personali"
+                ),
+            ),
+            ("minimo_pubblicabile", _) => w.invalid("soglie", k, v, "un numero intero da 2 in su (di norma 3)"),
             _ => w.unknown("soglie", k, &KNOWN),
         }
     }
@@ -47,7 +70,7 @@ pub(super) fn walk_pubblicazione(w: &mut Walker, c: &mut Centro, t: &Table) {
 }
 
 pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
-    const KNOWN: [&str; 9] = [
+    const KNOWN: [&str; 11] = [
         "nome",
         "comune",
         "attivo_dal",
@@ -57,6 +80,8 @@ pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
         "note_orari",
         "note_personale",
         "sito",
+        "telefono",
+        "email",
     ];
     for (k, v) in t {
         let s = "centro";
@@ -70,6 +95,26 @@ pub(super) fn walk_centro(w: &mut Walker, c: &mut Centro, t: &Table) {
             "note_personale" => c.note_personale = w.paragraph(s, k, v),
             "sito" => {
                 w.string(s, k, v);
+            }
+            // The desk's own contacts: spared where a text shows them.
+            "telefono" => {
+                for t in w.strings(s, k, v) {
+                    if !c.contatti.phone(&t) {
+                        w.invalid(
+                            s,
+                            k,
+                            &Value::String(t),
+                            "un numero di telefono dello sportello, come \"0731 538111\" (o un elenco di numeri)",
+                        );
+                    }
+                }
+            }
+            "email" => {
+                for t in w.strings(s, k, v) {
+                    if !c.contatti.email(&t) {
+                        w.invalid(s, k, &Value::String(t), "l'indirizzo e-mail dello sportello, come \"sportello@comune.it\" (o un elenco di indirizzi)");
+                    }
+                }
             }
             "chiusure" => match v {
                 Value::Array(a) => {

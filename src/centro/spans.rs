@@ -10,7 +10,7 @@ use toml_edit::{ImDocument, Item, Table};
 /// `colonne.accessi`, `` for the top level) and key. A key written twice
 /// (in two `[[personale]]` blocks) keeps its first line.
 #[derive(Debug, Default)]
-pub struct Spans {
+pub(crate) struct Spans {
     lines: HashMap<(String, String), usize>,
 }
 

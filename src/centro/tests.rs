@@ -38,8 +38,6 @@ fn reads_every_section() {
     assert_eq!(c.altro_sotto, 4);
     assert_eq!(c.minimo_pubblicabile, 5);
     assert_eq!(parse("[centro]\ncomune = \"Jesi\"\n").0.minimo_pubblicabile, 3);
-    let (_, d) = parse("[soglie]\nminimo_pubblicabile = 0\n");
-    assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("minimo_pubblicabile")));
     assert_eq!(c.colonne["accessi"]["data"], vec!["Giorno".to_string()]);
     assert!(!c.is_open(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()));
     assert!(c.is_open(NaiveDate::from_ymd_opt(2025, 1, 13).unwrap()));
@@ -144,4 +142,54 @@ fn the_publication_calendar() {
     let (c, d) = parse("[pubblicazione]\ncalendario = [\"settimana\"]\n");
     assert_eq!(c.calendario.len(), 4);
     assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.message.contains("calendario")));
+}
+
+#[test]
+fn a_threshold_below_the_garantes_three_is_refused_or_said() {
+    let soglia = |n: &str| parse(&format!("[centro]\ncomune = \"Jesi\"\n[soglie]\nminimo_pubblicabile = {n}\n"));
+    for n in ["0", "1", "-3"] {
+        let (_, d) = soglia(n);
+        let bad: Vec<_> = d.items().iter().filter(|d| d.code == "config-invalid").collect();
+        assert_eq!(bad.len(), 1, "{n}: {d:?}");
+        assert!(bad[0].message.contains("minimo_pubblicabile") && bad[0].message.contains("da 2 in su"), "{n}");
+        assert!(bad[0].hint.as_deref().unwrap_or("").contains("minimo_pubblicabile = 3"), "{n}");
+        assert_eq!(bad[0].line, Some(4), "{n}: at its line");
+    }
+    let (c, d) = soglia("2");
+    assert_eq!(c.minimo_pubblicabile, 2);
+    assert!(!d.has_errors());
+    let low: Vec<_> = d.items().iter().filter(|d| d.code == "threshold-low").collect();
+    assert_eq!(low.len(), 1, "{d:?}");
+    assert_eq!(low[0].severity, crate::diag::Severity::Warning);
+    assert!(low[0].message.contains("Garante") && low[0].message.contains("inferiori a 3"));
+    for n in ["3", "5"] {
+        let (_, d) = soglia(n);
+        assert!(d.items().is_empty(), "{n}: {d:?}");
+    }
+    let (_, d) = soglia("\"tre\"");
+    assert!(d.items().iter().any(|d| d.code == "config-invalid"));
+}
+
+#[test]
+fn the_desks_own_contacts_are_checked_and_spared() {
+    let (mut c, d) = parse(
+        "[centro]\ncomune = \"Jesi\"\ntelefono = [\"0731 538111\", \"333 0001112\"]\nemail = \"sportello@comune.jesi.an.it\"\nnote_orari = \"Chiamare lo 0731/538111 o scrivere a sportello@comune.jesi.an.it, non a mario.rossi@example.it.\"\n[testi]\nutenti = \"Referente U2019-058.\"\n",
+    );
+    assert!(d.items().is_empty(), "{d:?}");
+    let found = c.scan_texts(&crate::privacy::Codes::new(["U2019-058"]));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|d| d.code == "text-personal-data" && d.file == FILE));
+    assert_eq!(found[0].column.as_deref(), Some("centro.note_orari"));
+    assert_eq!(found[0].line, Some(5));
+    assert_eq!(found[1].column.as_deref(), Some("testi.utenti"));
+    let redacted = crate::privacy::REDACTED;
+    assert_eq!(
+        c.note_orari.as_deref(),
+        Some(format!("Chiamare lo 0731/538111 o scrivere a sportello@comune.jesi.an.it, non a {redacted}.").as_str())
+    );
+    assert_eq!(c.testi.utenti, Some(vec![format!("Referente {redacted}.")]));
+    for bad in ["telefono = \"sportello\"", "telefono = \"12\"", "email = \"0731 538111\""] {
+        let (_, d) = parse(&format!("[centro]\ncomune = \"Jesi\"\n{bad}\n"));
+        assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.line == Some(3)), "{bad}: {d:?}");
+    }
 }

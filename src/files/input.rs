@@ -28,6 +28,18 @@ pub enum InputError {
         /// Where it leads.
         target: String,
     },
+    /// A symbolic link where only the file itself is read (the notes).
+    #[error("è un collegamento simbolico, non il file stesso: integra legge questo file solo se è un file normale")]
+    Symlink,
+    /// A file with other names (hard links) where only the file itself is
+    /// read: one of them may be outside the folder.
+    #[error(
+        "il file ha {links} nomi (collegamenti fisici, «hard link»): uno di essi potrebbe essere fuori dalla cartella, e integra non lo legge"
+    )]
+    HardLinked {
+        /// How many names the file has.
+        links: u64,
+    },
     /// A directory, FIFO, device or socket.
     #[error("non è un file normale ma {what}")]
     NotRegular {
@@ -52,7 +64,9 @@ impl InputError {
     pub fn hint(&self) -> &'static str {
         match self {
             InputError::Missing => "controlla il nome del file e la cartella indicata con --data",
-            InputError::Outside { .. } => "copia il file nella cartella al posto del collegamento",
+            InputError::Outside { .. } | InputError::Symlink | InputError::HardLinked { .. } => {
+                "copia il file nella cartella al posto del collegamento"
+            }
             InputError::NotRegular { .. } => "al suo posto serve un file normale: toglilo o rinominalo",
             InputError::TooLarge { .. } => {
                 "controlla che sia il file giusto: un file di testo così grande non è una configurazione"
@@ -140,7 +154,35 @@ pub fn open(path: &Path, folder: &Path, limit: Option<u64>) -> Result<File, Inpu
 
 /// Reads the whole of `path`, opened as [`open`] does.
 pub fn read(path: &Path, folder: &Path, limit: Option<u64>) -> Result<Vec<u8>, InputError> {
+    read_whole(open(path, folder, limit)?, limit)
+}
+
+/// Reads the whole of `path` as [`read`] does, and only if it is the file
+/// itself: not a symbolic link (even one that stays inside the folder), and
+/// a file with no other name (a hard link has no target to check: its other
+/// name may be anywhere on the disk). For text that is printed as written
+/// (the period's notes).
+pub fn read_sole(path: &Path, folder: &Path, limit: Option<u64>) -> Result<Vec<u8>, InputError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => return Err(InputError::Symlink),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(InputError::Missing),
+        _ => {}
+    }
     let file = open(path, folder, limit)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Checked on the handle read: a name swapped in after the look above
+        // is still the file with its own count of names.
+        let links = file.metadata().map_err(InputError::Io)?.nlink();
+        if links > 1 {
+            return Err(InputError::HardLinked { links });
+        }
+    }
+    read_whole(file, limit)
+}
+
+fn read_whole(file: File, limit: Option<u64>) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
     // The file may grow while it is read: never past the limit.
     let cap = limit.map_or(u64::MAX, |l| l + 1);
@@ -165,6 +207,23 @@ mod tests {
         std::os::unix::fs::symlink(inside.path().join("ok.txt"), inside.path().join("inner")).unwrap();
         assert!(matches!(read(&inside.path().join("link"), inside.path(), None), Err(InputError::Outside { .. })));
         assert_eq!(read(&inside.path().join("inner"), inside.path(), None).unwrap(), b"x");
+    }
+
+    #[test]
+    fn only_the_file_itself_is_read_sole() {
+        let inside = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "x").unwrap();
+        std::fs::write(inside.path().join("own.md"), "x").unwrap();
+        std::fs::hard_link(outside.path().join("secret"), inside.path().join("hard.md")).unwrap();
+        std::os::unix::fs::symlink(inside.path().join("own.md"), inside.path().join("soft.md")).unwrap();
+        let sole = |name: &str| read_sole(&inside.path().join(name), inside.path(), None);
+        assert_eq!(sole("own.md").unwrap(), b"x");
+        assert!(matches!(sole("hard.md"), Err(InputError::HardLinked { links: 2 })));
+        assert!(matches!(sole("soft.md"), Err(InputError::Symlink)), "even a link that stays inside");
+        assert!(matches!(sole("none.md"), Err(InputError::Missing)));
+        // `read` still follows a link inside the folder.
+        assert_eq!(read(&inside.path().join("soft.md"), inside.path(), None).unwrap(), b"x");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! refused with a reason (opening never blocks: the file is opened
 //! non-blocking and checked on the handle, so a FIFO swapped in after a look
 //! cannot hang the run); files with a sane size limit are refused over it.
+//! The period's notes, printed as written, are read only when they are the
+//! file itself ([`read_sole`]): no symbolic link, no second name.
 //!
 //! **Outputs never touch inputs, and appear whole or not at all.** A
 //! [`Protected`] set names what must never be written (the registers,
@@ -20,7 +22,7 @@
 mod input;
 mod output;
 
-pub use input::{InputError, SMALL_TEXT_LIMIT, TEMPLATE_FILE_LIMIT, check, open, read};
+pub use input::{InputError, SMALL_TEXT_LIMIT, TEMPLATE_FILE_LIMIT, check, open, read, read_sole};
 pub use output::{OutputError, Protected, cleanup_on_signals, create_folder, resolve, write_atomic};
 
 /// The system's reason for an I/O failure, in Italian for the usual cases.

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod model;
 pub mod notes;
 pub mod parse;
+mod redact;
 
 use std::path::Path;
 
@@ -59,6 +60,9 @@ pub struct Registers {
     pub declared_courses: std::collections::HashSet<String>,
     /// The tables above as polars frames, what checks and aggregation query.
     pub frames: frames::Frames,
+    /// The codes that name people (users, participants), as free text
+    /// must never show them (`crate::privacy::Codes`).
+    pub codes: crate::privacy::Codes,
 }
 
 impl Registers {
@@ -224,8 +228,9 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     });
     regs.files.sort_by_key(|f| f.kind);
     if let Some(p) = &opts.period {
-        regs.notes = period_notes(dir, p, &mut diags);
+        regs.notes = period_notes(dir, p, &regs.centro.contatti, &mut diags);
     }
+    redact::codes_in_texts(&mut regs, opts.period.as_ref(), &mut diags);
     let small = frames::Small {
         corsi: regs.corsi.as_deref().unwrap_or_default(),
         incontri: regs.incontri.as_deref().unwrap_or_default(),
@@ -510,10 +515,15 @@ fn notes_file(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Opti
 
 /// The period's notes (`note/<PERIOD>.md`), if present; a note that cannot
 /// be read is an error, never a silently missing section.
-fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Option<Notes> {
+fn period_notes(
+    data_dir: &Path,
+    period: &Period,
+    contacts: &crate::privacy::Exempt,
+    diags: &mut Diagnostics,
+) -> Option<Notes> {
     let rel = notes_file(data_dir, period, diags)?;
     let src = Source::new("note", &rel);
-    let bytes = match crate::files::read(&data_dir.join(&rel), data_dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
+    let bytes = match crate::files::read_sole(&data_dir.join(&rel), data_dir, Some(crate::files::SMALL_TEXT_LIMIT)) {
         Ok(b) => b,
         Err(crate::files::InputError::Missing) => return None,
         Err(e) => {
@@ -537,7 +547,7 @@ fn period_notes(data_dir: &Path, period: &Period, diags: &mut Diagnostics) -> Op
         );
         return None;
     }
-    let text = crate::privacy::redact_lines(&text, |line, what| {
+    let text = crate::privacy::redact_lines_with(&text, &Default::default(), contacts, |line, what| {
         diags.push(cells::personal_text(&src, line, None, what));
     });
     let mut shown = String::with_capacity(text.len());

@@ -71,6 +71,14 @@ fn bump(v: &mut Vec<u32>, i: usize, n: u32) {
     v[i] += n;
 }
 
+/// Keeps the earlier of `line` and the first line known for index `i`.
+fn first_line(v: &mut Vec<u32>, i: usize, line: u32) {
+    if v.len() <= i {
+        v.resize(i + 1, u32::MAX);
+    }
+    v[i] = v[i].min(line);
+}
+
 /// One access as read, kept only when asked ([`Accessi::keep_rows`]): what
 /// `explain` needs to name the rows behind a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +117,10 @@ pub struct Accessi {
     pub referrals: Interner,
     /// Whether any row names a referral source.
     pub has_referral: bool,
+    /// The first line (of a counted row) naming each referral source.
+    pub referral_line: Vec<u32>,
+    /// The first line (of a counted row) of each request type index.
+    pub kind_line: Vec<u32>,
     /// Country of each slot: a centre sees a few dozen countries, so per-day
     /// counts are indexed by slot, which keeps the table small and in cache.
     pub slot_country: Vec<CountryId>,
@@ -174,6 +186,10 @@ impl Accessi {
             });
         }
         self.has_referral |= referral.is_some();
+        if let Some(r) = referral {
+            first_line(&mut self.referral_line, r as usize, line as u32);
+        }
+        first_line(&mut self.kind_line, usize::from(kind), line as u32);
         let slot = self.slot(country);
         let d = self.day_mut(day);
         bump(&mut d.country, slot, 1);
@@ -193,6 +209,12 @@ impl Accessi {
                 (0..other.referrals.len() as u32).map(|r| self.referrals.intern(other.referrals.get(r)) as usize + 1),
             )
             .collect();
+        for (r, &line) in other.referral_line.iter().enumerate() {
+            first_line(&mut self.referral_line, referral[r + 1] - 1, line);
+        }
+        for (k, &line) in other.kind_line.iter().enumerate() {
+            first_line(&mut self.kind_line, usize::from(kind(k as u16)), line);
+        }
         self.row_list.extend(other.row_list.iter().map(|r| AccessRow {
             kind: kind(r.kind),
             referral: referral[r.referral as usize] as u32,
@@ -220,6 +242,49 @@ impl Accessi {
                 d.gender[g] += counts.gender[g];
             }
         }
+    }
+
+    /// The referral sources renamed, `names[i]` for source `i` (personal
+    /// data taken out): sources that now read the same are one, their
+    /// counts added.
+    pub fn rename_referrals(&mut self, names: &[String]) {
+        let mut fresh = Interner::default();
+        // Slots: 0 is "not given", `i + 1` source `i`.
+        let slot: Vec<usize> = std::iter::once(0).chain(names.iter().map(|n| fresh.intern(n) as usize + 1)).collect();
+        for d in &mut self.days {
+            let old = std::mem::take(&mut d.referral);
+            for (s, n) in old.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                bump(&mut d.referral, slot[s], n);
+            }
+        }
+        for r in &mut self.row_list {
+            r.referral = slot[r.referral as usize] as u32;
+        }
+        let mut lines = Vec::new();
+        for (i, &line) in self.referral_line.iter().enumerate() {
+            first_line(&mut lines, slot[i + 1] - 1, line);
+        }
+        self.referral_line = lines;
+        self.referrals = fresh;
+    }
+
+    /// The request types renumbered, `map[k]` for type `k` (types that read
+    /// the same once personal data is taken out become one).
+    pub fn renumber_kinds(&mut self, map: &[u16]) {
+        for d in &mut self.days {
+            let old = std::mem::take(&mut d.kind);
+            for (k, n) in old.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                bump(&mut d.kind, usize::from(map[k]), n);
+            }
+        }
+        for r in &mut self.row_list {
+            r.kind = map[usize::from(r.kind)];
+        }
+        let mut lines = Vec::new();
+        for (k, &line) in self.kind_line.iter().enumerate() {
+            first_line(&mut lines, usize::from(map[k]), line);
+        }
+        self.kind_line = lines;
     }
 
     /// Every day with accesses: (day, counts).

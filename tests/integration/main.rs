@@ -5,6 +5,7 @@
 mod harness;
 mod pdftext;
 mod publish;
+mod redaction;
 
 mod agreement;
 mod annotate;

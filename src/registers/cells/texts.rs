@@ -56,7 +56,7 @@ impl Cells<'_> {
             Some(fit) if fit.is_clean() => return Cow::Borrowed(v),
             Some(fit) => fit.clone(),
             None => {
-                let fit = Fit::of(v);
+                let fit = Fit::of(v, &self.centro.contatti);
                 if v.len() <= FIT_CACHED_BYTES && self.fit.len() < FIT_CACHED_TEXTS {
                     self.fit.insert(v.to_string(), fit.clone());
                 }
@@ -93,8 +93,8 @@ impl Fit {
         self.shown.is_none() && self.personal.is_empty() && self.unprintable.is_none()
     }
 
-    fn of(v: &str) -> Fit {
-        let (redacted, personal) = crate::privacy::redact(v);
+    fn of(v: &str, contacts: &crate::privacy::Exempt) -> Fit {
+        let (redacted, personal) = crate::privacy::redact_with(v, &crate::privacy::Codes::default(), contacts);
         let (printable, bad) = crate::glyphs::clean(&redacted);
         let changed = matches!(redacted, Cow::Owned(_)) || matches!(printable, Cow::Owned(_));
         Fit { shown: changed.then(|| printable.into_owned()), personal, unprintable: (!bad.is_empty()).then_some(bad) }
