@@ -303,5 +303,15 @@ pub(super) fn cells_of(r: &Report) -> Cells {
     }
     let all = k.cell("/courses_total/enrolled".to_string(), r.courses_total.enrolled);
     k.line(enrolled, all, "course");
+    // A percentage of the users is a count divided by their total: with
+    // the count shown, it gives the total away, so it goes with it.
+    let of_users: Vec<String> = k
+        .derived
+        .iter()
+        .flatten()
+        .filter(|p| p.starts_with("/users/") && !p.starts_with("/users/previous/"))
+        .cloned()
+        .collect();
+    k.derived[users].extend(of_users);
     k
 }

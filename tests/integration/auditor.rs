@@ -152,8 +152,17 @@ fn read(a: &mut Attack, code: &str, p: &Value, i: &Value) -> HashMap<String, usi
         genders.extend(var(a, format!("a/gender/{g}"), &format!("/accesses/by_gender/{g}"), false, &mut mine));
     }
     a.sum(genders, total);
-    // Users.
+    // Users. A percentage of the users with its count shown gives their
+    // total: withheld with it.
     let users = var(a, "u/total".into(), "/users/total", false, &mut mine).unwrap();
+    if p["users"]["total"].is_null() {
+        for x in list(p, "/users/by_country") {
+            assert!(x["count"].is_null() || x.get("share").is_none_or(Value::is_null), "{code}: {x}");
+        }
+        for (k, v) in p["users"]["by_category_pct"].as_object().into_iter().flatten() {
+            assert!(v.is_null() || p["users"]["by_category"][k].is_null(), "{code}: {k} {v}");
+        }
+    }
     let cats: Vec<usize> = ["italian", "eu", "non_eu"]
         .iter()
         .filter_map(|c| var(a, format!("u/category/{c}"), &format!("/users/by_category/{c}"), false, &mut mine))
