@@ -141,8 +141,10 @@ pub struct DataArgs {
     )]
     pub data: PathBuf,
     /// Data di oggi (AAAA-MM-GG) per i periodi relativi e i controlli sulle date future; utile per prove ripetibili e per rifare un report.
-    #[arg(long, value_name = "AAAA-MM-GG", env = "INTEGRA_OGGI", hide = true)]
-    pub today: Option<chrono::NaiveDate>,
+    // Read as text and checked by `config` (with `INTEGRA_OGGI`), so that a
+    // wrong value is said in Italian, naming where it came from.
+    #[arg(long, value_name = "AAAA-MM-GG", hide = true)]
+    pub today: Option<String>,
 }
 
 /// `integra validate`.

@@ -12,6 +12,17 @@ use super::{
 use crate::args::{self, ColorChoice, ExplainArgs, ReportArgs, ValidateArgs, VerifyArgs};
 use crate::period::Period;
 
+/// A period as given, with relative ones counted back from today.
+fn resolve(spec: &crate::period::PeriodSpec, data: &args::DataArgs) -> Result<Period> {
+    let today = today(data)?;
+    spec.resolve(today).map_err(|_| UsageError {
+        message: format!(
+            "il periodo relativo, contato dalla data di oggi ({today}), cadrebbe prima del 1900: gli anni vanno dal 1900 al 2999"
+        ),
+        hint: Some("indica il periodo per esteso (per esempio --period 2025H1), oppure controlla la data di oggi".into()),
+    })
+}
+
 /// `validate`, configured.
 #[derive(Debug)]
 pub struct ValidateConfig {
@@ -35,7 +46,10 @@ impl ValidateConfig {
         Ok(ValidateConfig {
             load: load_options(
                 &a.data,
-                a.period.map(|p| p.resolve(today(&a.data))),
+                match a.period {
+                    Some(p) => Some(resolve(&p, &a.data)?),
+                    None => None,
+                },
                 progress(quiet, ValidateFormat::from(a.format) == ValidateFormat::Json),
             )?,
             format: a.format.into(),
@@ -101,7 +115,7 @@ fn template_limit() -> std::time::Duration {
 impl ReportConfig {
     /// Checks the arguments.
     pub fn new(a: ReportArgs, color: ColorChoice, quiet: bool) -> Result<ReportConfig> {
-        let period = a.period.resolve(today(&a.data));
+        let period = resolve(&a.period, &a.data)?;
         let format = ReportFormat::from(a.format);
         let load = load_options(&a.data, Some(period.clone()), progress(quiet, format == ReportFormat::Json))?;
         let template = match &a.template {
@@ -204,7 +218,7 @@ pub struct ExplainConfig {
 impl ExplainConfig {
     /// Checks the arguments.
     pub fn new(a: ExplainArgs, color: ColorChoice, quiet: bool) -> Result<ExplainConfig> {
-        let period = a.period.resolve(today(&a.data));
+        let period = resolve(&a.period, &a.data)?;
         let format = ExplainFormat::from(a.format);
         if a.figure.is_none() && !a.list {
             return Err(UsageError {

@@ -8,6 +8,7 @@ mod publish;
 
 mod agreement;
 mod annotate;
+mod cli_edges;
 mod explain;
 mod fixtures;
 mod fuzz;
