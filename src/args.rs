@@ -101,6 +101,9 @@ pub struct VerifyArgs {
     #[command(flatten)]
     /// Data folder.
     pub data: DataArgs,
+    /// La cartella del modello Typst con cui il report è stato fatto, se non è quello predefinito (serve a rifarne le pagine). Variabile: INTEGRA_TEMPLATE.
+    #[arg(long, value_name = "CARTELLA", env = "INTEGRA_TEMPLATE", hide_env = true)]
+    pub template: Option<PathBuf>,
 }
 
 /// `integra synth`.

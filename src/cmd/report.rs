@@ -52,7 +52,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
         ReportFormat::Table => render::table::render(&report).into_bytes(),
         ReportFormat::Typst => {
-            let data = render::template_data(&report);
+            let data = render::template_data(&report, cfg.document_date);
             if let Destination::Folder(dir) = &cfg.dest {
                 return write_typst_folder(dir, &cfg, data, &protected);
             }
@@ -64,11 +64,11 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
                 .into_bytes()
         }
         ReportFormat::Pdf => {
-            let ident = format!("integra/{}/{}", report.centre.comune, report.period.code);
+            let ident = render::pdf::ident(&report);
             render::pdf::render_within(
                 cfg.template_limit,
                 cfg.template.clone(),
-                render::template_data(&report).into_bytes(),
+                render::template_data(&report, cfg.document_date).into_bytes(),
                 cfg.document_date,
                 &ident,
             )?

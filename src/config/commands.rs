@@ -118,25 +118,7 @@ impl ReportConfig {
         let period = resolve(&a.period, &a.data)?;
         let format = ReportFormat::from(a.format);
         let load = load_options(&a.data, Some(period.clone()), progress(quiet, format == ReportFormat::Json))?;
-        let template = match &a.template {
-            None => TemplateSource::Embedded,
-            Some(dir) => {
-                let real = dir.canonicalize().map_err(|_| UsageError {
-                    message: format!("la cartella del modello «{}» non esiste", dir.display()),
-                    hint: Some("indica con --template una cartella che contiene main.typ".into()),
-                })?;
-                if !real.join("main.typ").is_file() {
-                    return Err(UsageError {
-                        message: format!("la cartella del modello «{}» non contiene main.typ", dir.display()),
-                        hint: Some(
-                            "il file principale di un modello si chiama main.typ; vedi report-templates/README.md"
-                                .into(),
-                        ),
-                    });
-                }
-                TemplateSource::Folder(real)
-            }
-        };
+        let template = template_source(a.template.as_deref())?;
         let default_name = |ext: &str| PathBuf::from(format!("report-{}.{ext}", period.code));
         let ext = match format {
             ReportFormat::Pdf => "pdf",
@@ -171,6 +153,22 @@ impl ReportConfig {
             public: a.pubblico,
         })
     }
+}
+
+/// The template: the embedded one, or a folder holding `main.typ`.
+fn template_source(dir: Option<&std::path::Path>) -> Result<TemplateSource> {
+    let Some(dir) = dir else { return Ok(TemplateSource::Embedded) };
+    let real = dir.canonicalize().map_err(|_| UsageError {
+        message: format!("la cartella del modello «{}» non esiste", dir.display()),
+        hint: Some("indica con --template una cartella che contiene main.typ".into()),
+    })?;
+    if !real.join("main.typ").is_file() {
+        return Err(UsageError {
+            message: format!("la cartella del modello «{}» non contiene main.typ", dir.display()),
+            hint: Some("il file principale di un modello si chiama main.typ; vedi report-templates/README.md".into()),
+        });
+    }
+    Ok(TemplateSource::Folder(real))
 }
 
 /// What `explain` prints.
@@ -256,6 +254,10 @@ pub struct VerifyConfig {
     pub style: Style,
     /// Errors only (`--quiet`).
     pub quiet: bool,
+    /// The template the report is made again with.
+    pub template: TemplateSource,
+    /// How long the template may take to compile.
+    pub template_limit: std::time::Duration,
 }
 
 impl VerifyConfig {
@@ -272,6 +274,8 @@ impl VerifyConfig {
             load: load_options(&a.data, None, progress(quiet, false))?,
             style: style(color, Stream::Stdout),
             quiet,
+            template: template_source(a.template.as_deref())?,
+            template_limit: template_limit(),
         })
     }
 }

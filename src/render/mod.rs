@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod explain;
 pub mod markdown;
 pub mod pdf;
+pub mod pdfread;
 pub mod progress;
 pub mod seal;
 pub mod table;
@@ -42,10 +43,10 @@ struct TemplateData<'a> {
     pdf_keywords: Vec<String>,
 }
 
-/// The `data.json` of a template (see [`TemplateData`]).
-pub fn template_data(report: &Report) -> String {
+/// The `data.json` of a template (see [`TemplateData`]) for a PDF dated `date`.
+pub fn template_data(report: &Report, date: chrono::NaiveDate) -> String {
     let needs_typst = report.needs.as_ref().map(|n| markdown::to_typst(&n.text));
-    let pdf_keywords = vec!["integra".to_string(), seal::Seal::of(report).keyword()];
+    let pdf_keywords = vec!["integra".to_string(), seal::Seal::of(report, date).keyword()];
     if report.publication.public {
         let mut value = marked(report);
         value["needs_typst"] = needs_typst.into();

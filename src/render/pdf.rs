@@ -53,6 +53,11 @@ fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
     out.join("\n")
 }
 
+/// The document id of a report's PDF (same report, same id).
+pub fn ident(report: &crate::aggregate::Report) -> String {
+    format!("integra/{}/{}", report.centre.comune, report.period.code)
+}
+
 /// [`render`] with a time limit: the compilation runs on its own thread,
 /// and past `limit` the run ends with [`PdfError::TooSlow`] (the process
 /// exits with it; the thread is not waited for).
