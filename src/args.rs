@@ -101,6 +101,9 @@ pub struct VerifyArgs {
     #[command(flatten)]
     /// Data folder.
     pub data: DataArgs,
+    /// La cartella del modello Typst con cui il report è stato fatto, se non è quello predefinito (serve a rifarne le pagine). Variabile: INTEGRA_TEMPLATE.
+    #[arg(long, value_name = "CARTELLA", env = "INTEGRA_TEMPLATE", hide_env = true)]
+    pub template: Option<PathBuf>,
 }
 
 /// `integra synth`.
@@ -141,8 +144,10 @@ pub struct DataArgs {
     )]
     pub data: PathBuf,
     /// Data di oggi (AAAA-MM-GG) per i periodi relativi e i controlli sulle date future; utile per prove ripetibili e per rifare un report.
-    #[arg(long, value_name = "AAAA-MM-GG", env = "INTEGRA_OGGI", hide = true)]
-    pub today: Option<chrono::NaiveDate>,
+    // Read as text and checked by `config` (with `INTEGRA_OGGI`), so that a
+    // wrong value is said in Italian, naming where it came from.
+    #[arg(long, value_name = "AAAA-MM-GG", hide = true)]
+    pub today: Option<String>,
 }
 
 /// `integra validate`.

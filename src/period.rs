@@ -98,11 +98,12 @@ impl PeriodSpec {
     }
 
     /// The period, with relative ones counted back from `today`: the last
-    /// one wholly over (on 15/04/2025, `mese-scorso` is 2025-03).
-    pub fn resolve(&self, today: NaiveDate) -> Period {
+    /// one wholly over (on 15/04/2025, `mese-scorso` is 2025-03). A today
+    /// so early that the period falls before 1900 is an error, not a panic.
+    pub fn resolve(&self, today: NaiveDate) -> Result<Period, PeriodError> {
         let (y, m) = (today.year(), today.month());
         let code = match self {
-            PeriodSpec::Fixed(p) => return p.clone(),
+            PeriodSpec::Fixed(p) => return Ok(p.clone()),
             PeriodSpec::Last(PeriodKind::Month) if m == 1 => format!("{}-12", y - 1),
             PeriodSpec::Last(PeriodKind::Month) => format!("{y}-{:02}", m - 1),
             PeriodSpec::Last(PeriodKind::Quarter) if m <= 3 => format!("{}Q4", y - 1),
@@ -111,7 +112,7 @@ impl PeriodSpec {
             PeriodSpec::Last(PeriodKind::Semester) => format!("{y}H1"),
             PeriodSpec::Last(_) => format!("{}", y - 1),
         };
-        Period::parse(&code).expect("a period code integra builds is valid")
+        Period::parse(&code)
     }
 }
 
@@ -367,7 +368,7 @@ mod tests {
     #[test]
     fn relative_periods_count_back_from_today() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        let code = |s: &str, today| PeriodSpec::parse(s).unwrap().resolve(today).code;
+        let code = |s: &str, today| PeriodSpec::parse(s).unwrap().resolve(today).unwrap().code;
         assert_eq!(code("mese-scorso", d(2025, 4, 15)), "2025-03");
         assert_eq!(code("last-month", d(2025, 1, 1)), "2024-12");
         assert_eq!(code("trimestre-scorso", d(2025, 4, 1)), "2025Q1");

@@ -63,6 +63,30 @@ pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `s` safe to print on a terminal: control characters (C0 but line feeds
+/// and tabs, DEL, C1) and the bidirectional overrides become
+/// `\u{..}` escapes, so that text read from a file (a PDF's seal, a file
+/// name) can neither move the cursor, clear the screen nor reorder a line.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    // As `glyphs::is_control` (a leaf cannot name it), and a carriage
+    // return too: it would let the rest of a line cover its start.
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n')) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The names in `candidates` closest to `input`, best first, for a
 /// "forse «…»?" hint. Only reasonably close names are returned.
 pub fn nearest<'a, I>(input: &str, candidates: I, max: usize) -> Vec<&'a str>
@@ -135,6 +159,14 @@ pub fn maybe_hint(names: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_what_would_drive_a_terminal() {
+        assert_eq!(printable("2025H1"), "2025H1");
+        assert_eq!(printable("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(printable("riga\nsotto\tcol"), "riga\nsotto\tcol");
+        assert_eq!(printable("x\u{9b}y\u{202e}z\u{7f}"), "x\\u{9b}y\\u{202e}z\\u{7f}");
+    }
 
     #[test]
     fn fold_ignores_case_accents_and_punctuation() {

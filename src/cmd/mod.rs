@@ -121,10 +121,11 @@ pub fn report_error(e: &Error, style: crate::config::Style) -> i32 {
         Error::Config(diags) => {
             eprint!("{}", crate::render::diagnostics::text(diags, style));
         }
+        // Messages may quote what was read from a file: escaped for the terminal.
         Error::Usage { message, hint } => {
-            eprintln!("errore: {message}");
+            eprintln!("errore: {}", crate::text::printable(message));
             if let Some(h) = hint {
-                eprintln!("suggerimento: {h}");
+                eprintln!("suggerimento: {}", crate::text::printable(h));
             }
         }
         Error::Output(OutputError::Protected { .. }) => {

@@ -50,7 +50,7 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
         ReportFormat::Table => render::table::render(&report).into_bytes(),
         ReportFormat::Typst => {
-            let (data, sealed) = render::template_data(&report);
+            let (data, sealed) = render::template_data(&report, cfg.document_date);
             warn_unsealed(sealed, &cfg);
             if let Destination::Folder(dir) = &cfg.dest {
                 return write_typst_folder(dir, &cfg, data, &protected);
@@ -63,8 +63,8 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
                 .into_bytes()
         }
         ReportFormat::Pdf => {
-            let ident = format!("integra/{}/{}", report.centre.comune, report.period.code);
-            let (data, sealed) = render::template_data(&report);
+            let ident = render::pdf::ident(&report);
+            let (data, sealed) = render::template_data(&report, cfg.document_date);
             warn_unsealed(sealed, &cfg);
             render::pdf::render_within(
                 render::pdf::Limits { time: cfg.template_limit, memory_mib: cfg.template_memory },

@@ -12,6 +12,17 @@ use super::{
 use crate::args::{self, ColorChoice, ExplainArgs, ReportArgs, ValidateArgs, VerifyArgs};
 use crate::period::Period;
 
+/// A period as given, with relative ones counted back from today.
+fn resolve(spec: &crate::period::PeriodSpec, data: &args::DataArgs) -> Result<Period> {
+    let today = today(data)?;
+    spec.resolve(today).map_err(|_| UsageError {
+        message: format!(
+            "il periodo relativo, contato dalla data di oggi ({today}), cadrebbe prima del 1900: gli anni vanno dal 1900 al 2999"
+        ),
+        hint: Some("indica il periodo per esteso (per esempio --period 2025H1), oppure controlla la data di oggi".into()),
+    })
+}
+
 /// `validate`, configured.
 #[derive(Debug)]
 pub struct ValidateConfig {
@@ -35,7 +46,10 @@ impl ValidateConfig {
         Ok(ValidateConfig {
             load: load_options(
                 &a.data,
-                a.period.map(|p| p.resolve(today(&a.data))),
+                match a.period {
+                    Some(p) => Some(resolve(&p, &a.data)?),
+                    None => None,
+                },
                 progress(quiet, ValidateFormat::from(a.format) == ValidateFormat::Json),
             )?,
             format: a.format.into(),
@@ -111,28 +125,10 @@ fn template_limit() -> std::time::Duration {
 impl ReportConfig {
     /// Checks the arguments.
     pub fn new(a: ReportArgs, color: ColorChoice, quiet: bool) -> Result<ReportConfig> {
-        let period = a.period.resolve(today(&a.data));
+        let period = resolve(&a.period, &a.data)?;
         let format = ReportFormat::from(a.format);
         let load = load_options(&a.data, Some(period.clone()), progress(quiet, format == ReportFormat::Json))?;
-        let template = match &a.template {
-            None => TemplateSource::Embedded,
-            Some(dir) => {
-                let real = dir.canonicalize().map_err(|_| UsageError {
-                    message: format!("la cartella del modello «{}» non esiste", dir.display()),
-                    hint: Some("indica con --template una cartella che contiene main.typ".into()),
-                })?;
-                if !real.join("main.typ").is_file() {
-                    return Err(UsageError {
-                        message: format!("la cartella del modello «{}» non contiene main.typ", dir.display()),
-                        hint: Some(
-                            "il file principale di un modello si chiama main.typ; vedi report-templates/README.md"
-                                .into(),
-                        ),
-                    });
-                }
-                TemplateSource::Folder(real)
-            }
-        };
+        let template = template_source(a.template.as_deref())?;
         let default_name = |ext: &str| PathBuf::from(format!("report-{}.{ext}", period.code));
         let ext = match format {
             ReportFormat::Pdf => "pdf",
@@ -168,6 +164,22 @@ impl ReportConfig {
             public: a.pubblico,
         })
     }
+}
+
+/// The template: the embedded one, or a folder holding `main.typ`.
+fn template_source(dir: Option<&std::path::Path>) -> Result<TemplateSource> {
+    let Some(dir) = dir else { return Ok(TemplateSource::Embedded) };
+    let real = dir.canonicalize().map_err(|_| UsageError {
+        message: format!("la cartella del modello «{}» non esiste", dir.display()),
+        hint: Some("indica con --template una cartella che contiene main.typ".into()),
+    })?;
+    if !real.join("main.typ").is_file() {
+        return Err(UsageError {
+            message: format!("la cartella del modello «{}» non contiene main.typ", dir.display()),
+            hint: Some("il file principale di un modello si chiama main.typ; vedi report-templates/README.md".into()),
+        });
+    }
+    Ok(TemplateSource::Folder(real))
 }
 
 /// What `explain` prints.
@@ -215,7 +227,7 @@ pub struct ExplainConfig {
 impl ExplainConfig {
     /// Checks the arguments.
     pub fn new(a: ExplainArgs, color: ColorChoice, quiet: bool) -> Result<ExplainConfig> {
-        let period = a.period.resolve(today(&a.data));
+        let period = resolve(&a.period, &a.data)?;
         let format = ExplainFormat::from(a.format);
         if a.figure.is_none() && !a.list {
             return Err(UsageError {
@@ -253,6 +265,12 @@ pub struct VerifyConfig {
     pub style: Style,
     /// Errors only (`--quiet`).
     pub quiet: bool,
+    /// The template the report is made again with.
+    pub template: TemplateSource,
+    /// How long the template may take to compile.
+    pub template_limit: std::time::Duration,
+    /// How much memory (MiB) the template's compilation may add to the run's.
+    pub template_memory: u64,
 }
 
 impl VerifyConfig {
@@ -269,6 +287,9 @@ impl VerifyConfig {
             load: load_options(&a.data, None, progress(quiet, false))?,
             style: style(color, Stream::Stdout),
             quiet,
+            template: template_source(a.template.as_deref())?,
+            template_limit: template_limit(),
+            template_memory: template_memory(),
         })
     }
 }

@@ -160,12 +160,60 @@ pub fn style(choice: ColorChoice, stream: Stream) -> Style {
     Style { color }
 }
 
-/// Today: `--today` / `INTEGRA_OGGI` (or the older `INTEGRA_TODAY`), else
-/// the system's date.
-pub(super) fn today(data: &DataArgs) -> NaiveDate {
-    data.today
-        .or_else(|| std::env::var("INTEGRA_TODAY").ok().and_then(|v| v.trim().parse().ok()))
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+/// The years a "today" may have: those of a period (docs/CLI.md).
+const TODAY_YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// Today: `--today`, else `INTEGRA_OGGI`, else the older `INTEGRA_TODAY`
+/// (ignored when invalid, as documented), else the system's date. A wrong
+/// `--today` or `INTEGRA_OGGI` is a usage error naming where it came from.
+pub(super) fn today(data: &DataArgs) -> Result<NaiveDate> {
+    if let Some(v) = &data.today {
+        return parse_today(v, "--today");
+    }
+    match std::env::var("INTEGRA_OGGI") {
+        Ok(v) if !v.trim().is_empty() => return parse_today(&v, "INTEGRA_OGGI"),
+        Err(std::env::VarError::NotUnicode(v)) => {
+            return Err(today_error(&v.to_string_lossy(), "INTEGRA_OGGI", "contiene caratteri non validi"));
+        }
+        _ => {}
+    }
+    let older = std::env::var("INTEGRA_TODAY").ok().and_then(|v| parse_today(&v, "INTEGRA_TODAY").ok());
+    let today = older.unwrap_or_else(|| chrono::Local::now().date_naive());
+    if !TODAY_YEARS.contains(&chrono::Datelike::year(&today)) {
+        return Err(UsageError {
+            message: format!("la data di sistema ({today}) è fuori dagli anni che integra conosce (1900-2999)"),
+            hint: Some("correggi l'orologio del computer, oppure indica la data con INTEGRA_OGGI=AAAA-MM-GG".into()),
+        });
+    }
+    Ok(today)
+}
+
+/// A "today" as `AAAA-MM-GG`, a day that exists, in 1900–2999.
+fn parse_today(value: &str, from: &str) -> Result<NaiveDate> {
+    let v = value.trim();
+    let shaped = v.len() == 10
+        && v.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(today_error(v, from, "non è una data nella forma AAAA-MM-GG"));
+    }
+    let day = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| today_error(v, from, "quel giorno (o quel mese) non esiste"))?;
+    if !TODAY_YEARS.contains(&chrono::Datelike::year(&day)) {
+        return Err(today_error(v, from, "gli anni vanno dal 1900 al 2999"));
+    }
+    Ok(day)
+}
+
+fn today_error(value: &str, from: &str, why: &str) -> UsageError {
+    let value = crate::text::printable(value);
+    UsageError {
+        message: format!("data di oggi non valida in {from} («{value}»): {why}"),
+        hint: Some(if from.starts_with('-') {
+            format!("scrivi la data come AAAA-MM-GG, per esempio {from} 2025-07-01")
+        } else {
+            format!("scrivi la data come AAAA-MM-GG, per esempio {from}=2025-07-01, oppure togli la variabile {from}")
+        }),
+    }
 }
 
 /// How registers are read: `INTEGRA_THREADS` and `INTEGRA_PIECE_BYTES`
@@ -203,7 +251,7 @@ pub(super) fn load_options(data: &DataArgs, period: Option<Period>, progress: bo
     Ok(LoadOptions {
         data_dir: data.data.clone(),
         period,
-        today: today(data),
+        today: today(data)?,
         reading: reading(progress),
         access_rows: false,
     })

@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod explain;
 pub mod markdown;
 pub mod pdf;
+pub mod pdfread;
 pub mod progress;
 pub mod seal;
 pub mod table;
@@ -90,11 +91,11 @@ fn request_types_chart(report: &Report) -> TypeChart<'_> {
     TypeChart { shown: sorted, rest: Some(rest) }
 }
 
-/// The `data.json` of a template (see [`TemplateData`]), and whether it
-/// carries the seal (see [`keywords`]).
-pub fn template_data(report: &Report) -> (String, Sealed) {
+/// The `data.json` of a template (see [`TemplateData`]) for a PDF dated
+/// `date`, and whether it carries the seal (see [`keywords`]).
+pub fn template_data(report: &Report, date: chrono::NaiveDate) -> (String, Sealed) {
     let needs_typst = report.needs.as_ref().map(|n| markdown::to_typst(&n.text));
-    let (pdf_keywords, sealed) = keywords(report);
+    let (pdf_keywords, sealed) = keywords(report, date);
     let request_types_chart = request_types_chart(report);
     let json = if report.publication.public {
         let mut value = marked(report);
@@ -124,9 +125,9 @@ pub enum Sealed {
 /// The PDF's keywords: `integra`, and the seal when it fits in the one PDF
 /// string the keywords are written as (thousands of comuni of residence
 /// made it longer, and the PDF failed; issue 22).
-fn keywords(report: &Report) -> (Vec<String>, Sealed) {
+fn keywords(report: &Report, date: chrono::NaiveDate) -> (Vec<String>, Sealed) {
     let mut keywords = vec!["integra".to_string()];
-    let seal = seal::Seal::of(report).keyword();
+    let seal = seal::Seal::of(report, date).keyword();
     // Typst joins the keywords with ", ".
     if keywords[0].len() + 2 + seal.len() > PDF_STRING_MAX {
         return (keywords, Sealed::TooLong { bytes: seal.len() });

@@ -83,6 +83,11 @@ fn describe(world: &ReportWorld, diags: &[SourceDiagnostic]) -> String {
     out.join("\n")
 }
 
+/// The document id of a report's PDF (same report, same id).
+pub fn ident(report: &crate::aggregate::Report) -> String {
+    format!("integra/{}/{}", report.centre.comune, report.period.code)
+}
+
 /// [`render`] within [`Limits`]: the compilation runs on its own thread
 /// while this one looks, every few milliseconds, at the clock and at the
 /// process's resident memory; past either limit the run ends with

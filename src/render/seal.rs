@@ -1,9 +1,17 @@
 //! The seal a PDF carries so that `integra verify` can check it later: the
-//! period, the version (internal or public), the SHA-256 of every register
-//! read, and every figure of the report. It travels in the document's
-//! keywords, which Typst writes both into the Info dictionary and into the
-//! XMP metadata (`pdf:Keywords`), as one keyword `integra-sigillo=` followed
-//! by the seal's JSON, deflated and in base64.
+//! period, the version (internal or public), the document's date, the
+//! SHA-256 of every register read, of the centre's data as printed (from
+//! `centro.toml`) and of the period's notes, and every figure of the report.
+//! It travels in the document's keywords, which Typst writes both into the
+//! Info dictionary and into the XMP metadata (`pdf:Keywords`), as one
+//! keyword `integra-sigillo=` followed by the seal's JSON, deflated and in
+//! base64.
+//!
+//! The seal is a claim, not a proof: anyone can copy one into another PDF.
+//! `verify` therefore makes the report again from the registers for the
+//! period, version and date the seal states and compares the pages
+//! themselves (`render::pdfread`); the seal says what to make again and,
+//! when the registers changed, what changed.
 //!
 //! Why keywords and not `data.json` attached: the report is PDF/A-2a (with
 //! PDF/UA-1), the accessible archival level the publishing rules ask for,
@@ -30,6 +38,9 @@ const SECTIONS: [&str; 8] =
 /// Fields that name an item of a list, tried in this order.
 const NAMES: [&str; 9] = ["country", "type", "month", "source", "comune", "call", "id", "origin", "period"];
 
+/// The seal's format: 2 adds the date, the centre and the notes.
+pub const FORMAT: u32 = 2;
+
 /// What a PDF made by integra says about how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Seal {
@@ -39,6 +50,16 @@ pub struct Seal {
     pub period: String,
     /// The public version (`--pubblico`).
     pub public: bool,
+    /// The document's date (`AAAA-MM-GG`), which the PDF is made with
+    /// (format 2; before, the period's last day or `SOURCE_DATE_EPOCH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// SHA-256 of the report's `centre` as printed (from `centro.toml`), format 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre: Option<String>,
+    /// SHA-256 of the period's notes as printed, `None` without notes (format 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     /// Every register file read.
     pub registers: Vec<SealedFile>,
     /// Every figure: its path (`accesses.by_country.Nigeria.count`) and
@@ -62,9 +83,6 @@ pub struct SealedFile {
 /// Why a PDF's seal cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
-    /// Not a PDF that can be read.
-    #[error("il file non è un PDF leggibile")]
-    NotPdf,
     /// A PDF without integra's seal.
     #[error("il PDF non porta il sigillo di integra (non è stato fatto da integra, o da un modello che non lo scrive)")]
     Missing,
@@ -74,12 +92,16 @@ pub enum SealError {
 }
 
 impl Seal {
-    /// The seal of `report`.
-    pub fn of(report: &Report) -> Seal {
+    /// The seal of `report`, made into a PDF dated `date`.
+    pub fn of(report: &Report, date: chrono::NaiveDate) -> Seal {
+        let centre = serde_json::to_vec(&report.centre).expect("the centre always serialises");
         Seal {
-            format: 1,
+            format: FORMAT,
             period: report.period.code.clone(),
             public: report.publication.public,
+            date: Some(date.format("%Y-%m-%d").to_string()),
+            centre: Some(hex(&centre)),
+            notes: report.needs.as_ref().map(|n| hex(n.text.as_bytes())),
             registers: report
                 .sources
                 .iter()
@@ -103,11 +125,9 @@ impl Seal {
         format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(packed))
     }
 
-    /// The seal in `pdf`'s keywords.
-    pub fn read(pdf: &[u8]) -> Result<Seal, SealError> {
-        let doc = hayro_syntax::Pdf::new(pdf.to_vec()).map_err(|_| SealError::NotPdf)?;
-        let keywords = doc.metadata().keywords.clone().ok_or(SealError::Missing)?;
-        let keywords = String::from_utf8_lossy(&keywords);
+    /// The seal among a PDF's `keywords` (as [`pdfread::read`](super::pdfread::read) gives them).
+    pub fn from_keywords(keywords: Option<&[u8]>) -> Result<Seal, SealError> {
+        let keywords = String::from_utf8_lossy(keywords.ok_or(SealError::Missing)?);
         let packed = keywords.split(", ").find_map(|k| k.trim().strip_prefix(PREFIX)).ok_or(SealError::Missing)?;
         let bytes = base64::engine::general_purpose::STANDARD.decode(packed).map_err(|_| SealError::Damaged)?;
         let mut json = Vec::new();
@@ -117,6 +137,11 @@ impl Seal {
             .map_err(|_| SealError::Damaged)?;
         serde_json::from_slice(&json).map_err(|_| SealError::Damaged)
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every number of the report's sections by a path a person can read:
@@ -173,6 +198,10 @@ pub struct Differences {
     pub added: Vec<SealedFile>,
     /// Figures that differ: (path, then, now); `null` where one side has none.
     pub figures: Vec<(String, Value, Value)>,
+    /// The centre's data as printed (from `centro.toml`) changed.
+    pub centre: bool,
+    /// The period's notes changed (or came, or went).
+    pub notes: bool,
 }
 
 impl Differences {
@@ -193,6 +222,11 @@ pub fn compare(then: &Seal, now: &Seal) -> Differences {
             None => d.gone.push(f.clone()),
         }
     }
+    // Seals before format 2 say nothing of the centre and the notes.
+    if then.format >= 2 {
+        d.centre = then.centre != now.centre;
+        d.notes = then.notes != now.notes;
+    }
     d.added = now.registers.iter().filter(|n| !then.registers.iter().any(|f| key(f) == key(n))).cloned().collect();
     let paths: std::collections::BTreeSet<&String> = then.figures.keys().chain(now.figures.keys()).collect();
     for p in paths {
@@ -210,9 +244,12 @@ mod tests {
 
     fn seal(figures: &[(&str, i64)], sha: &str) -> Seal {
         Seal {
-            format: 1,
+            format: FORMAT,
             period: "2025H1".into(),
             public: false,
+            date: Some("2025-06-30".into()),
+            centre: Some("c".into()),
+            notes: None,
             registers: vec![SealedFile {
                 register: "accessi".into(),
                 file: "accessi.csv".into(),

@@ -10,6 +10,7 @@ mod redaction;
 mod agreement;
 mod annotate;
 mod auditor;
+mod cli_edges;
 mod explain;
 mod fixtures;
 mod fuzz;
