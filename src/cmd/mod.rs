@@ -80,8 +80,36 @@ pub fn protected(data_dir: &Path, files: &[crate::read::FileInfo], template: Opt
     p
 }
 
-/// Writes to standard output; a closed pipe (`integra … | head`) is not an error.
+/// Whether standard output was closed when integra started (`integra … >&-`):
+/// the Rust runtime then opens /dev/null in its place, for reading and
+/// writing, and every write "succeeds". A `>/dev/null` the user asked for
+/// is opened for writing only, and is left alone.
+#[cfg(unix)]
+fn stdout_closed() -> bool {
+    use std::os::fd::AsFd;
+    let out = std::io::stdout();
+    let fd = out.as_fd();
+    let (Ok(st), Ok(null)) = (rustix::fs::fstat(fd), rustix::fs::stat("/dev/null")) else { return false };
+    let is_null = rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::CharacterDevice
+        && st.st_rdev == null.st_rdev;
+    let read_write = rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::RDWR));
+    is_null && read_write
+}
+
+#[cfg(not(unix))]
+fn stdout_closed() -> bool {
+    false
+}
+
+/// Writes to standard output; a closed pipe (`integra … | head`) is not an
+/// error, a standard output closed from the start (`>&-`) is.
 pub fn write_stdout(out: &mut impl std::io::Write, bytes: &[u8]) -> crate::error::Result<()> {
+    if !bytes.is_empty() && stdout_closed() {
+        return Err(Error::io(
+            "non riesco a scrivere sullo standard output",
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "è chiuso (>&-): niente è stato scritto"),
+        ));
+    }
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Error::io("non riesco a scrivere sullo standard output", e))

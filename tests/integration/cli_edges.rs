@@ -72,3 +72,25 @@ fn an_older_today_variable_that_is_wrong_is_still_ignored() {
         .code_is(0);
     assert_eq!(run.json()["accesses"]["total"], 181);
 }
+
+/// `integra report --format json >&-`: the runtime reopens a closed
+/// standard output on /dev/null for reading and writing, which is what the
+/// child is given here. Nothing can be written, so it is an error (exit 3);
+/// a `>/dev/null` the user asked for (write only) is not.
+#[test]
+fn a_closed_standard_output_is_an_error() {
+    let run = |stdout: std::fs::File| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_integra"))
+            .args(["report", "--period", "2025H1", "--format", "json", "-q", "--data"])
+            .arg(samples())
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    let closed = run(std::fs::File::options().read(true).write(true).open("/dev/null").unwrap());
+    assert_eq!(closed.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&closed.stderr);
+    assert!(err.contains("standard output") && err.contains("chiuso"), "{err}");
+    let null = run(std::fs::File::options().write(true).open("/dev/null").unwrap());
+    assert_eq!(null.status.code(), Some(0), "{}", String::from_utf8_lossy(&null.stderr));
+}
