@@ -398,3 +398,28 @@ fn random_registers_give_no_withheld_count_away() {
         );
     }
 }
+
+/// Every fixture folder the semester's report accepts, with its quarters.
+#[test]
+fn the_fixtures_give_no_withheld_count_away() {
+    let periods = ["2025Q1", "2025Q2", "2025H1"];
+    let mut attacked = 0;
+    for name in crate::harness::fixture_names() {
+        let dir = crate::harness::materialise(&name);
+        let ok = periods.iter().all(|p| {
+            Integra::new()
+                .args(["report", "--period", p, "--format", "json", "-q", "--data"])
+                .arg_path(dir.path())
+                .run()
+                .code()
+                == 0
+        });
+        if !ok {
+            continue;
+        }
+        let (_, broken) = attack(dir.path(), &periods, &[("2025H1", &["2025Q1", "2025Q2"])]);
+        assert!(broken.is_empty(), "{name}: {}", broken.join("\n"));
+        attacked += 1;
+    }
+    assert!(attacked >= 10, "only {attacked} fixtures make a report");
+}
