@@ -55,8 +55,23 @@ pub fn compute(
     if !public {
         return Ok(report);
     }
+    // Earlier years the history table computes from the registers are the
+    // same numbers as those years' own public annual reports: their
+    // calendars come out first (a declared year is the same in every
+    // report, and tied there).
+    let mut periods = Vec::new();
+    let years_published = regs.centro.calendario.contains(&crate::period::PeriodKind::Year);
+    for h in report.history.iter().filter(|h| years_published && h.source == "registers") {
+        if let Ok(year) = crate::period::Period::parse(&h.period)
+            && year.kind == crate::period::PeriodKind::Year
+            && year.end < period.start
+        {
+            periods.extend(crate::publish::family(&year, &regs.centro.calendario));
+        }
+    }
+    periods.extend(crate::publish::family(period, &regs.centro.calendario));
     let mut family = Vec::new();
-    for p in crate::publish::family(period, &regs.centro.calendario) {
+    for p in periods {
         let r = if &p == period { report.clone() } else { compute(&Inputs { regs, diags, period: &p, today })? };
         family.push((p, r));
     }

@@ -102,13 +102,27 @@ fn joint(family: &[(Period, Report)]) -> Joint {
             });
             known_after.push(k);
         }
-        by_key.push(
-            c.keys
-                .iter()
-                .enumerate()
-                .filter_map(|(i, key)| key.clone().map(|(how, name)| (name, (how, i + off))))
-                .collect(),
-        );
+        let mut keys: HashMap<String, (Across, usize)> = c
+            .keys
+            .iter()
+            .enumerate()
+            .filter_map(|(i, key)| key.clone().map(|(how, name)| (name, (how, i + off))))
+            .collect();
+        if family[k].0.kind == PeriodKind::Year {
+            // A year's users by category are the history row of that year
+            // in every later report.
+            let year = &family[k].0.code;
+            let mut same = |from: &str, to: String| {
+                if let Some(&(_, cell)) = keys.get(from) {
+                    keys.insert(to, (Across::Same, cell));
+                }
+            };
+            for cat in ["italian", "eu", "non_eu"] {
+                same(&format!("u/category/{cat}"), format!("h/{year}/{cat}"));
+            }
+            same("u/total", format!("h/{year}/parts"));
+        }
+        by_key.push(keys);
         cells.push(c);
     }
     start.push(table.values.len());
