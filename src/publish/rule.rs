@@ -191,12 +191,16 @@ pub fn suppress(table: &Table, threshold: u32) -> Vec<Mark> {
 /// mark, which cannot change): only the others may be withheld.
 ///
 /// 1. Every free count from 1 to `threshold - 1` is withheld.
-/// 2. While some withheld count is not [`protected`] under [`ranges`], the
-///    smallest free count still shown in a line that holds it is withheld
-///    too; if none of its lines has one, the lines next to them are looked
-///    at, and so on outwards.
-/// 3. Where no shown count is left to withhold, the zeros and totals of
-///    those lines are withheld (the line withdrawn).
+/// 2. While some withheld count is not [`protected`] under [`ranges`], one
+///    more count is withheld for it ([`Aim::raise`]): in the line that caps
+///    it lowest, the smallest free part that frees enough room (else the
+///    part that frees most, else the line's total); where that line has
+///    nothing free, the count that caps it is raised in turn. Failing
+///    that, the nearest lines outwards are searched ([`widen`]), and where
+///    no shown count is left, their zeros are withheld (the line
+///    withdrawn).
+/// 3. A count withheld for another but computable all the same is shown
+///    again ([`reveal`]).
 ///
 /// A count can stay exposed only when nothing free is left near it (a
 /// fixed total below the threshold): the rule stops there.
