@@ -44,6 +44,9 @@ pub enum Error {
     /// A bug.
     #[error(transparent)]
     Internal(#[from] crate::aggregate::AggregateError),
+    /// A bug in the public version: a number it names is not in the report.
+    #[error(transparent)]
+    Publish(#[from] crate::publish::UnknownFigure),
 }
 
 impl Error {
@@ -56,7 +59,7 @@ impl Error {
                 OutputError::Protected { .. } | OutputError::FileInPath { .. } | OutputError::IsFolder { .. },
             ) => 2,
             Error::Output(_) => 3,
-            Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) => 3,
+            Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) | Error::Publish(_) => 3,
         }
     }
 

@@ -75,7 +75,7 @@ pub fn compute(
         let r = if &p == period { report.clone() } else { compute(&Inputs { regs, diags, period: &p, today })? };
         family.push((p, r));
     }
-    Ok(crate::publish::public_among(&family, regs.centro.minimo_pubblicabile))
+    Ok(crate::publish::public_among(&family, regs.centro.minimo_pubblicabile)?)
 }
 
 /// What a command must never write over: the data folder's registers and

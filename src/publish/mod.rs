@@ -19,8 +19,15 @@ pub use rule::{Line, Mark, Relation, Table, UNBOUNDED, prior, protected, ranges,
 use crate::aggregate::{Publication, Report, Suppressed};
 use crate::period::Period;
 
+/// A number the public version names that the report does not have: a
+/// mistake of integra's own (a misspelt pointer), which must stop the run
+/// rather than publish the number unwithheld or print a silent 0.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("errore interno di integra: la versione pubblica nomina numeri che il report non ha ({})", .0.join(", "))]
+pub struct UnknownFigure(pub Vec<String>);
+
 /// The public version of `r` alone, as if no other period were published.
-pub fn public(r: &Report, threshold: u32) -> Report {
+pub fn public(r: &Report, threshold: u32) -> Result<Report, UnknownFigure> {
     let k = cells::cells_of(r);
     let marks = suppress(&k.table, threshold);
     apply(r, &k, &marks, threshold)
@@ -29,7 +36,7 @@ pub fn public(r: &Report, threshold: u32) -> Report {
 /// The public version of the last report of `family` (the periods of
 /// [`family`], each with its report), safe together with the public
 /// versions of all the others.
-pub fn public_among(family: &[(Period, Report)], threshold: u32) -> Report {
+pub fn public_among(family: &[(Period, Report)], threshold: u32) -> Result<Report, UnknownFigure> {
     let (k, marks) = calendar::replay(family, threshold);
     apply(&family[family.len() - 1].1, &k, &marks, threshold)
 }
@@ -37,7 +44,7 @@ pub fn public_among(family: &[(Period, Report)], threshold: u32) -> Report {
 /// `r` with every number `marks` withholds set to 0 and listed in
 /// `publication`. A reader is told only that it is withheld ("n.p."):
 /// saying "< 3" would tell a count below the threshold apart.
-fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Report {
+fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Result<Report, UnknownFigure> {
     let mut withheld: Vec<(String, Option<u32>)> = Vec::new();
     for (c, mark) in marks.iter().enumerate() {
         if *mark == Mark::Shown {
@@ -47,15 +54,19 @@ fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Report
         withheld.extend(k.derived[c].iter().map(|p| (p.clone(), None)));
     }
     let mut value = serde_json::to_value(r).expect("the report always serialises");
+    let mut unknown = Vec::new();
     for (path, _) in &withheld {
-        if let Some(slot) = value.pointer_mut(path)
-            && slot.is_number()
-        {
-            *slot = serde_json::Value::from(0);
+        match value.pointer_mut(path) {
+            Some(slot) if slot.is_number() => *slot = serde_json::Value::from(0),
+            Some(_) => {}
+            None => unknown.push(path.clone()),
         }
     }
     let mut out = r.clone();
-    zero(&mut out, &value);
+    unknown.extend(zero(&mut out, &value));
+    if !unknown.is_empty() {
+        return Err(UnknownFigure(unknown));
+    }
     // In the report's order, as a reader meets them.
     withheld.sort_by_key(|(p, _)| order_key(&value, p));
     withheld.dedup_by(|a, b| a.0 == b.0);
@@ -64,7 +75,7 @@ fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Report
         threshold: Some(threshold),
         suppressed: withheld.into_iter().map(|(path, below)| Suppressed { path, below }).collect(),
     };
-    out
+    Ok(out)
 }
 
 /// A sort key that follows the JSON's order: the position of each step.
@@ -88,9 +99,19 @@ fn order_key(v: &serde_json::Value, path: &str) -> Vec<usize> {
 
 /// Copies the zeros of `v` (the report's JSON) into the typed report: every
 /// withheld count and percentage becomes 0, so that no renderer can show it.
-fn zero(r: &mut Report, v: &serde_json::Value) {
-    let n = |p: &str| v.pointer(p).and_then(serde_json::Value::as_u64).unwrap_or(0);
-    let f = |p: &str| v.pointer(p).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+/// Returns the pointers it looked for and did not find (none, unless a
+/// pointer below is misspelt).
+fn zero(r: &mut Report, v: &serde_json::Value) -> Vec<String> {
+    let missing = std::cell::RefCell::new(Vec::new());
+    let at = |p: &str| {
+        let found = v.pointer(p);
+        if found.is_none() {
+            missing.borrow_mut().push(p.to_string());
+        }
+        found
+    };
+    let n = |p: &str| at(p).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let f = |p: &str| at(p).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
     let country = |list: &mut [crate::aggregate::CountryCount], base: &str| {
         for (i, c) in list.iter_mut().enumerate() {
             c.count = n(&format!("{base}/{i}/count"));
@@ -132,7 +153,7 @@ fn zero(r: &mut Report, v: &serde_json::Value) {
         *x = n(&format!("/users/by_gender_whole_pct/{g}"));
     }
     if let Some(p) = &mut u.previous {
-        let i = |path: &str| v.pointer(path).and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let i = |path: &str| at(path).and_then(serde_json::Value::as_i64).unwrap_or(0);
         let change = |c: &mut crate::aggregate::Change, base: &str| {
             c.absolute = i(&format!("{base}/absolute"));
             c.pct = c.pct.map(|_| f(&format!("{base}/pct")));
@@ -179,6 +200,7 @@ fn zero(r: &mut Report, v: &serde_json::Value) {
         country(&mut c.countries, &format!("/courses/{i}/countries"));
     }
     r.courses_total.enrolled = n("/courses_total/enrolled");
+    missing.into_inner()
 }
 
 /// The report's JSON with the public version's marks: every withheld number
