@@ -342,6 +342,18 @@ fn attack(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -> (usize, V
     (withheld, broken)
 }
 
+/// Synthetic registers of two years to 2025 (`integra synth`) in `parent`.
+fn synth(parent: &Path, accesses: &str, users: &str, seed: &str) -> std::path::PathBuf {
+    let dir = parent.join("synth");
+    Integra::new()
+        .args(["synth", "--accessi", accesses, "--utenti", users, "--anni", "2", "--fino-al", "2025"])
+        .args(["--seme", seed, "-q"])
+        .arg_path(&dir)
+        .run()
+        .code_is(0);
+    dir
+}
+
 fn samples() -> std::path::PathBuf {
     root().join("data-samples")
 }
@@ -394,13 +406,7 @@ fn random_registers_give_no_withheld_count_away() {
         &[("2025H1", &months), ("2025H1", &["2025Q1", "2025Q2"]), ("2025Q1", &months[..3]), ("2025Q2", &months[3..])];
     for (accesses, users, seed) in [("300", "60", "7"), ("800", "150", "11"), ("3000", "400", "13")] {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("synth");
-        Integra::new()
-            .args(["synth", "--accessi", accesses, "--utenti", users, "--anni", "2", "--fino-al", "2025"])
-            .args(["--seme", seed, "-q"])
-            .arg_path(&dir)
-            .run()
-            .code_is(0);
+        let dir = synth(tmp.path(), accesses, users, seed);
         let (withheld, broken) = attack(&dir, &periods, tiles);
         assert!(withheld > 0, "seed {seed}");
         assert!(
@@ -444,13 +450,7 @@ fn the_fixtures_give_no_withheld_count_away() {
 fn an_earlier_year_and_the_history_of_the_next_give_no_withheld_count_away() {
     for (accesses, users, seed) in [("300", "40", "1"), ("300", "50", "2"), ("600", "80", "3"), ("400", "60", "4")] {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("synth");
-        Integra::new()
-            .args(["synth", "--accessi", accesses, "--utenti", users, "--anni", "2", "--fino-al", "2025"])
-            .args(["--seme", seed, "-q"])
-            .arg_path(&dir)
-            .run()
-            .code_is(0);
+        let dir = synth(tmp.path(), accesses, users, seed);
         let h1 = json(&dir, "2025H1", false);
         assert!(list(&h1, "/history").iter().any(|h| h["period"] == "2024" && h["source"] == "registers"));
         let (withheld, broken) =
