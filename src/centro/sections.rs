@@ -56,7 +56,8 @@ pub(super) fn walk_pubblicazione(w: &mut Walker, c: &mut Centro, t: &Table) {
         let kind = |word: &String| {
             super::CALENDAR_WORDS.iter().find(|(name, _)| word.trim().eq_ignore_ascii_case(name)).map(|x| x.1)
         };
-        if words.iter().all(|x| kind(x).is_some()) {
+        let unknown: Vec<&String> = words.iter().filter(|x| kind(x).is_none()).collect();
+        if unknown.is_empty() {
             c.calendario.clear();
             for k in words.iter().filter_map(kind) {
                 if !c.calendario.contains(&k) {
@@ -64,7 +65,10 @@ pub(super) fn walk_pubblicazione(w: &mut Walker, c: &mut Centro, t: &Table) {
                 }
             }
         } else {
-            w.invalid("pubblicazione", k, v, "un elenco tra \"mese\", \"trimestre\", \"semestre\" e \"anno\"");
+            let named = unknown.iter().map(|x| format!("«{x}»")).collect::<Vec<_>>().join(", ");
+            let what =
+                format!("un elenco tra \"mese\", \"trimestre\", \"semestre\" e \"anno\" ({named} non è tra questi)");
+            w.invalid("pubblicazione", k, v, &what);
         }
     }
 }
