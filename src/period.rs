@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::dates::{long_date, month_name, month_short};
 
 /// The shape of a period, which decides its labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodKind {
     /// A calendar year.

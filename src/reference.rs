@@ -182,6 +182,17 @@ impl Countries {
             _ => Category::NonEu,
         }
     }
+
+    /// The ids of the countries named `name` (the reference's Italian name).
+    pub fn ids_named(&self, name: &str) -> Vec<u32> {
+        self.all.iter().enumerate().filter(|(_, c)| c.name == name).map(|(i, _)| i as u32).collect()
+    }
+
+    /// The category at date `at` of the country of ISO alpha-2 code `iso2`.
+    pub fn category_of_iso(&self, iso2: &str, at: NaiveDate) -> Option<Category> {
+        let id = self.all.iter().position(|x| x.iso2 == iso2)?;
+        Some(self.category(id as CountryId, at))
+    }
 }
 
 /// Index of a comune in [`Comuni::all`].

@@ -5,6 +5,7 @@
 //! shares and Italian labels.
 
 mod compare;
+mod figures;
 pub mod model;
 pub mod queries;
 mod sections;
@@ -72,7 +73,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     let history = sections::history(regs, p, inp.today, &users.by_category, users.total)?;
     let applications = sections::applications(regs, p)?;
     let courses = sections::courses(regs, p)?;
-    Ok(Report {
+    let mut report = Report {
         schema: 1,
         generator: Generator { name: "integra".into(), version: env!("CARGO_PKG_VERSION").into() },
         period: PeriodOut {
@@ -114,7 +115,10 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
             })
             .collect(),
         publication: Publication::default(),
-    })
+        figures: Figures::default(),
+    };
+    report.figures = figures::build(regs, &report, p);
+    Ok(report)
 }
 
 /// Country counts sorted by count descending, then name.

@@ -24,7 +24,7 @@ pub fn run(cfg: ExplainConfig) -> Result<()> {
     }
     let today = cfg.load.today;
     let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
-    let catalogue = Catalogue::new(&regs, &report, &cfg.period);
+    let catalogue = Catalogue::new(&report, &cfg.period);
     let text = if cfg.list {
         let figures = catalogue.listed(cfg.figure.as_deref());
         if figures.is_empty() {
@@ -42,7 +42,32 @@ pub fn run(cfg: ExplainConfig) -> Result<()> {
     } else {
         let name = cfg.figure.as_deref().unwrap_or_default();
         let figure = catalogue.find(name).map_err(|u| Error::Usage { message: u.message, hint: u.hint })?;
-        let x = explain::explain(&regs, &diags, &cfg.period, &figure, cfg.all)?;
+        let x = match (&figure.target, &figure.elsewhere) {
+            (Some(target), _) => explain::explain(&regs, &diags, &cfg.period, &figure, target, cfg.all)?,
+            // Another period's figure (the year earlier, a month of the
+            // trend, a year of the history): explained by that period's rows.
+            (None, Some((code, id))) => {
+                let period = crate::period::Period::parse(code)
+                    .map_err(|e| Error::Usage { message: format!("«{}»: {e}", figure.path), hint: None })?;
+                let there = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &period, today })?;
+                let other = Catalogue::new(&there, &period)
+                    .find(id)
+                    .map_err(|u| Error::Usage { message: u.message, hint: u.hint })?;
+                let Some(target) = &other.target else {
+                    return Err(Error::Usage { message: format!("«{}»: {}", figure.path, other.rule), hint: None });
+                };
+                let mut x = explain::explain(&regs, &diags, &period, &other, target, cfg.all)?;
+                x.rule = format!("«{id}» del periodo {code}: {}", x.rule);
+                x.figure = figure.path.clone();
+                x
+            }
+            (None, None) => {
+                return Err(Error::Usage {
+                    message: format!("«{}» non si spiega con righe dei registri: {}", figure.path, figure.rule),
+                    hint: None,
+                });
+            }
+        };
         match cfg.format {
             ExplainFormat::Text => render::explain::text(&x, cfg.all),
             ExplainFormat::Json => render::explain::json(&x),

@@ -72,7 +72,7 @@ pub fn run(cfg: VerifyConfig) -> Result<()> {
         return Err(Error::Registers);
     }
     let report = super::compute(&regs, &diags, &period, load.today, then.public)?;
-    let now = Seal::of(&report, date);
+    let now = Seal::again(&then, &report, date);
     let d = seal::compare(&then, &now);
     let pages = if d.is_empty() {
         let made = crate::render::pdf::render_within(

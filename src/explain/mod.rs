@@ -16,79 +16,10 @@ mod query;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::period::Period;
-
 pub use catalogue::{Catalogue, Figure, Unknown};
 pub use query::explain;
 
-/// A figure's value: a count, or hours (courses).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Value {
-    /// People, accesses, meetings, applications.
-    Count(u64),
-    /// Hours, rounded to the hundredth as the report does.
-    Hours(f64),
-}
-
-impl std::fmt::Display for Value {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Value::Count(n) => write!(f, "{n}"),
-            Value::Hours(h) if h.fract() == 0.0 => write!(f, "{h:.0}"),
-            Value::Hours(h) => write!(f, "{h}"),
-        }
-    }
-}
-
-/// Which rows a figure counts: a register's frame, the report's period
-/// filter for it, and the key (none for a total).
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// `accessi`, dated in the period.
-    Accesses(Option<Key>),
-    /// `utenti` open in the period (`new`: taken in charge inside it).
-    Users {
-        /// Only those new in the period.
-        new: bool,
-        /// The group.
-        key: Option<Key>,
-    },
-    /// `incontri` of these courses dated in the period (`hours`: their hours).
-    Meetings {
-        /// Course keys.
-        courses: Vec<u32>,
-        /// Sum their hours instead of counting them.
-        hours: bool,
-        /// The rule's words for the courses (`del corso «BASE1»`).
-        of: String,
-    },
-    /// `iscrizioni` of these courses without a date or dated by the period's end.
-    Enrolments {
-        /// Course keys.
-        courses: Vec<u32>,
-        /// The group (origin, country).
-        key: Option<Key>,
-        /// The rule's words for the courses (`al corso «BASE1»`).
-        to: String,
-    },
-    /// `domande` dated in the period.
-    Applications(Option<Key>),
-}
-
-/// A group of a figure: the rows whose `column` is one of `values` (or,
-/// `negate`d, none of them); `says` is its part of the rule.
-#[derive(Debug, Clone)]
-pub struct Key {
-    /// The frame's column.
-    pub column: &'static str,
-    /// Its keys.
-    pub values: Vec<u32>,
-    /// Rows whose key is none of `values`.
-    pub negate: bool,
-    /// The rule's words for it (`con paese «Nigeria»`).
-    pub says: String,
-}
+pub use crate::aggregate::{Key, Target, Value};
 
 /// A value of a column that decided, as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,9 +87,4 @@ pub struct Explanation {
     pub excluded: Vec<RowRef>,
     /// How many near misses there are in all.
     pub excluded_total: usize,
-}
-
-/// `01/01/2025 - 30/06/2025` words of a period, for the rules.
-fn span_words(p: &Period) -> String {
-    format!("dal {} al {}", crate::dates::short_date(p.start), crate::dates::short_date(p.end))
 }

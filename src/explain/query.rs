@@ -38,11 +38,12 @@ pub fn explain(
     diags: &Diagnostics,
     p: &Period,
     fig: &Figure,
+    target: &Target,
     all: bool,
 ) -> Result<Explanation, AggregateError> {
     let (s, e) = (to_days(p.start), to_days(p.end));
     let f = &regs.frames;
-    let (frame, counted, key, register) = match &fig.target {
+    let (frame, counted, key, register) = match target {
         Target::Accesses(k) => {
             let rows = f.access_rows.as_ref().ok_or_else(|| polars_err!(ComputeError: "access rows were not kept"))?;
             (rows, within("day", s, e), key_expr(k), RegisterKind::Accessi)
@@ -62,7 +63,7 @@ pub fn explain(
     let same_key = frame.clone().lazy().filter(key);
     let inside = same_key.clone().filter(counted.clone()).sort(["line"], Default::default()).collect()?;
     let outside = same_key.filter(counted.not()).collect()?;
-    let value = match &fig.target {
+    let value = match target {
         Target::Meetings { hours: true, .. } => {
             let sum = inside.clone().lazy().select([col("hours").sum()]).collect()?;
             let h = sum.column("hours")?.f64()?.get(0).unwrap_or(0.0);
@@ -83,7 +84,7 @@ pub fn explain(
             warnings.entry(line).or_default().push(format!("{}: {}", d.code, d.message));
         }
     }
-    let shown = Shown { regs, target: &fig.target, p };
+    let shown = Shown { regs, target, p };
     let place = |line: usize, columns, reason, warnings| RowRef {
         file: file.clone(),
         sheet: sheet.clone(),

@@ -31,15 +31,17 @@ use crate::aggregate::Report;
 /// What comes before the seal in the keywords.
 const PREFIX: &str = "integra-sigillo=";
 
-/// The sections of the report whose numbers are its figures.
+/// The sections of the report whose numbers were its figures in seals of
+/// format 2 and before.
 const SECTIONS: [&str; 8] =
     ["accesses", "users", "history", "applications", "applications_total", "courses", "courses_total", "events"];
 
-/// Fields that name an item of a list, tried in this order.
+/// Fields that name an item of a list, tried in this order (format 2 and before).
 const NAMES: [&str; 9] = ["country", "type", "month", "source", "comune", "call", "id", "origin", "period"];
 
-/// The seal's format: 2 adds the date, the centre and the notes.
-pub const FORMAT: u32 = 2;
+/// The seal's format: 2 adds the date, the centre and the notes; 3 names
+/// the figures by the figure list's ids (`accesses.by_country.Nigeria`).
+pub const FORMAT: u32 = 3;
 
 /// What a PDF made by integra says about how it was made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,8 +64,9 @@ pub struct Seal {
     pub notes: Option<String>,
     /// Every register file read.
     pub registers: Vec<SealedFile>,
-    /// Every figure: its path (`accesses.by_country.Nigeria.count`) and
-    /// value (`null` where the public version withholds it).
+    /// Every figure: its id (`accesses.by_country.Nigeria`; before format 3
+    /// a path, `accesses.by_country.Nigeria.count`) and value (`null` where
+    /// the public version withholds it).
     pub figures: BTreeMap<String, Value>,
 }
 
@@ -116,6 +119,16 @@ impl Seal {
         }
     }
 
+    /// The seal `report` would carry, with its figures named as `then`'s
+    /// format names them, to compare with `then`.
+    pub fn again(then: &Seal, report: &Report, date: chrono::NaiveDate) -> Seal {
+        let mut now = Seal::of(report, date);
+        if then.format < 3 {
+            now.figures = paths(report);
+        }
+        now
+    }
+
     /// The keyword that carries the seal.
     pub fn keyword(&self) -> String {
         let json = serde_json::to_vec(self).expect("a seal always serialises");
@@ -144,10 +157,22 @@ fn hex(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every number of the report's sections by a path a person can read:
-/// list items by their name (`accesses.by_country.Nigeria.count`), not by
-/// position, so that a changed order is not a changed figure.
+/// Every figure of the report's figure list by its id, `null` where the
+/// public version withholds it.
 pub fn figures(report: &Report) -> BTreeMap<String, Value> {
+    let value = |f: &crate::aggregate::Figure| match f.value {
+        _ if f.withheld => Value::Null,
+        crate::aggregate::Value::Count(n) => Value::from(n),
+        crate::aggregate::Value::Hours(h) => Value::from(h),
+    };
+    report.figures.list.iter().map(|f| (f.id.clone(), value(f))).collect()
+}
+
+/// Every number of the report's sections by a path a person can read, as
+/// seals of format 2 and before name them: list items by their name
+/// (`accesses.by_country.Nigeria.count`), not by position. Kept to verify
+/// PDFs made before the figure list.
+fn paths(report: &Report) -> BTreeMap<String, Value> {
     let mut json = serde_json::to_value(report).expect("the report always serialises");
     if report.publication.public {
         // What the public version shows: withheld numbers are null.

@@ -187,11 +187,21 @@ fn the_public_json_shows_no_count_of_people_under_three() {
 #[test]
 fn the_public_csv_and_table_mark_what_they_withhold() {
     let csv = report(&samples(), &["--pubblico"], "csv");
-    assert!(csv.starts_with("periodo,sezione,voce,dettaglio,valore,soppresso\n"), "{csv}");
-    assert!(csv.contains("2025H1,accessi,paese,Albania,,true\n"), "{csv}");
+    assert!(csv.starts_with("periodo,voce,tabella,descrizione,dettaglio,unita,valore,soppresso\n"), "{csv}");
+    assert!(
+        csv.contains(
+            ",accesses.by_country.Albania,Accessi per paese,Accessi con paese Albania,Albania,accessi,,true\n"
+        ),
+        "{csv}"
+    );
     // Nigeria's 31 is the sum of months that show theirs: it is shown.
-    assert!(csv.contains("2025H1,accessi,paese,Nigeria,31,false\n"), "{csv}");
-    assert!(csv.contains("2025H1,accessi,totale,,181,false\n"), "{csv}");
+    assert!(
+        csv.contains(
+            ",accesses.by_country.Nigeria,Accessi per paese,Accessi con paese Nigeria,Nigeria,accessi,31,false\n"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains("2025H1,accesses.total,Accessi,Accessi nel periodo,,accessi,181,false\n"), "{csv}");
     let table = report(&samples(), &["--pubblico"], "table");
     assert!(table.contains("versione pubblica") && table.contains("n.p.") && !table.contains("< 3"), "{table}");
     assert!(report(&samples(), &[], "table").contains("uso interno"));

@@ -341,10 +341,15 @@ fn csv_is_tidy_and_safe() {
         .code_is(0);
     let out = run.stdout();
     let mut lines = out.lines();
-    assert_eq!(lines.next(), Some("periodo,sezione,voce,dettaglio,valore"));
-    assert!(out.contains("2025H1,accessi,totale,,181"), "{out}");
-    assert!(out.contains("2025H1,utenti,nuovi,,37"), "{out}");
-    assert!(out.contains("2025H1,utenti,residenza,Jesi,68"), "{out}");
+    assert_eq!(lines.next(), Some("periodo,voce,tabella,descrizione,dettaglio,unita,valore"));
+    assert!(out.contains("2025H1,accesses.total,Accessi,Accessi nel periodo,,accessi,181\n"), "{out}");
+    assert!(out.contains("2025H1,users.new,Utenti,Utenti nuovi nel periodo,,persone,37\n"), "{out}");
+    assert!(
+        out.contains(
+            ",users.residence.home_comune,Utenti per comune di residenza,Utenti residenti a Jesi,Jesi,persone,68\n"
+        ),
+        "{out}"
+    );
     for line in out.lines() {
         for cell in line.split(',') {
             assert!(!cell.starts_with(['=', '+', '-', '@']), "unsafe cell in {line}");
@@ -425,7 +430,7 @@ fn out_to_a_device_writes_through_it() {
             .arg_path(&samples())
             .run()
             .code_is(0);
-        assert!(run.stdout().contains("2025H1,accessi,totale,,181"));
+        assert!(run.stdout().contains("2025H1,accesses.total,Accessi,Accessi nel periodo,,accessi,181"));
         assert!(!std::fs::symlink_metadata("/dev/stdout").unwrap().file_type().is_file());
     }
 }

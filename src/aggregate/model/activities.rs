@@ -2,10 +2,10 @@
 
 use super::counts::CountryCount;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A call and how many applications.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Application {
     /// The call's name.
     pub call: String,
@@ -16,7 +16,7 @@ pub struct Application {
 }
 
 /// A course's activity in the period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Course {
     /// Code.
     pub id: String,
@@ -58,7 +58,7 @@ pub struct Course {
 }
 
 /// Who sent some of a course's participants.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OriginCount {
     /// As written (`Centro`, `SAI`); `null` when not given.
     pub origin: Option<String>,
@@ -67,7 +67,7 @@ pub struct OriginCount {
 }
 
 /// Sums over the courses of the period.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct CoursesTotal {
     /// Meetings held.
     pub meetings: u64,
@@ -78,7 +78,7 @@ pub struct CoursesTotal {
 }
 
 /// An event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     /// ISO date.
     pub date: String,

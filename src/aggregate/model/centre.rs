@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A closure day.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Closure {
     /// ISO date.
     pub date: String,
@@ -14,7 +14,7 @@ pub struct Closure {
 }
 
 /// One line of the opening-hours table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hours {
     /// `lunedì`.
     pub day: String,
@@ -25,7 +25,7 @@ pub struct Hours {
 }
 
 /// A role and how many.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StaffOut {
     /// Role.
     pub role: String,
@@ -34,7 +34,7 @@ pub struct StaffOut {
 }
 
 /// The centre's description.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Centre {
     /// Name.
     pub name: String,
@@ -62,7 +62,7 @@ pub struct Centre {
 
 /// Prose that describes the centre, as its coordinator wrote it: each text a
 /// list of paragraphs, `null` (or absent from `courses`) when not written.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CentreTexts {
     /// Introduces the users taken in charge (`[testi] utenti`).
     pub users: Option<Vec<String>>,

@@ -1,12 +1,12 @@
 //! The same period one year earlier: its headline figures and the change,
 //! where the registers cover it; nothing is invented where they do not.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::counts::ByCategory;
 
 /// The earlier period the report compares with, and whether it can.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Comparison {
     /// The earlier period's code (`2024H1`).
     pub period: String,
@@ -23,7 +23,7 @@ pub struct Comparison {
 }
 
 /// How a figure changed from the earlier period.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Change {
     /// Now minus then.
     pub absolute: i64,
@@ -42,7 +42,7 @@ impl Change {
 }
 
 /// The accesses of the earlier period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessesPrevious {
     /// Its code (as [`Comparison::period`]).
     pub period: String,
@@ -53,7 +53,7 @@ pub struct AccessesPrevious {
 }
 
 /// The users of the earlier period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UsersPrevious {
     /// Its code (as [`Comparison::period`]).
     pub period: String,
@@ -72,7 +72,7 @@ pub struct UsersPrevious {
 }
 
 /// Changes of the three categories.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct CategoryChange {
     /// Italiani.
     pub italian: Change,

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::compare::{AccessesPrevious, UsersPrevious};
 
 /// A country and a count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CountryCount {
     /// Standard Italian name.
     pub country: String,
@@ -21,7 +21,7 @@ pub struct CountryCount {
 }
 
 /// Countries under the threshold, grouped.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Other {
     /// Countries with fewer accesses than this are grouped.
     pub threshold: u32,
@@ -34,7 +34,7 @@ pub struct Other {
 }
 
 /// A request type and a count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeCount {
     /// As in the vocabulary.
     #[serde(rename = "type")]
@@ -48,7 +48,7 @@ pub struct TypeCount {
 }
 
 /// A month and a count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MonthCount {
     /// `2025-01`.
     pub month: String,
@@ -64,7 +64,7 @@ pub struct MonthCount {
 }
 
 /// A referral source and a count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReferralCount {
     /// As written (first spelling seen); `null` when not given.
     pub source: Option<String>,
@@ -75,7 +75,7 @@ pub struct ReferralCount {
 }
 
 /// The access log's aggregates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accesses {
     /// Accesses in the period.
     pub total: u64,
@@ -105,7 +105,7 @@ pub struct Accesses {
 }
 
 /// Countries grouped in one bar.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OtherCountries {
     /// How many countries.
     pub countries: usize,
@@ -116,7 +116,7 @@ pub struct OtherCountries {
 }
 
 /// Counts by category.
-#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct ByCategory {
     /// Italiani.
     pub italian: u64,
@@ -127,7 +127,7 @@ pub struct ByCategory {
 }
 
 /// Percentages by category, one decimal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoryPct {
     /// Italiani.
     pub italian: f64,
@@ -138,7 +138,7 @@ pub struct CategoryPct {
 }
 
 /// A comune and a count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ComuneCount {
     /// ISTAT name.
     pub comune: String,
@@ -147,7 +147,7 @@ pub struct ComuneCount {
 }
 
 /// Where users live.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Residence {
     /// The centre's own comune.
     pub home_comune: ComuneCount,
@@ -162,7 +162,7 @@ pub struct Residence {
 }
 
 /// Users in charge in the period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Users {
     /// Cases open at any time in the period.
     pub total: u64,
@@ -193,7 +193,7 @@ pub struct Users {
 }
 
 /// One column of the year-over-year table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryRow {
     /// `2022` or the period code.
     pub period: String,

@@ -9,16 +9,18 @@ mod activities;
 mod centre;
 mod compare;
 mod counts;
+mod figure;
 
 pub use activities::*;
 pub use centre::*;
 pub use compare::*;
 pub use counts::*;
+pub use figure::*;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Version of this data's shape, for templates.
     pub schema: u32,
@@ -54,13 +56,17 @@ pub struct Report {
     pub sources: Vec<SourceOut>,
     /// Which version this is: internal, or public with the counts withheld.
     pub publication: Publication,
+    /// Every figure above, once, with its id, words and dimensions
+    /// (`aggregate::figures`); what each output lists.
+    #[serde(skip_deserializing)]
+    pub figures: Figures,
 }
 
 /// Internal or public version (`report --pubblico`, see docs/PUBLICATION.md).
 /// In the public version every withheld number is listed here by its JSON
 /// pointer; the JSON shows it as `null` (a list item also gets
 /// `"suppressed": true`), and in the typed report it is 0.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Publication {
     /// `true` for the public version.
     pub public: bool,
@@ -72,7 +78,7 @@ pub struct Publication {
 }
 
 /// A number the public version does not show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Suppressed {
     /// JSON pointer, e.g. `/users/by_category/italian`.
     pub path: String,
@@ -93,7 +99,7 @@ impl Publication {
 }
 
 /// Name and version of integra.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Generator {
     /// `integra`.
     pub name: String,
@@ -102,7 +108,7 @@ pub struct Generator {
 }
 
 /// The period with its labels.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PeriodOut {
     /// `2025H1`.
     pub code: String,
@@ -124,7 +130,7 @@ pub struct PeriodOut {
 }
 
 /// The period's notes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Needs {
     /// Path relative to the data folder.
     pub source: String,
@@ -135,7 +141,7 @@ pub struct Needs {
 }
 
 /// A warning listed in the appendix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QualityItem {
     /// Diagnostic code.
     pub code: String,
@@ -150,7 +156,7 @@ pub struct QualityItem {
 }
 
 /// How clean the registers were.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DataQuality {
     /// Errors (0 when a report is made).
     pub errors: usize,
@@ -163,7 +169,7 @@ pub struct DataQuality {
 }
 
 /// A file read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceOut {
     /// Register.
     pub register: String,
