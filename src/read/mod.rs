@@ -12,6 +12,7 @@ mod open;
 mod parallel;
 mod rows;
 pub mod scan;
+mod sheet;
 mod sniff;
 mod utf8;
 mod xls_guard;
