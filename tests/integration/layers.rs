@@ -292,19 +292,15 @@ fn use_statements(text: &str) -> Vec<(String, usize, bool)> {
     let mut current: Option<(String, usize, bool)> = None;
     for line in lines(text) {
         let trimmed = line.code.trim();
-        if current.is_none() {
-            let rest = trimmed
-                .strip_prefix("pub ")
-                .or_else(|| trimmed.strip_prefix("pub(").and_then(|r| r.split_once(") ").map(|(_, r)| r)));
-            let rest = rest.unwrap_or(trimmed);
-            if let Some(tree) = rest.strip_prefix("use ") {
-                current = Some((String::new(), line.inline, !line.code.starts_with(' ')));
-                current.as_mut().unwrap().0.push_str(tree);
-            } else {
-                continue;
+        match &mut current {
+            Some((tree, _, _)) => tree.push_str(trimmed),
+            None => {
+                let rest = trimmed
+                    .strip_prefix("pub ")
+                    .or_else(|| trimmed.strip_prefix("pub(").and_then(|r| r.split_once(") ").map(|(_, r)| r)));
+                let Some(tree) = rest.unwrap_or(trimmed).strip_prefix("use ") else { continue };
+                current = Some((tree.to_string(), line.inline, !line.code.starts_with(' ')));
             }
-        } else {
-            current.as_mut().unwrap().0.push_str(trimmed);
         }
         if current.as_ref().unwrap().0.contains(';') {
             let (tree, inline, top) = current.take().unwrap();
