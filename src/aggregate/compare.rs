@@ -10,9 +10,10 @@ use crate::dates::{long_date, to_days};
 use crate::period::{Period, PeriodKind};
 use crate::registers::Registers;
 
+use super::error::AggregateError;
 use super::model::*;
 use super::queries::{self, UserCounts};
-use super::{AggregateError, categories, month_counts};
+use super::shares::{categories, month_counts};
 
 /// What the period's figures are compared with.
 pub(super) struct Earlier {

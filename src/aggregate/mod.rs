@@ -5,45 +5,22 @@
 //! shares and Italian labels.
 
 mod compare;
+mod error;
 mod figures;
 pub mod model;
 pub mod queries;
 mod sections;
+mod shares;
 
-use crate::dates::{long_date, month_name, month_short, to_days};
+use crate::dates::{long_date, to_days};
 use crate::diag::{Diagnostics, Severity};
 use crate::period::Period;
-use crate::reference::{Category, Countries, CountryId};
 use crate::registers::Registers;
 
+pub use error::AggregateError;
 pub use model::*;
-
-/// A failure inside the aggregation engine (never the user's data).
-#[derive(Debug, thiserror::Error)]
-#[error("errore interno nell'aggregazione: {0}")]
-pub struct AggregateError(#[from] polars::prelude::PolarsError);
-
-/// Percentage with one decimal; 0 when the total is 0.
-pub fn pct(n: u64, total: u64) -> f64 {
-    if total == 0 { 0.0 } else { (n as f64 * 1000.0 / total as f64).round() / 10.0 }
-}
-
-/// Whole percentage (half up); 0 when the total is 0. For what is shown
-/// without decimals: rounding [`pct`]'s tenth again would round twice
-/// (52,49 → 52,5 → 53).
-pub fn pct_whole(n: u64, total: u64) -> u64 {
-    if total == 0 { 0 } else { (n * 200 + total) / (2 * total) }
-}
-
-/// Whole percentages of each count of a map over the map's sum.
-fn whole_shares(counts: &std::collections::BTreeMap<String, u64>) -> std::collections::BTreeMap<String, u64> {
-    let sum = counts.values().sum();
-    counts.iter().map(|(k, &n)| (k.clone(), pct_whole(n, sum))).collect()
-}
-
-/// How many countries the users' chart shows one by one at most (the last
-/// bar then groups the rest).
-pub const USER_COUNTRIES_SHOWN: usize = 25;
+use shares::whole_shares;
+pub use shares::{USER_COUNTRIES_SHOWN, categories, country_counts, month_counts, pct, pct_whole};
 
 /// Everything aggregation needs besides the registers.
 pub struct Inputs<'a> {
@@ -121,27 +98,6 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     Ok(report)
 }
 
-/// Country counts sorted by count descending, then name.
-pub fn country_counts(counts: &[(u32, u64)], total: Option<u64>) -> Vec<CountryCount> {
-    let c = Countries::get();
-    let mut v: Vec<CountryCount> = counts
-        .iter()
-        .map(|&(id, n)| {
-            let country = c.country(id as CountryId);
-            CountryCount {
-                country: country.name.clone(),
-                iso2: country.iso2.clone(),
-                count: n,
-                share: total.map(|t| pct(n, t)),
-            }
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        b.count.cmp(&a.count).then_with(|| crate::text::fold(&a.country).cmp(&crate::text::fold(&b.country)))
-    });
-    v
-}
-
 fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesses {
     let total = ac.total;
     let threshold = regs.centro.altro_sotto;
@@ -213,46 +169,6 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
     }
 }
 
-/// The accesses of each of `months` (`(year, month)`), from counts keyed by
-/// `year * 12 + month - 1`; labels carry the year when the months run over
-/// more than twelve or across years.
-pub fn month_counts(months: &[(i32, u32)], counts: &[(u32, u64)]) -> Vec<MonthCount> {
-    let many_months = months.len() > 12;
-    let many_years = months.first().map(|m| m.0) != months.last().map(|m| m.0);
-    months
-        .iter()
-        .map(|&(y, m)| {
-            let key = y as u32 * 12 + m - 1;
-            let count = counts.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
-            MonthCount {
-                month: format!("{y}-{m:02}"),
-                label: format!("{} {y}", month_name(m)),
-                axis_label: if many_months {
-                    format!("{} {:02}", month_short(m), y.rem_euclid(100))
-                } else {
-                    month_short(m).to_string()
-                },
-                name: if many_years { format!("{} {y}", month_name(m)) } else { month_name(m).to_string() },
-                count,
-            }
-        })
-        .collect()
-}
-
-/// Italiani / Comunitari / Extracomunitari of country counts at a date.
-pub fn categories(counts: &[(u32, u64)], at: chrono::NaiveDate) -> ByCategory {
-    let c = Countries::get();
-    let mut out = ByCategory::default();
-    for &(id, n) in counts {
-        match c.category(id as CountryId, at) {
-            Category::Italian => out.italian += n,
-            Category::Eu => out.eu += n,
-            Category::NonEu => out.non_eu += n,
-        }
-    }
-    out
-}
-
 /// Warnings listed in the report's data at most (all are counted).
 pub const WARNINGS_LISTED: usize = 100;
 
@@ -284,7 +200,7 @@ fn quality(diags: &Diagnostics, codes: &crate::privacy::Codes, contacts: &crate:
 
 #[cfg(test)]
 mod tests {
-    use super::{pct, pct_whole, quality};
+    use super::quality;
 
     #[test]
     fn the_appendix_quotes_no_code_of_a_person() {
@@ -295,15 +211,5 @@ mod tests {
         let q = quality(&diags, &codes, &crate::privacy::Exempt::default());
         let r = crate::privacy::REDACTED;
         assert_eq!(q.warnings_list[0].message, format!("testo con {r} e {r}, corso ALF1"));
-    }
-
-    #[test]
-    fn whole_percentages_are_rounded_once() {
-        // 95 of 181 is 52.486%: one decimal says 52.5, but the whole number is 52.
-        assert_eq!(pct(95, 181), 52.5);
-        assert_eq!(pct_whole(95, 181), 52);
-        assert_eq!(pct_whole(1, 2), 50);
-        assert_eq!(pct_whole(1, 8), 13); // 12.5 rounds half up
-        assert_eq!(pct_whole(3, 0), 0);
     }
 }

@@ -11,9 +11,10 @@ use crate::period::Period;
 use crate::reference::Comuni;
 use crate::registers::{NONE, Registers};
 
+use super::error::AggregateError;
 use super::model::*;
 use super::queries::{self, UserCounts};
-use super::{AggregateError, USER_COUNTRIES_SHOWN, categories, country_counts, pct, pct_whole};
+use super::shares::{USER_COUNTRIES_SHOWN, categories, country_counts, pct, pct_whole, whole_shares};
 
 pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
     let mut hours = Vec::new();
@@ -103,7 +104,7 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
             non_eu: pct_whole(by_category.non_eu, cat_sum),
         },
         by_category,
-        by_gender_whole_pct: super::whole_shares(&by_gender),
+        by_gender_whole_pct: whole_shares(&by_gender),
         by_gender,
         by_country,
         main_countries,

@@ -1,20 +1,12 @@
 //! The sections of `centro.toml`, each walked key by key by the
-//! [`Walker`] of `parse`: `[centro]`, `[orari]`, `[[personale]]`, `[soglie]`,
+//! [`Walker`] of `walker`: `[centro]`, `[orari]`, `[[personale]]`, `[soglie]`,
 //! `[testi]`, `[colonne.<registro>]`.
 
 use toml::{Table, Value};
 
-use super::parse::{MAX_TEXT, Walker, parse_slot, unfit};
-use super::{Centro, Staff, WEEKDAYS};
+use super::model::{CALENDAR_WORDS, Centro, Staff, WEEKDAYS};
+use super::walker::{GARANTE_MINIMO, MAX_TEXT, Walker, parse_slot, unfit};
 use crate::dates::parse_date;
-
-/// The smallest count the Garante per la protezione dei dati personali
-/// lets statistics publish: «Il valore minimo attribuibile alla soglia è
-/// pari a tre» (Regole deontologiche per trattamenti a fini statistici o di
-/// ricerca scientifica effettuati nell'ambito del Sistema statistico
-/// nazionale, Allegato A.4 al Codice in materia di protezione dei dati
-/// personali, art. 4, comma 1, lettera a).
-pub const GARANTE_MINIMO: i64 = 3;
 
 pub(super) fn walk_soglie(w: &mut Walker, c: &mut Centro, t: &Table) {
     const KNOWN: [&str; 2] = ["altro_sotto", "minimo_pubblicabile"];
@@ -53,9 +45,8 @@ pub(super) fn walk_pubblicazione(w: &mut Walker, c: &mut Centro, t: &Table) {
             continue;
         }
         let words = w.strings("pubblicazione", k, v);
-        let kind = |word: &String| {
-            super::CALENDAR_WORDS.iter().find(|(name, _)| word.trim().eq_ignore_ascii_case(name)).map(|x| x.1)
-        };
+        let kind =
+            |word: &String| CALENDAR_WORDS.iter().find(|(name, _)| word.trim().eq_ignore_ascii_case(name)).map(|x| x.1);
         let unknown: Vec<&String> = words.iter().filter(|x| kind(x).is_none()).collect();
         if unknown.is_empty() {
             c.calendario.clear();

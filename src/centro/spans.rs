@@ -33,7 +33,7 @@ impl Spans {
 
     fn note(&mut self, text: &str, section: &str, key: &str, span: Option<std::ops::Range<usize>>) {
         if let Some(span) = span {
-            let line = super::parse::line_col(text, span.start).0;
+            let line = line_col(text, span.start).0;
             self.lines.entry((section.to_string(), key.to_string())).or_insert(line);
         }
     }
@@ -64,4 +64,12 @@ impl Spans {
             }
         }
     }
+}
+
+/// Line (1-based) and column of byte `offset` in `text`.
+pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }

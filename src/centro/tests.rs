@@ -1,4 +1,6 @@
-use super::parse::MAX_PARAGRAPH;
+use super::walker::MAX_PARAGRAPH;
+use chrono::NaiveDate;
+
 use super::*;
 
 const SAMPLE: &str = r#"

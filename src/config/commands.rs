@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{
+use super::options::{
     LoadOptions, ReportFormat, Result, Stream, Style, TemplateSource, UsageError, ValidateFormat, load_options,
     progress, style, today,
 };

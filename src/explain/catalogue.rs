@@ -7,7 +7,7 @@ use crate::period::Period;
 use crate::reference::{Countries, CountryMatch};
 use crate::text::fold;
 
-use super::{Key, Target, Value};
+use crate::aggregate::{Key, Target, Value};
 
 /// One figure of the report.
 #[derive(Debug, Clone)]

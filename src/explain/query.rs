@@ -16,7 +16,9 @@ use crate::registers::frames::{HOMELESS, enrolled_by, new_between, open_between,
 use crate::registers::model::NONE;
 use crate::schema::RegisterKind;
 
-use super::{Cell, EXCLUDED_SHOWN, Explanation, Figure, Key, RowRef, Target, Value};
+use super::catalogue::Figure;
+use super::model::{Cell, EXCLUDED_SHOWN, Explanation, RowRef, Value};
+use crate::aggregate::{Key, Target};
 
 /// Rows whose `column` is one of `values`.
 fn any_of(column: &str, values: &[u32]) -> Expr {

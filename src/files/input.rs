@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::io_reason;
+use super::reason::io_reason;
 
 /// `centro.toml` and a period's notes: larger is not a configuration.
 pub const SMALL_TEXT_LIMIT: u64 = 1024 * 1024;

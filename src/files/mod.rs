@@ -21,22 +21,8 @@
 
 mod input;
 mod output;
+mod reason;
 
 pub use input::{InputError, SMALL_TEXT_LIMIT, TEMPLATE_FILE_LIMIT, check, open, read, read_sole};
 pub use output::{OutputError, Protected, cleanup_on_signals, create_folder, resolve, write_atomic};
-
-/// The system's reason for an I/O failure, in Italian for the usual cases.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "il file o la cartella non esiste".into(),
-        PermissionDenied => "permesso negato (controlla i diritti sul file o sulla cartella)".into(),
-        AlreadyExists => "esiste già".into(),
-        IsADirectory => "è una cartella, non un file".into(),
-        NotADirectory => "una parte del percorso non è una cartella".into(),
-        StorageFull => "il disco è pieno".into(),
-        ReadOnlyFilesystem => "il disco è in sola lettura".into(),
-        UnexpectedEof => "il file finisce prima del previsto".into(),
-        _ => e.to_string(),
-    }
-}
+pub use reason::io_reason;

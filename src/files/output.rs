@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::io_reason;
+use super::reason::io_reason;
 
 /// Whether a file name is read as input in a data folder.
 type NameTest = fn(&str) -> bool;

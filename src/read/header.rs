@@ -10,6 +10,9 @@ use crate::diag::{Diagnostics, Severity, Source};
 use crate::schema::RegisterSpec;
 use crate::text::{fold, trim_cell};
 
+/// Column aliases from `centro.toml` for one register.
+pub(super) type Aliases<'a> = Option<&'a std::collections::BTreeMap<String, Vec<String>>>;
+
 /// The header of a table mapped to the register's canonical columns.
 #[derive(Debug, Clone)]
 pub struct Header {

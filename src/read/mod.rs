@@ -12,81 +12,28 @@ mod open;
 mod parallel;
 mod rows;
 pub mod scan;
+mod sheet;
+mod sniff;
 mod utf8;
 mod xls_guard;
 mod xlsx_layout;
 
-pub use parallel::{Prepared, RowSink, prepare, read_prepared, read_register_parallel};
+pub use parallel::{FileInfo, Prepared, RowSink, prepare, read_prepared, read_register_parallel};
 pub mod workbook;
 
 pub use discover::{
     Ambiguity, Broken, DiscoverError, Found, Located, TEXT_EXTENSIONS, WORKBOOK_STEM, discover, discover_all,
     is_input_name,
 };
+use header::Aliases;
 pub use header::Header;
 use open::{Opened, open_register};
+pub use rows::Row;
 
 use csv::StringRecord;
 
 use crate::config::Reading;
 use crate::diag::{Diagnostics, Source};
-use crate::text::trim_cell;
-
-/// What reading a register yields besides its rows.
-#[derive(Debug, Clone)]
-pub struct FileInfo {
-    /// Which register.
-    pub kind: crate::schema::RegisterKind,
-    /// Where diagnostics point.
-    pub src: Source,
-    /// SHA-256 of the file's bytes, hex.
-    pub sha256: String,
-    /// Data rows read (blank rows not counted).
-    pub rows: usize,
-}
-
-/// One data row: the record and the header that maps it.
-pub struct Row<'a> {
-    rec: &'a StringRecord,
-    header: &'a Header,
-    /// Physical line where the row starts.
-    pub line: usize,
-    /// Canonical columns whose cell is flawed (an error value, a formula
-    /// without its value, a merged cell): already reported, read as absent.
-    pub(crate) flawed: &'a [usize],
-}
-
-impl Row<'_> {
-    /// The trimmed cell of canonical column `idx` ("" when absent).
-    pub fn get(&self, idx: usize) -> &str {
-        self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
-    }
-
-    /// Whether the cell of canonical column `idx` is flawed (reported by the
-    /// reader): a parser reads it as absent without reporting it again.
-    pub fn is_flawed(&self, idx: usize) -> bool {
-        self.flawed.contains(&idx)
-    }
-
-    /// The date system of a number in a date column: the workbook's, for a
-    /// sheet; `None` for delimited text, where a number is not a date.
-    pub fn serials(&self) -> Option<workbook::DateSystem> {
-        self.header.serials
-    }
-
-    /// A hash of all the row's cells, for spotting identical rows.
-    pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        for f in self.rec.iter().take(self.header.width) {
-            trim_cell(f).hash(&mut h);
-        }
-        h.finish()
-    }
-}
-
-/// Column aliases from `centro.toml` for one register.
-type Aliases<'a> = Option<&'a std::collections::BTreeMap<String, Vec<String>>>;
 
 /// Reads the register at `loc` on this thread, calls `each` for every data
 /// row in file order, and reports structural problems into `diags`.

@@ -13,7 +13,7 @@ use std::path::Path;
 use calamine::Dimensions;
 use quick_xml::events::{BytesStart, Event};
 
-use super::workbook::{Flaw, SheetInfo};
+use super::sheet::{Flaw, SheetInfo};
 
 /// Cells a sheet may gain by repetition (one written cell standing for
 /// many) beyond those written out: far above any register kept by hand
@@ -41,7 +41,7 @@ impl From<String> for OdsError {
     }
 }
 
-use super::workbook::Content as Value;
+use super::sheet::Content as Value;
 
 /// One sheet's content.
 #[derive(Default)]
@@ -55,7 +55,7 @@ pub struct Sheet {
     /// Merged areas.
     pub merged: Vec<Dimensions>,
     /// The document's date system (its null date).
-    pub dates: super::workbook::DateSystem,
+    pub dates: crate::dates::DateSystem,
 }
 
 /// A reader of the document's XML.
@@ -258,7 +258,7 @@ impl Cell {
         };
         let text = match (kind, self.value) {
             ("float" | "percentage" | "currency", Some(v)) => match v.parse::<f64>() {
-                Ok(f) => super::workbook::cell_text(&calamine::Data::Float(f)),
+                Ok(f) => super::sheet::cell_text(&calamine::Data::Float(f)),
                 Err(_) => v,
             },
             ("date", Some(v)) => v.split('T').next().unwrap_or(&v).to_string(),
@@ -293,7 +293,7 @@ pub fn has_cells(path: &Path, folder: &Path, name: &str) -> Result<bool, OdsErro
 /// its first row holding a value.
 fn sheet_in(reader: &mut Xml<'_>, name: &str, first: bool) -> Result<Sheet, OdsError> {
     let mut buf = Vec::new();
-    let mut dates = super::workbook::DateSystem::From1900;
+    let mut dates = crate::dates::DateSystem::From1900;
     // Find the sheet.
     loop {
         buf.clear();
@@ -314,7 +314,7 @@ fn sheet_in(reader: &mut Xml<'_>, name: &str, first: bool) -> Result<Sheet, OdsE
                 if e.name().as_ref() == "table:null-date"
                     && attr(&e, "table:date-value").is_some_and(|d| d.starts_with("1904-01-01")) =>
             {
-                dates = super::workbook::DateSystem::From1904;
+                dates = crate::dates::DateSystem::From1904;
             }
             Event::Eof => return Err(OdsError::Other(format!("il foglio «{name}» non c'è"))),
             _ => {}
@@ -582,7 +582,7 @@ mod tests {
             r#"<table:table-row><table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row><table:covered-table-cell office:value-type="string"><text:p>hidden</text:p></table:covered-table-cell></table:table-row>"#,
         );
         let sheet = read_sheet(&path, dir.path(), "s").unwrap();
-        assert_eq!(sheet.dates, super::super::workbook::DateSystem::From1904);
+        assert_eq!(sheet.dates, crate::dates::DateSystem::From1904);
         assert_eq!(texts(&sheet), vec![(0, 0, "x".to_string())], "a covered cell's kept text is not read");
         assert_eq!(sheet.merged.len(), 1);
     }

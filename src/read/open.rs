@@ -11,10 +11,10 @@ use crate::config::Reading;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::files::InputError;
 
-use super::header::{Header, column_names, map_header};
+use super::header::{Aliases, Header, column_names, map_header};
 use super::rows::is_blank;
 use super::scan::hex;
-use super::{Aliases, Located, decode, delimited, scan, workbook};
+use super::{Located, decode, delimited, scan, workbook};
 
 /// A register that cannot be opened or read.
 fn unreadable(src: &Source, e: &InputError) -> crate::diag::Diagnostic {

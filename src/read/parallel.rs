@@ -7,11 +7,25 @@ use std::collections::HashSet;
 
 use csv::StringRecord;
 
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::{Diagnostics, Severity, Source};
 
+use super::Located;
+use super::header::Aliases;
 use super::open::{Opened, Records, open_register};
-use super::rows::RowChecker;
-use super::{Aliases, FileInfo, Located, Row};
+use super::rows::{Row, RowChecker};
+
+/// What reading a register yields besides its rows.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// Which register.
+    pub kind: crate::schema::RegisterKind,
+    /// Where diagnostics point.
+    pub src: Source,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+}
 
 /// Receives the rows of a register read in pieces by several threads: one
 /// sink per thread, merged by the caller.

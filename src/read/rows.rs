@@ -9,8 +9,48 @@ use csv::StringRecord;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::text::trim_cell;
 
-use super::workbook::Flaw;
-use super::{Header, Located, Row};
+use super::workbook::{DateSystem, Flaw};
+use super::{Header, Located};
+
+/// One data row: the record and the header that maps it.
+pub struct Row<'a> {
+    rec: &'a StringRecord,
+    header: &'a Header,
+    /// Physical line where the row starts.
+    pub line: usize,
+    /// Canonical columns whose cell is flawed (an error value, a formula
+    /// without its value, a merged cell): already reported, read as absent.
+    pub(crate) flawed: &'a [usize],
+}
+
+impl Row<'_> {
+    /// The trimmed cell of canonical column `idx` ("" when absent).
+    pub fn get(&self, idx: usize) -> &str {
+        self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
+    }
+
+    /// Whether the cell of canonical column `idx` is flawed (reported by the
+    /// reader): a parser reads it as absent without reporting it again.
+    pub fn is_flawed(&self, idx: usize) -> bool {
+        self.flawed.contains(&idx)
+    }
+
+    /// The date system of a number in a date column: the workbook's, for a
+    /// sheet; `None` for delimited text, where a number is not a date.
+    pub fn serials(&self) -> Option<DateSystem> {
+        self.header.serials
+    }
+
+    /// A hash of all the row's cells, for spotting identical rows.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        for f in self.rec.iter().take(self.header.width) {
+            trim_cell(f).hash(&mut h);
+        }
+        h.finish()
+    }
+}
 
 /// The structural checks of every data row: error cells, too many or too
 /// few cells, values under a blank header.

@@ -3,7 +3,7 @@
 //! where to cut the file into pieces (line breaks outside quotes). It works
 //! on the positions of quotes and line breaks (memchr), not byte by byte.
 
-use super::delimited::{count_breaks, detect_delimiter};
+use super::sniff::{count_breaks, detect_delimiter};
 use super::utf8::{MAX_BAD_LINES, Utf8Check};
 
 /// What a first, streaming pass over a delimited file learns.

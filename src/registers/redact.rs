@@ -13,7 +13,9 @@ use crate::period::Period;
 use crate::privacy::{self, Codes, Exempt};
 use crate::schema::RegisterKind;
 
-use super::{Interner, Registers, cells};
+use super::cells;
+use super::loaded::Registers;
+use super::model::Interner;
 
 /// Every code that names a person: the users' (`utenti.id`, and the users
 /// named by `accessi` and `domande`) and the participants'

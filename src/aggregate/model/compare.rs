@@ -1,9 +1,8 @@
-//! The same period one year earlier: its headline figures and the change,
-//! where the registers cover it; nothing is invented where they do not.
+//! The same period one year earlier: which it is, whether the registers
+//! cover it, and the change; nothing is invented where they do not. The
+//! earlier figures themselves sit beside the period's, in `counts`.
 
 use serde::{Deserialize, Serialize};
-
-use super::counts::ByCategory;
 
 /// The earlier period the report compares with, and whether it can.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,36 +38,6 @@ impl Change {
         let pct = (then > 0).then(|| (absolute as f64 * 1000.0 / then as f64).round() / 10.0 + 0.0);
         Change { absolute, pct }
     }
-}
-
-/// The accesses of the earlier period.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccessesPrevious {
-    /// Its code (as [`Comparison::period`]).
-    pub period: String,
-    /// Accesses then.
-    pub total: u64,
-    /// From then to now.
-    pub change: Change,
-}
-
-/// The users of the earlier period.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UsersPrevious {
-    /// Its code (as [`Comparison::period`]).
-    pub period: String,
-    /// Cases open then.
-    pub total: u64,
-    /// New then.
-    pub new: u64,
-    /// By category then (at the end of that period).
-    pub by_category: ByCategory,
-    /// From then to now: cases open.
-    pub change_total: Change,
-    /// From then to now: new users.
-    pub change_new: Change,
-    /// From then to now, by category.
-    pub change_by_category: CategoryChange,
 }
 
 /// Changes of the three categories.

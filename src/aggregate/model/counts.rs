@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::{AccessesPrevious, UsersPrevious};
+use super::compare::{CategoryChange, Change};
 
 /// A country and a count.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -104,6 +104,17 @@ pub struct Accesses {
     pub trend: Vec<MonthCount>,
 }
 
+/// The accesses of the earlier period.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessesPrevious {
+    /// Its code (as [`Comparison::period`](super::Comparison::period)).
+    pub period: String,
+    /// Accesses then.
+    pub total: u64,
+    /// From then to now.
+    pub change: Change,
+}
+
 /// Countries grouped in one bar.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OtherCountries {
@@ -190,6 +201,25 @@ pub struct Users {
     pub residence: Residence,
     /// The same period one year earlier, when the registers cover it.
     pub previous: Option<UsersPrevious>,
+}
+
+/// The users of the earlier period.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UsersPrevious {
+    /// Its code (as [`Comparison::period`](super::Comparison::period)).
+    pub period: String,
+    /// Cases open then.
+    pub total: u64,
+    /// New then.
+    pub new: u64,
+    /// By category then (at the end of that period).
+    pub by_category: ByCategory,
+    /// From then to now: cases open.
+    pub change_total: Change,
+    /// From then to now: new users.
+    pub change_new: Change,
+    /// From then to now, by category.
+    pub change_by_category: CategoryChange,
 }
 
 /// One column of the year-over-year table.

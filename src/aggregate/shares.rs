@@ -1,0 +1,109 @@
+//! The shapes every section gives its counts: percentages (one decimal or
+//! whole), countries sorted and shared, months labelled, the three
+//! categories of citizenship. A leaf: `mod.rs`, `sections` and `compare`
+//! all use it, it uses none of them.
+
+use crate::dates::{month_name, month_short};
+use crate::reference::{Category, Countries, CountryId};
+
+use super::model::{ByCategory, CountryCount, MonthCount};
+
+/// Percentage with one decimal; 0 when the total is 0.
+pub fn pct(n: u64, total: u64) -> f64 {
+    if total == 0 { 0.0 } else { (n as f64 * 1000.0 / total as f64).round() / 10.0 }
+}
+
+/// Whole percentage (half up); 0 when the total is 0. For what is shown
+/// without decimals: rounding [`pct`]'s tenth again would round twice
+/// (52,49 → 52,5 → 53).
+pub fn pct_whole(n: u64, total: u64) -> u64 {
+    if total == 0 { 0 } else { (n * 200 + total) / (2 * total) }
+}
+
+/// Whole percentages of each count of a map over the map's sum.
+pub(super) fn whole_shares(
+    counts: &std::collections::BTreeMap<String, u64>,
+) -> std::collections::BTreeMap<String, u64> {
+    let sum = counts.values().sum();
+    counts.iter().map(|(k, &n)| (k.clone(), pct_whole(n, sum))).collect()
+}
+
+/// How many countries the users' chart shows one by one at most (the last
+/// bar then groups the rest).
+pub const USER_COUNTRIES_SHOWN: usize = 25;
+
+/// Country counts sorted by count descending, then name.
+pub fn country_counts(counts: &[(u32, u64)], total: Option<u64>) -> Vec<CountryCount> {
+    let c = Countries::get();
+    let mut v: Vec<CountryCount> = counts
+        .iter()
+        .map(|&(id, n)| {
+            let country = c.country(id as CountryId);
+            CountryCount {
+                country: country.name.clone(),
+                iso2: country.iso2.clone(),
+                count: n,
+                share: total.map(|t| pct(n, t)),
+            }
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| crate::text::fold(&a.country).cmp(&crate::text::fold(&b.country)))
+    });
+    v
+}
+
+/// The accesses of each of `months` (`(year, month)`), from counts keyed by
+/// `year * 12 + month - 1`; labels carry the year when the months run over
+/// more than twelve or across years.
+pub fn month_counts(months: &[(i32, u32)], counts: &[(u32, u64)]) -> Vec<MonthCount> {
+    let many_months = months.len() > 12;
+    let many_years = months.first().map(|m| m.0) != months.last().map(|m| m.0);
+    months
+        .iter()
+        .map(|&(y, m)| {
+            let key = y as u32 * 12 + m - 1;
+            let count = counts.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
+            MonthCount {
+                month: format!("{y}-{m:02}"),
+                label: format!("{} {y}", month_name(m)),
+                axis_label: if many_months {
+                    format!("{} {:02}", month_short(m), y.rem_euclid(100))
+                } else {
+                    month_short(m).to_string()
+                },
+                name: if many_years { format!("{} {y}", month_name(m)) } else { month_name(m).to_string() },
+                count,
+            }
+        })
+        .collect()
+}
+
+/// Italiani / Comunitari / Extracomunitari of country counts at a date.
+pub fn categories(counts: &[(u32, u64)], at: chrono::NaiveDate) -> ByCategory {
+    let c = Countries::get();
+    let mut out = ByCategory::default();
+    for &(id, n) in counts {
+        match c.category(id as CountryId, at) {
+            Category::Italian => out.italian += n,
+            Category::Eu => out.eu += n,
+            Category::NonEu => out.non_eu += n,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pct, pct_whole};
+
+    #[test]
+    fn whole_percentages_are_rounded_once() {
+        // 95 of 181 is 52.486%: one decimal says 52.5, but the whole number is 52.
+        assert_eq!(pct(95, 181), 52.5);
+        assert_eq!(pct_whole(95, 181), 52);
+        assert_eq!(pct_whole(1, 2), 50);
+        assert_eq!(pct_whole(1, 8), 13); // 12.5 rounds half up
+        assert_eq!(pct_whole(3, 0), 0);
+    }
+}
