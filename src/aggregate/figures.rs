@@ -5,7 +5,8 @@
 //! and what decides a figure's treatment are in `model/figure.rs`.
 
 use super::model::*;
-use crate::dates::short_date;
+use super::{AggregateError, queries};
+use crate::dates::{short_date, to_days};
 use crate::period::Period;
 use crate::reference::{Category, Comuni, Countries};
 use crate::registers::frames::HOMELESS;
@@ -78,7 +79,12 @@ impl New {
 }
 
 impl Builder {
-    fn push(&mut self, n: New) -> usize {
+    /// Adds a figure; one the report's sections do not hold is shown at
+    /// its place in the JSON's figure list.
+    fn push(&mut self, mut n: New) -> usize {
+        if n.at.is_empty() {
+            n.at.push(format!("/figures/{}/value", self.out.list.len()));
+        }
         self.out.list.push(Figure {
             id: n.id,
             table: n.table.into(),
@@ -111,15 +117,90 @@ impl Builder {
     }
 }
 
-/// The figure list of `r`, computed from `regs` for period `p`.
-pub fn build(regs: &Registers, r: &Report, p: &Period) -> Figures {
+/// The figure list of `r`, computed from `regs` for period `p`; the
+/// figures the report's sections do not hold are queried here.
+pub fn build(regs: &Registers, r: &Report, p: &Period) -> Result<Figures, AggregateError> {
     let mut b = Builder { out: Figures::default() };
     accesses(&mut b, regs, r, p);
+    weekdays(&mut b, regs, p)?;
     users(&mut b, regs, r, p);
     history(&mut b, r);
     courses(&mut b, regs, r);
     applications(&mut b, regs, r);
-    b.out
+    Ok(b.out)
+}
+
+/// When in the day a weekday's accesses fall, from the opening hours: a
+/// day open only in the morning (or only in the afternoon) has its
+/// accesses there; a day open in both cannot be split (the access log
+/// has no time).
+fn half_of(slots: Option<&Vec<crate::centro::Slot>>, hours_known: bool) -> &'static str {
+    let slots = slots.map(Vec::as_slice).unwrap_or_default();
+    let (am, pm) = (slots.iter().any(|s| s.morning()), slots.iter().any(|s| !s.morning()));
+    match (am, pm) {
+        (true, false) => "mattina",
+        (false, true) => "pomeriggio",
+        (true, true) => "mattina o pomeriggio",
+        (false, false) if hours_known => "giorno di chiusura",
+        (false, false) => "orari non indicati",
+    }
+}
+
+/// Accesses by weekday, and by weekday and part of the day.
+fn weekdays(b: &mut Builder, regs: &Registers, p: &Period) -> Result<(), AggregateError> {
+    let counts = queries::access_weekdays(&regs.frames.accesses, to_days(p.start), to_days(p.end))?;
+    let total = b.out.list.iter().position(|f| f.id == "accesses.total");
+    let orari = &regs.centro.orari;
+    let mut days = Vec::new();
+    let mut halves = Vec::new();
+    let mut open = Vec::new();
+    for idx in 0u8..7 {
+        let n: u64 = counts.iter().filter(|(d, _)| *d == u32::from(idx)).map(|(_, n)| n).sum();
+        // Saturday and Sunday only when the centre opens or someone came.
+        if idx >= 5 && n == 0 && !orari.contains_key(&idx) {
+            continue;
+        }
+        let day = crate::dates::weekday_name(crate::centro::Centro::weekday(idx));
+        let target = |words: String| Target::Accesses(key("weekday", vec![u32::from(idx)], words));
+        days.push(
+            b.push(
+                New::count(
+                    format!("accesses.by_weekday.{day}"),
+                    "Accessi per giorno della settimana",
+                    format!("Accessi di {day}"),
+                    Unit::Accessi,
+                    n,
+                    None,
+                )
+                .dims(vec![dim("giorno", day)])
+                .rows(target(format!("di {day}"))),
+            ),
+        );
+        open.push((idx, day, n));
+    }
+    for (idx, day, n) in open {
+        let target = |words: String| Target::Accesses(key("weekday", vec![u32::from(idx)], words));
+        let half = half_of(orari.get(&idx), !orari.is_empty());
+        halves.push(
+            b.push(
+                New::count(
+                    format!("accesses.by_weekday_half.{day}.{half}"),
+                    "Accessi per giorno e parte del giorno",
+                    format!("Accessi di {day} ({half})"),
+                    Unit::Accessi,
+                    n,
+                    None,
+                )
+                .dims(vec![dim("giorno", day), dim("parte_del_giorno", half)])
+                .rows(target(format!("di {day} ({half}, dagli orari di apertura)"))),
+            ),
+        );
+    }
+    if let Some(total) = total {
+        b.sum(days, total, "weekday");
+        b.sum(halves, total, "weekday_half");
+    }
+    Ok(())
 }
 
 fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {

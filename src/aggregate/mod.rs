@@ -51,7 +51,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
     let applications = sections::applications(regs, p)?;
     let courses = sections::courses(regs, p)?;
     let mut report = Report {
-        schema: 1,
+        schema: 2,
         generator: Generator { name: "integra".into(), version: env!("CARGO_PKG_VERSION").into() },
         period: PeriodOut {
             code: p.code.clone(),
@@ -94,7 +94,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         publication: Publication::default(),
         figures: Figures::default(),
     };
-    report.figures = figures::build(regs, &report, p);
+    report.figures = figures::build(regs, &report, p)?;
     Ok(report)
 }
 

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::registers::frames::{AccessFacts, HOMELESS, count_where, enrolled_by, new_between, open_between, within};
+use crate::registers::frames::{
+    AccessFacts, HOMELESS, count_where, enrolled_by, new_between, open_between, weekday, within,
+};
 
 /// Counts by key, in no particular order.
 pub type Counts = Vec<(u32, u64)>;
@@ -70,6 +72,19 @@ pub fn access_sums(facts: &AccessFacts, dim: &str, key: &str, start: i32, end: i
         .agg([col("n").sum().alias("n")])
         .collect()?;
     collect_counts(&out, key)
+}
+
+/// Accesses between days `start` and `end` by weekday (0 Monday … 6 Sunday).
+pub fn access_weekdays(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<Counts> {
+    let out = facts
+        .dimension("country")
+        .clone()
+        .lazy()
+        .filter(within("day", start, end))
+        .group_by([weekday("day").cast(DataType::UInt32).alias("weekday")])
+        .agg([col("n").sum().alias("n")])
+        .collect()?;
+    collect_counts(&out, "weekday")
 }
 
 /// The users of a period, grouped.

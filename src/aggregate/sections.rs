@@ -25,7 +25,7 @@ pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
         }
         let part = |morning: bool| {
             let labels: Vec<String> =
-                slots.into_iter().flatten().filter(|s| (s.from < 13 * 60) == morning).map(|s| s.label()).collect();
+                slots.into_iter().flatten().filter(|s| s.morning() == morning).map(|s| s.label()).collect();
             (!labels.is_empty()).then(|| labels.join(", "))
         };
         hours.push(Hours {

@@ -21,7 +21,15 @@ pub struct Slot {
     pub to: u16,
 }
 
+/// Slots opening from this minute of the day on are afternoon slots.
+pub const AFTERNOON_FROM: u16 = 13 * 60;
+
 impl Slot {
+    /// A morning slot: opening before [`AFTERNOON_FROM`].
+    pub fn morning(&self) -> bool {
+        self.from < AFTERNOON_FROM
+    }
+
     /// `9 - 12`, `15 - 18:30`: the seed report's style.
     pub fn label(&self) -> String {
         fn hm(m: u16) -> String {

@@ -21,6 +21,12 @@ pub fn within(column: &str, start: i32, end: i32) -> Expr {
     col(column).gt_eq(lit(start)).and(col(column).lt_eq(lit(end)))
 }
 
+/// The weekday (0 Monday … 6 Sunday) of a day-number column: day 0,
+/// 1 January 1970, was a Thursday.
+pub fn weekday(column: &str) -> Expr {
+    ((col(column) % lit(7)) + lit(10)) % lit(7)
+}
+
 /// A user's case is open in a period when it was taken in charge by the
 /// period's last day and not closed before its first.
 pub fn open_between(start: i32, end: i32) -> Expr {
@@ -260,7 +266,8 @@ fn user_frame(u: &Utenti) -> PolarsResult<DataFrame> {
     )
 }
 
-/// The access rows kept for `explain`, in line order.
+/// The access rows kept for `explain`, in line order, with their
+/// `weekday` ([`weekday`]).
 fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
     let mut rows = a.row_list.clone();
     rows.sort_unstable_by_key(|r| r.line);
@@ -279,5 +286,8 @@ fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
             u32_col("referral", rows.iter().map(|r| r.referral).collect()),
             u32_col("gender", rows.iter().map(|r| u32::from(r.gender)).collect()),
         ],
-    )
+    )?
+    .lazy()
+    .with_column(weekday("day").cast(DataType::UInt32).alias("weekday"))
+    .collect()
 }

@@ -97,7 +97,11 @@ fn every_figure_is_the_reports(dir: &Path, period: &str, sample: bool) -> usize 
     let mut per_family = std::collections::HashMap::new();
     let mut checked = 0;
     for (path, listed) in &figures {
-        let expected = at(&report, path).unwrap_or_else(|| panic!("{path}: not in the report's JSON"));
+        // A figure the sections do not hold is in the JSON's figure list.
+        let listed_value =
+            || report["figures"].as_array()?.iter().find(|f| f["id"] == path.as_str()).map(|f| f["value"].clone());
+        let expected =
+            at(&report, path).or_else(listed_value).unwrap_or_else(|| panic!("{path}: not in the report's JSON"));
         assert_eq!(listed, &expected, "{path}: --list says {listed}, the report {expected}");
         let family: String = path.split('.').take(2).collect::<Vec<_>>().join(".");
         let seen = per_family.entry(family).or_insert(0);

@@ -365,3 +365,105 @@ fn no_identifier_of_the_registers_reaches_any_output() {
         }
     }
 }
+
+/// Every number of the public JSON's sections of people that is a small
+/// count (1 or 2) would be a figure the public rule does not cover: a
+/// field added to the report without its figure in the list.
+fn small_people_counts(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                // Percentages and changes are not counts.
+                if k.contains("share") || k.contains("pct") || k.starts_with("change") || k == "threshold" {
+                    continue;
+                }
+                small_people_counts(x, &format!("{path}/{k}"), out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                small_people_counts(x, &format!("{path}/{i}"), out);
+            }
+        }
+        serde_json::Value::Number(n) if matches!(n.as_u64(), Some(1 | 2)) => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_count_of_people_is_a_figure_the_public_rule_covers() {
+    for (data, period) in [(samples(), "2025H1"), (samples(), "2025Q1"), (samples(), "2025-03")] {
+        let j = Integra::new()
+            .args(["report", "--pubblico", "--format", "json", "--period", period, "--data"])
+            .arg_path(&data)
+            .run()
+            .code_is(0)
+            .json();
+        let mut small = Vec::new();
+        for section in ["users", "history", "courses", "courses_total"] {
+            small_people_counts(&j[section], &format!("/{section}"), &mut small);
+        }
+        // Accesses by a personal dimension are protected too.
+        for section in ["by_country", "main_countries", "other", "by_referral", "by_gender"] {
+            small_people_counts(&j["accesses"][section], &format!("/accesses/{section}"), &mut small);
+        }
+        // Course meetings and hours are not counts of people.
+        small.retain(|p| !p.ends_with("/meetings") && !p.ends_with("/hours") && !p.ends_with("/hours_per_meeting"));
+        assert!(small.is_empty(), "{period}: small counts shown in the public version: {small:?}");
+        // And the figure list says the same.
+        for f in j["figures"].as_array().unwrap() {
+            let personal = f["dims"].as_array().unwrap().iter().any(|d| {
+                ["paese", "genere", "inviato_da", "categoria", "comune", "provenienza"]
+                    .contains(&d["name"].as_str().unwrap())
+            });
+            let people =
+                matches!(f["unit"].as_str(), Some("persone" | "iscrizioni")) || (f["unit"] == "accessi" && personal);
+            if people {
+                assert!(!matches!(f["value"].as_u64(), Some(1 | 2)), "{period}: {f}");
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_table_explain_and_seal_list_exactly_the_figures_of_the_list() {
+    let j: serde_json::Value = serde_json::from_str(&report(&samples(), &[], "json")).unwrap();
+    let ids: Vec<String> =
+        j["figures"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.len() > 100);
+    let csv = report(&samples(), &[], "csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let voci: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_string()).collect();
+    assert_eq!(voci, ids, "CSV");
+    let listed = Integra::new()
+        .args(["explain", "--list", "--format", "json", "--period", "2025H1", "--data"])
+        .arg_path(&samples())
+        .run()
+        .code_is(0)
+        .json();
+    let names: Vec<String> =
+        listed["figures"].as_array().unwrap().iter().map(|f| f["figure"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ids, "explain --list");
+    // The terminal table: every table of the list, titled, and every
+    // figure's words in it.
+    let table = report(&samples(), &[], "table");
+    for f in j["figures"].as_array().unwrap() {
+        assert!(table.lines().any(|l| l == f["table"].as_str().unwrap()), "table: no «{}»", f["table"]);
+        let dims: Vec<&str> = f["dims"].as_array().unwrap().iter().map(|d| d["value"].as_str().unwrap()).collect();
+        let what = if dims.is_empty() { f["label"].as_str().unwrap().to_string() } else { dims.join(" / ") };
+        let start: String = what.chars().take(20).collect();
+        assert!(table.contains(&start), "table: no row for {}", f["id"]);
+    }
+    // The seal: verify checks as many numbers as the list has.
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = tmp.path().join("r.pdf");
+    Integra::new()
+        .args(["report", "--period", "2025H1", "--out"])
+        .arg_path(&pdf)
+        .arg("--data")
+        .arg_path(&samples())
+        .run()
+        .code_is(0);
+    let out = Integra::new().arg("verify").arg_path(&pdf).arg("--data").arg_path(&samples()).run().code_is(0).stdout();
+    assert!(out.contains(&format!("numeri: {} controllati", ids.len())), "{out}");
+}
