@@ -172,6 +172,17 @@ const MONTHS: [&str; 12] = [
 ];
 const MONTHS_SHORT: [&str; 12] = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"];
 
+/// The key months are grouped and sorted by: `year * 12 + month - 1`
+/// (one definition for the frames, the queries and the figures).
+pub fn month_key(year: i32, month: u32) -> u32 {
+    year as u32 * 12 + month - 1
+}
+
+/// The [`month_key`] of the month `d` falls in.
+pub fn month_key_of(d: NaiveDate) -> u32 {
+    month_key(d.year(), d.month())
+}
+
 /// The Italian name of month `m` (1-12).
 pub fn month_name(m: u32) -> &'static str {
     MONTHS[(m as usize).clamp(1, 12) - 1]

@@ -231,6 +231,14 @@ impl Period {
         self.start <= d && d <= self.end
     }
 
+    /// Whether the days from `from` to `to` (both included) overlap the
+    /// period: the one definition for a course running in it, a text
+    /// written for it; `registers::frames::open_between` is the same rule
+    /// as a polars expression, for a user's case.
+    pub fn overlaps(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        from <= self.end && to >= self.start
+    }
+
     /// The Italian label used in titles: `gennaio - giugno 2025`, `marzo 2025`.
     pub fn label(&self) -> String {
         let (s, e) = (self.start, self.end);

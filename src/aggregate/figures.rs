@@ -6,6 +6,8 @@
 
 use super::model::*;
 use super::{AggregateError, queries};
+use chrono::Datelike;
+
 use crate::dates::{short_date, to_days};
 use crate::period::Period;
 use crate::reference::{Category, Comuni, Countries};
@@ -127,7 +129,68 @@ pub fn build(regs: &Registers, r: &Report, p: &Period) -> Result<Figures, Aggreg
     history(&mut b, r);
     courses(&mut b, regs, r);
     applications(&mut b, regs, r);
+    country_months(&mut b, regs, r, p)?;
     Ok(b.out)
+}
+
+/// Accesses by country and month, in a period of several months: each
+/// country's months add up to its count, each month's countries to the
+/// month's; a cell is the same number as that country's count in the
+/// month's own report (`a/country/NG@2025-01`, see `publish::calendar`).
+fn country_months(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) -> Result<(), AggregateError> {
+    let months = p.months();
+    if months.len() < 2 {
+        return Ok(());
+    }
+    let counts = queries::access_country_months(&regs.frames.accesses, to_days(p.start), to_days(p.end))?;
+    let a = &r.accesses;
+    let find = |b: &Builder, id: &str| b.out.list.iter().position(|f| f.id == id);
+    let mut by_month: Vec<Vec<usize>> = vec![Vec::new(); months.len()];
+    for c in &a.by_country {
+        let ids = country_ids(&c.country);
+        let mut row = Vec::new();
+        for (j, (&(y, mo), m)) in months.iter().zip(&a.by_month).enumerate() {
+            let key_m = crate::dates::month_key(y, mo);
+            // The part of the month inside the period: the month, or the
+            // days of it a range covers.
+            let first = chrono::NaiveDate::from_ymd_opt(y, mo, 1).unwrap_or(p.start).max(p.start);
+            let next = if mo == 12 { (y + 1, 1) } else { (y, mo + 1) };
+            let last = chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1)
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(p.end)
+                .min(p.end);
+            let whole = first.day() == 1 && last.succ_opt().is_none_or(|d| d.day() == 1);
+            let span = if whole { m.month.clone() } else { format!("{first}..{last}") };
+            let n: u64 = counts.iter().filter(|t| ids.contains(&t.0) && t.1 == key_m).map(|t| t.2).sum();
+            if n == 0 {
+                continue;
+            }
+            let f = b.push(
+                New::count(
+                    format!("accesses.by_country_month.{}.{}", c.country, m.month),
+                    "Accessi per paese e mese",
+                    format!("Accessi con paese {} in {}", c.country, m.label),
+                    Unit::Accessi,
+                    n,
+                    None,
+                )
+                .dims(vec![dim("paese", &c.country), dim("mese", &m.month)])
+                .elsewhere(&span, &format!("accesses.by_country.{}", c.country)),
+            );
+            b.across(f, Across::Same, format!("a/country/{}@{span}", c.iso2));
+            row.push(f);
+            by_month[j].push(f);
+        }
+        if let Some(total) = find(b, &format!("accesses.by_country.{}", c.country)) {
+            b.sum(row, total, "month");
+        }
+    }
+    for (cells, m) in by_month.into_iter().zip(&a.by_month) {
+        if let Some(total) = find(b, &format!("accesses.by_month.{}", m.month)) {
+            b.sum(cells, total, "country");
+        }
+    }
+    Ok(())
 }
 
 /// When in the day a weekday's accesses fall, from the opening hours: a
@@ -357,8 +420,9 @@ fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
         )
         .computed("somma delle voci accesses.by_request_type"),
     );
-    for (i, m) in a.by_month.iter().enumerate() {
-        let k = key("month", vec![month_key(&m.month)], format!("nel mese di {}", m.label));
+    // The report lists every month of the period, in order.
+    for (i, (m, &(y, mo))) in a.by_month.iter().zip(&p.months()).enumerate() {
+        let k = key("month", vec![crate::dates::month_key(y, mo)], format!("nel mese di {}", m.label));
         b.push(
             New::count(
                 format!("accesses.by_month.{}", m.month),
@@ -400,15 +464,6 @@ fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
             .elsewhere(&m.month, "accesses.total"),
         );
     }
-    let _ = p;
-}
-
-/// `year * 12 + month - 1` of a `YYYY-MM` month, the key the frames group
-/// months by.
-fn month_key(month: &str) -> u32 {
-    let (y, m) = month.split_once('-').unwrap_or_default();
-    let (y, m): (u32, u32) = (y.parse().unwrap_or(0), m.parse().unwrap_or(1));
-    y * 12 + m - 1
 }
 
 fn users(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {

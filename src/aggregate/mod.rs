@@ -19,8 +19,8 @@ use crate::registers::Registers;
 
 pub use error::AggregateError;
 pub use model::*;
-use shares::whole_shares;
 pub use shares::{USER_COUNTRIES_SHOWN, categories, country_counts, month_counts, pct, pct_whole};
+use shares::{gender_counts, whole_shares};
 
 /// Everything aggregation needs besides the registers.
 pub struct Inputs<'a> {
@@ -149,10 +149,7 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
         b.count.cmp(&a.count).then_with(|| name(a).cmp(&name(b)))
     });
 
-    let mut by_gender = std::collections::BTreeMap::new();
-    for (code, key) in crate::registers::Gender::KEYS {
-        by_gender.insert(key.to_string(), ac.gender.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum());
-    }
+    let by_gender = gender_counts(&ac.gender, &crate::registers::Gender::KEYS);
     Accesses {
         total,
         by_gender_whole_pct: whole_shares(&by_gender),

@@ -87,6 +87,21 @@ pub fn access_weekdays(facts: &AccessFacts, start: i32, end: i32) -> PolarsResul
     collect_counts(&out, "weekday")
 }
 
+/// Accesses between days `start` and `end` by country id and month key
+/// (`dates::month_key`): `(country, month, n)`, nonzero only.
+pub fn access_country_months(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<Vec<(u32, u32, u64)>> {
+    let df = facts
+        .dimension("country")
+        .clone()
+        .lazy()
+        .filter(within("day", start, end))
+        .group_by([col("country"), col("month")])
+        .agg([col("n").sum().alias("n")])
+        .collect()?;
+    let (c, m, n) = (df.column("country")?.u32()?, df.column("month")?.u32()?, df.column("n")?.u64()?);
+    Ok((0..df.height()).filter_map(|i| Some((c.get(i)?, m.get(i)?, n.get(i)?))).filter(|t| t.2 > 0).collect())
+}
+
 /// The users of a period, grouped.
 #[derive(Debug, Default)]
 pub struct UserCounts {

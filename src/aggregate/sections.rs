@@ -14,7 +14,7 @@ use crate::registers::{NONE, Registers};
 use super::error::AggregateError;
 use super::model::*;
 use super::queries::{self, UserCounts};
-use super::shares::{USER_COUNTRIES_SHOWN, categories, country_counts, pct, pct_whole, whole_shares};
+use super::shares::{USER_COUNTRIES_SHOWN, categories, country_counts, gender_counts, pct, pct_whole, whole_shares};
 
 pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
     let mut hours = Vec::new();
@@ -62,10 +62,8 @@ pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
 pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
     let by_category = categories(&uc.country, p.end);
     let total = uc.total;
-    let mut by_gender = BTreeMap::new();
-    for &(code, key) in &crate::registers::Gender::KEYS[..3] {
-        by_gender.insert(key.to_string(), uc.gender.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum());
-    }
+    // Users always have a gender: F, M, X.
+    let by_gender = gender_counts(&uc.gender, &crate::registers::Gender::KEYS[..3]);
     let comuni = Comuni::get();
     let home = comuni.lookup(&regs.centro.comune).ok().map(u32::from);
     let mut other: Vec<ComuneCount> = Vec::new();
@@ -200,8 +198,7 @@ pub(super) fn courses(regs: &Registers, p: &Period) -> Result<Vec<Course>, Aggre
     for c in corsi {
         let key = f.courses.find(&c.id).expect("every course id is a key");
         let held = meetings.get(&key).copied().unwrap_or_default();
-        let overlaps = c.start <= p.end && c.end >= p.start;
-        if held.meetings == 0 && !overlaps {
+        if held.meetings == 0 && !p.overlaps(c.start, c.end) {
             continue;
         }
         let (first, last) = (day(held.first), day(held.last));

@@ -62,7 +62,7 @@ pub fn month_counts(months: &[(i32, u32)], counts: &[(u32, u64)]) -> Vec<MonthCo
     months
         .iter()
         .map(|&(y, m)| {
-            let key = y as u32 * 12 + m - 1;
+            let key = crate::dates::month_key(y, m);
             let count = counts.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum();
             MonthCount {
                 month: format!("{y}-{m:02}"),
@@ -91,6 +91,15 @@ pub fn categories(counts: &[(u32, u64)], at: chrono::NaiveDate) -> ByCategory {
         }
     }
     out
+}
+
+/// Counts by gender code ([`Gender::key`](crate::registers::Gender::key))
+/// as the report's map, one entry for each of `keys` (code, name), zeros
+/// included: the one gender map of accesses and users.
+pub fn gender_counts(counts: &[(u32, u64)], keys: &[(u32, &str)]) -> std::collections::BTreeMap<String, u64> {
+    keys.iter()
+        .map(|&(code, name)| (name.to_string(), counts.iter().filter(|(g, _)| *g == code).map(|(_, n)| n).sum()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! access rows), compute the report once, then list its figures or explain
 //! one of them.
 
-use crate::aggregate::{self, Inputs};
 use crate::config::{ExplainConfig, ExplainFormat};
 use crate::diag::Severity;
 use crate::error::{Error, Result};
@@ -23,7 +22,8 @@ pub fn run(cfg: ExplainConfig) -> Result<()> {
         return Err(Error::Registers);
     }
     let today = cfg.load.today;
-    let report = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &cfg.period, today })?;
+    // The report as `report` makes it (its internal version).
+    let report = super::compute(&regs, &diags, &cfg.period, today, false)?;
     let catalogue = Catalogue::new(&report, &cfg.period);
     let text = if cfg.list {
         let figures = catalogue.listed(cfg.figure.as_deref());
@@ -49,7 +49,7 @@ pub fn run(cfg: ExplainConfig) -> Result<()> {
             (None, Some((code, id))) => {
                 let period = crate::period::Period::parse(code)
                     .map_err(|e| Error::Usage { message: format!("«{}»: {e}", figure.path), hint: None })?;
-                let there = aggregate::compute(&Inputs { regs: &regs, diags: &diags, period: &period, today })?;
+                let there = super::compute(&regs, &diags, &period, today, false)?;
                 let other = Catalogue::new(&there, &period)
                     .find(id)
                     .map_err(|u| Error::Usage { message: u.message, hint: u.hint })?;

@@ -41,8 +41,9 @@ pub fn load(opts: &LoadOptions) -> Result<(ManuallyDrop<Registers>, Diagnostics)
 /// The report of `period` from loaded registers: the internal version, or
 /// the public one (`public`), which is decided together with the public
 /// reports of every period of the publication calendar that comes out
-/// before it (docs/PUBLICATION.md). `report` and `verify` both make it
-/// here, so that verify makes again exactly what report made.
+/// before it (docs/PUBLICATION.md). `report`, `verify` and `explain` all
+/// make it here, so that verify makes again exactly what report made and
+/// explain explains the figures report shows.
 pub fn compute(
     regs: &Registers,
     diags: &Diagnostics,

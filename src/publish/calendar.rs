@@ -122,6 +122,16 @@ fn joint(family: &[(Period, Report)]) -> Joint {
             }
             same("u/total", format!("h/{year}/parts"));
         }
+        if family[k].0.kind == PeriodKind::Month {
+            // A month's count is the same number as that month's cell of a
+            // longer period's table by month (accesses by country and month).
+            let month = &family[k].0.code;
+            let sums: Vec<(String, usize)> =
+                keys.iter().filter(|(_, (how, _))| *how == Across::Sum).map(|(n, (_, c))| (n.clone(), *c)).collect();
+            for (name, cell) in sums {
+                keys.insert(format!("{name}@{month}"), (Across::Same, cell));
+            }
+        }
         by_key.push(keys);
         cells.push(c);
     }

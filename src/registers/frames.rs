@@ -7,7 +7,6 @@
 //! Every date is a day number (days since 1970-01-01, `i32`); every name is
 //! a key (`u32`) into an interner kept beside the frames.
 
-use chrono::Datelike;
 use polars::prelude::*;
 
 use super::model::{Accessi, Corso, DayCounts, Domanda, Gender, Ids, Incontro, Interner, Iscrizione, NONE, Utenti};
@@ -87,8 +86,7 @@ impl AccessFacts {
         for name in ACCESS_DIMENSIONS {
             let (mut day, mut month, mut key, mut n) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for &(d, counts) in &days {
-                let date = crate::dates::from_days(d);
-                let m = date.year() as u32 * 12 + date.month0();
+                let m = crate::dates::month_key_of(crate::dates::from_days(d));
                 let values: &[u32] = match name {
                     "country" => &counts.country,
                     "kind" => &counts.kind,
@@ -271,10 +269,7 @@ fn user_frame(u: &Utenti) -> PolarsResult<DataFrame> {
 fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
     let mut rows = a.row_list.clone();
     rows.sort_unstable_by_key(|r| r.line);
-    let month = |d: i32| {
-        let date = crate::dates::from_days(d);
-        date.year() as u32 * 12 + date.month0()
-    };
+    let month = |d: i32| crate::dates::month_key_of(crate::dates::from_days(d));
     DataFrame::new(
         rows.len(),
         vec![

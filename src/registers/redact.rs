@@ -41,7 +41,7 @@ pub(super) fn codes_in_texts(regs: &mut Registers, period: Option<&Period>, diag
         return;
     }
     let src = |kind: RegisterKind| regs.files.iter().find(|f| f.kind == kind).map(|f| f.src.clone());
-    let in_period = |from, to| period.is_none_or(|p| from <= p.end && to >= p.start);
+    let in_period = |from, to| period.is_none_or(|p| p.overlaps(from, to));
     let mut w = Warner { codes: &codes, diags };
     if let (Some(src), Some(corsi)) = (src(RegisterKind::Corsi), regs.corsi.as_mut()) {
         for c in corsi {

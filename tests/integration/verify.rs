@@ -162,7 +162,7 @@ fn a_pdf_whose_numbers_were_edited_under_an_untouched_seal_is_not_vouched_for() 
     assert!(crate::harness::pdf_text(&pdf).contains("999"), "the forgery shows 999");
     let out = verify(&pdf, &data).code_is(1).stdout();
     // The seal alone still matches: what differs is the page.
-    assert!(out.contains("numeri: 136 controllati, tutti uguali"), "{out}");
+    assert!(out.contains("numeri: 208 controllati, tutti uguali"), "{out}");
     assert!(out.contains("pagine diverse") && out.contains("999") && out.contains("181"), "{out}");
     assert!(out.lines().any(|l| l.contains("pagina ") && l.contains("999") && l.contains("181")), "{out}");
     assert!(out.contains("esito: il PDF NON è il report che il suo sigillo dichiara"), "{out}");
