@@ -586,14 +586,7 @@ fn cycles(edges: &BTreeMap<PathBuf, BTreeMap<PathBuf, String>>) -> Vec<Vec<PathB
 
 /// Cycles left for now, each with why; the test fails when one of them
 /// is gone (take it off) or any other appears.
-const KNOWN_CYCLES: &[(&[&str], &str)] = &[
-    // `Cells` is defined in cells/mod.rs with private fields that the
-    // `impl Cells` blocks of plain.rs and texts.rs reach into.
-    (
-        &["registers/cells/mod.rs", "registers/cells/plain.rs", "registers/cells/texts.rs"],
-        "Cells split over impl blocks",
-    ),
-];
+const KNOWN_CYCLES: &[(&[&str], &str)] = &[];
 
 #[test]
 fn no_cycles_between_files() {

@@ -7,7 +7,7 @@ use crate::read::Row;
 use crate::reference::{ComuneId, ComuneMatch, Comuni, Countries, CountryId, CountryMatch, Resolved};
 use crate::text::{fold, maybe_hint, nearest};
 
-use super::{Cells, cached};
+use super::state::{Cells, cached};
 
 /// Whether a country cell is two letters, the shape of an ISO code and of
 /// many Italian words and province abbreviations.

@@ -9,7 +9,7 @@ use crate::text::fold;
 
 use crate::registers::model::Gender;
 
-use super::Cells;
+use super::state::{Cells, Orders};
 
 /// The years a register's dates may fall in.
 const MIN_YEAR: i32 = 1900;
@@ -21,37 +21,6 @@ const MAX_MEETING_HOURS: f64 = 24.0;
 /// How many month-first dates a column holds back, one by one, until its
 /// order is decided (the rest are counted).
 const HELD: usize = 10_000;
-
-/// What a date column's cells say of the order of day and month.
-#[derive(Debug, Default)]
-pub(super) struct Orders {
-    /// The first cell that can only be day first: (line, value).
-    pub(super) day_first: Option<(usize, String)>,
-    /// The first cell that can only be month first, and how many there are
-    /// in the whole file (whatever the period).
-    month_first: Option<(usize, String)>,
-    month_first_count: usize,
-    /// The month-first cells of the rows kept, held back as dates that do
-    /// not exist until the column is decided: (line, value).
-    pub(super) held: Vec<(usize, String)>,
-}
-
-impl Orders {
-    pub(super) fn absorb(&mut self, other: Orders) {
-        let earlier = |a: &mut Option<(usize, String)>, b: Option<(usize, String)>| {
-            if let Some(b) = b
-                && a.as_ref().is_none_or(|a| b.0 < a.0)
-            {
-                *a = Some(b);
-            }
-        };
-        earlier(&mut self.day_first, other.day_first);
-        earlier(&mut self.month_first, other.month_first);
-        self.month_first_count += other.month_first_count;
-        self.held.extend(other.held);
-        self.held.sort_by_key(|(line, _)| *line);
-    }
-}
 
 impl Cells<'_> {
     /// `date-invalid` at `line` of column `col`, for value `v`.

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::read::Row;
 
-use super::Cells;
+use super::state::{Cells, Fit};
 
 impl Cells<'_> {
     /// A pseudonymous id; one that looks like personal data is reported
@@ -77,29 +77,6 @@ impl Cells<'_> {
 const FIT_CACHED_BYTES: usize = 64;
 /// At most this many of them per register.
 const FIT_CACHED_TEXTS: usize = 4096;
-
-/// What making a text fit to show found: personal data replaced, then
-/// characters removed or replaced; `shown` is `None` when nothing changed.
-#[derive(Debug, Clone)]
-pub(super) struct Fit {
-    shown: Option<String>,
-    personal: Vec<&'static str>,
-    unprintable: Option<crate::glyphs::Found>,
-}
-
-impl Fit {
-    /// Nothing found: the text is shown as written.
-    fn is_clean(&self) -> bool {
-        self.shown.is_none() && self.personal.is_empty() && self.unprintable.is_none()
-    }
-
-    fn of(v: &str, contacts: &crate::privacy::Exempt) -> Fit {
-        let (redacted, personal) = crate::privacy::redact_with(v, &crate::privacy::Codes::default(), contacts);
-        let (printable, bad) = crate::glyphs::clean(&redacted);
-        let changed = matches!(redacted, Cow::Owned(_)) || matches!(printable, Cow::Owned(_));
-        Fit { shown: changed.then(|| printable.into_owned()), personal, unprintable: (!bad.is_empty()).then_some(bad) }
-    }
-}
 
 /// A personal datum found in free text at `line` (and `column`): where,
 /// never what.
