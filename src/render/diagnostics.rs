@@ -87,8 +87,13 @@ pub fn text(diags: &Diagnostics, style: Style) -> String {
     out
 }
 
+/// The version of `validate --format json`'s shape (CHANGELOG.md keeps
+/// each change): 1.
+pub const FORMATO: u32 = 1;
+
 #[derive(Serialize)]
 struct JsonOut<'a> {
+    formato: u32,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -98,6 +103,7 @@ struct JsonOut<'a> {
 /// The JSON object of docs/CLI.md.
 pub fn json(diags: &Diagnostics) -> String {
     let out = JsonOut {
+        formato: FORMATO,
         errors: diags.count(Severity::Error),
         warnings: diags.count(Severity::Warning),
         infos: diags.count(Severity::Info),

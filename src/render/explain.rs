@@ -65,9 +65,19 @@ pub fn text(x: &Explanation, all: bool) -> String {
     out
 }
 
-/// The explanation as pretty JSON (docs/CLI.md).
+/// The version of `explain --format json`'s shape, with and without
+/// `--list` (CHANGELOG.md keeps each change): 1.
+pub const FORMATO: u32 = 1;
+
+/// The explanation as pretty JSON (docs/CLI.md), its shape's version first.
 pub fn json(x: &Explanation) -> String {
-    let mut s = serde_json::to_string_pretty(x).expect("an explanation always serialises");
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        formato: u32,
+        #[serde(flatten)]
+        x: &'a Explanation,
+    }
+    let mut s = serde_json::to_string_pretty(&Out { formato: FORMATO, x }).expect("an explanation always serialises");
     s.push('\n');
     s
 }
@@ -124,8 +134,9 @@ pub fn list_text(figures: &[&Figure]) -> String {
 pub fn list_json(period: &str, figures: &[&Figure]) -> String {
     let list: Vec<serde_json::Value> =
         figures.iter().map(|f| serde_json::json!({ "figure": f.path, "value": f.value })).collect();
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "period": period, "figures": list }))
-        .expect("JSON of strings and numbers");
+    let mut s =
+        serde_json::to_string_pretty(&serde_json::json!({ "formato": FORMATO, "period": period, "figures": list }))
+            .expect("JSON of strings and numbers");
     s.push('\n');
     s
 }
