@@ -10,7 +10,7 @@ use crate::dates::to_days;
 use crate::diag::{Diagnostics, Severity, Source};
 use crate::period::Period;
 use crate::registers::Registers;
-use crate::registers::frames::{count_where, open_between};
+use crate::registers::frames::{count_where, open_between, within};
 use crate::registers::model::{FirstSeen, id_key};
 use crate::schema::RegisterKind;
 
@@ -77,14 +77,23 @@ fn period_coverage(regs: &Registers, p: &Period, today: NaiveDate, d: &mut Diagn
 
 /// A course with meetings whose hours are written nowhere (neither its own
 /// `ore_incontro` nor any meeting's `ore`) would count 0 hours in silence.
+/// One polars query over the meetings' frame, whose `hours` are a
+/// meeting's own else its course's: a course whose meetings in the period
+/// all have none.
 fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
-    let (Some(courses), Some(meetings)) = (&regs.corsi, &regs.incontri) else { return };
+    let Some(courses) = &regs.corsi else { return };
+    if regs.incontri.is_none() {
+        return;
+    }
+    let f = &regs.frames;
+    let held = match &opts.period {
+        Some(p) => within("day", to_days(p.start), to_days(p.end)),
+        None => polars::prelude::lit(true),
+    };
+    let without = hourless_courses(&f.meetings, held).unwrap_or_default();
     let s = src(regs, RegisterKind::Corsi);
     for c in courses.iter().filter(|c| c.hours.is_none() && c.hours_blank) {
-        let key = id_key(&c.id);
-        let mut held = meetings.iter().filter(|m| id_key(&m.course) == key && in_period(&opts.period, m.date));
-        let first = held.next();
-        if first.is_some() && first.into_iter().chain(held).all(|m| m.hours.is_none()) {
+        if f.courses.find(&c.id).is_some_and(|k| without.contains(&k)) {
             d.push(
                 s.diag(
                     Severity::Warning,
@@ -97,6 +106,23 @@ fn course_hours_known(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics)
             );
         }
     }
+}
+
+/// The course keys whose meetings that `held` keeps all lack hours.
+fn hourless_courses(
+    meetings: &polars::prelude::DataFrame,
+    held: polars::prelude::Expr,
+) -> polars::prelude::PolarsResult<Vec<u32>> {
+    use polars::prelude::*;
+    let df = meetings
+        .clone()
+        .lazy()
+        .filter(held)
+        .group_by([col("course")])
+        .agg([len().alias("n"), col("hours").null_count().alias("none")])
+        .filter(col("n").cast(DataType::UInt64).eq(col("none").cast(DataType::UInt64)))
+        .collect()?;
+    Ok(df.column("course")?.u32()?.iter().flatten().collect())
 }
 
 fn users_exist(regs: &Registers, opts: &LoadOptions, d: &mut Diagnostics) {
