@@ -10,7 +10,9 @@
 use chrono::Datelike;
 use polars::prelude::*;
 
-use super::model::{Accessi, Corso, DayCounts, Domanda, Gender, Ids, Incontro, Interner, Iscrizione, NONE, Utenti};
+use super::model::{
+    ACCESS_PIECE_COLUMNS, Accessi, Corso, Domanda, Gender, Ids, Incontro, Interner, Iscrizione, NONE, Utenti,
+};
 use crate::dates::to_days;
 
 /// In the users' `comune` column: no fixed abode.
@@ -61,58 +63,34 @@ fn opt_u32_col(name: &str, v: Vec<Option<u32>>) -> Column {
     UInt32Chunked::from_iter_options(name.into(), v.into_iter()).into_series().into_column()
 }
 
-/// The accesses at day grain: one long table per dimension, with columns
-/// `day`, `month` (`year * 12 + month - 1`), the dimension's key and `n`.
-/// Their size depends on the days and distinct values, not on the rows.
-#[derive(Debug, Clone)]
-pub struct AccessFacts {
-    dims: Vec<(&'static str, DataFrame)>,
+/// The columns of the access facts ([`Frames::accesses`]) an access is
+/// counted by, in the frame's order; `n` follows them.
+pub const ACCESS_KEYS: [&str; 8] = ["day", "month", "weekday", "country", "kind", "referral", "gender", "known"];
+
+/// A day's month (`year * 12 + month - 1`) and weekday (0 Monday … 6 Sunday).
+fn month_weekday(day: i32) -> (u32, u32) {
+    let date = crate::dates::from_days(day);
+    (date.year() as u32 * 12 + date.month0(), date.weekday().num_days_from_monday())
 }
 
-/// The dimensions of [`AccessFacts`]: `country` (country id), `kind`
-/// (request type index), `referral` (0 not given, `i + 1` referral `i`),
-/// `gender` ([`Gender::key`]).
-pub const ACCESS_DIMENSIONS: [&str; 4] = ["country", "kind", "referral", "gender"];
-
-impl AccessFacts {
-    fn new(a: &Accessi) -> PolarsResult<AccessFacts> {
-        let days: Vec<(i32, &DayCounts)> = a.each_day().collect();
-        let mut dims = Vec::new();
-        for name in ACCESS_DIMENSIONS {
-            let (mut day, mut month, mut key, mut n) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            for &(d, counts) in &days {
-                let date = crate::dates::from_days(d);
-                let m = date.year() as u32 * 12 + date.month0();
-                let values: &[u32] = match name {
-                    "country" => &counts.country,
-                    "kind" => &counts.kind,
-                    "referral" => &counts.referral,
-                    _ => &counts.gender,
-                };
-                for (k, &c) in values.iter().enumerate().filter(|(_, c)| **c > 0) {
-                    day.push(d);
-                    month.push(m);
-                    // Countries are counted by slot: the frame carries the country id.
-                    key.push(if name == "country" { u32::from(a.slot_country[k]) } else { k as u32 });
-                    n.push(u64::from(c));
-                }
-            }
-            let height = day.len();
-            let columns = vec![
-                i32_col("day", day),
-                u32_col("month", month),
-                u32_col(name, key),
-                UInt64Chunked::from_vec("n".into(), n).into_series().into_column(),
-            ];
-            dims.push((name, DataFrame::new(height, columns)?));
-        }
-        Ok(AccessFacts { dims })
-    }
-
-    /// The long table of one of [`ACCESS_DIMENSIONS`].
-    pub fn dimension(&self, name: &str) -> &DataFrame {
-        &self.dims.iter().find(|(n, _)| *n == name).expect("one of ACCESS_DIMENSIONS").1
-    }
+/// The access log as one fact frame: the readers' pieces (each already
+/// grouped by the full key) stacked and grouped once more, then given the
+/// month and weekday of their day. Its size depends on the distinct keys,
+/// not on the rows.
+fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
+    let pieces: Vec<LazyFrame> = a.pieces()?.into_iter().map(DataFrame::lazy).collect();
+    let key: Vec<Expr> = ACCESS_PIECE_COLUMNS.iter().filter(|c| **c != "n").map(|c| col(*c)).collect();
+    let mut facts = concat(pieces, UnionArgs::default())?.group_by(key).agg([col("n").sum()]).collect()?;
+    let mut known_days: rustc_hash::FxHashMap<i32, (u32, u32)> = Default::default();
+    let (month, weekday): (Vec<u32>, Vec<u32>) = facts
+        .column("day")?
+        .i32()?
+        .into_no_null_iter()
+        .map(|d| *known_days.entry(d).or_insert_with(|| month_weekday(d)))
+        .unzip();
+    facts.with_column(u32_col("month", month))?;
+    facts.with_column(u32_col("weekday", weekday))?;
+    facts.select(ACCESS_KEYS.iter().copied().chain(["n"]))
 }
 
 /// Every register the report counts, as frames. Each row-level frame also
@@ -124,11 +102,16 @@ pub struct Frames {
     /// `country`, `gender` ([`Gender::key`]), `comune` (id, [`NONE`] not
     /// written, [`HOMELESS`]).
     pub users: DataFrame,
-    /// The access log at day grain.
-    pub accesses: AccessFacts,
+    /// The access log, one row per distinct key ([`ACCESS_KEYS`]) with its
+    /// count `n` (`u64`): `day` (`i32`), `month` (`year * 12 + month - 1`),
+    /// `weekday` (0 Monday … 6 Sunday), `country` (country id), `kind`
+    /// (request type index), `referral` (0 not given, `i + 1` referral
+    /// `i`), `gender` ([`Gender::key`]), `known` (1 when the access names a
+    /// user of `utenti`); every key but `day` is `u32`.
+    pub accesses: DataFrame,
     /// One row per access, only when the rows were kept
-    /// ([`super::Accessi::keep_rows`]): `line`, `day`, `month` (as in
-    /// [`AccessFacts`]) and the keys of [`ACCESS_DIMENSIONS`].
+    /// ([`super::Accessi::keep_rows`]): `line`, `day`, `month`, `country`,
+    /// `kind`, `referral`, `gender`, as in [`Frames::accesses`].
     pub access_rows: Option<DataFrame>,
     /// One row per meeting: `line`, `course` (key into `courses`), `day`, `hours`
     /// (its own, else its course's; null when neither says).
@@ -216,7 +199,7 @@ impl Frames {
             DataFrame::new(call.len(), vec![u32_col("line", line), u32_col("call", call), i32_col("day", day)])?;
         Ok(Frames {
             users: user_frame(users)?,
-            accesses: AccessFacts::new(accesses)?,
+            accesses: access_facts(accesses)?,
             access_rows: if accesses.keep_rows { Some(access_rows(accesses)?) } else { None },
             meetings,
             enrolments,
@@ -264,10 +247,7 @@ fn user_frame(u: &Utenti) -> PolarsResult<DataFrame> {
 fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
     let mut rows = a.row_list.clone();
     rows.sort_unstable_by_key(|r| r.line);
-    let month = |d: i32| {
-        let date = crate::dates::from_days(d);
-        date.year() as u32 * 12 + date.month0()
-    };
+    let month = |d: i32| month_weekday(d).0;
     DataFrame::new(
         rows.len(),
         vec![

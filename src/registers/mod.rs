@@ -209,7 +209,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     order.sort_by_key(|l| (l.spec.kind != RegisterKind::Utenti, l.spec.kind));
     let access_aliases = regs.centro.colonne.get(RegisterKind::Accessi.name()).cloned();
     let prepare = |loc| read::prepare(loc, access_aliases.as_ref(), &opts.reading);
-    std::thread::scope(|scope| {
+    std::thread::scope(|scope| -> Result<(), polars::prelude::PolarsError> {
         let mut first_pass = order
             .iter()
             .find(|l| l.spec.kind == RegisterKind::Accessi && opts.reading.threads > 1)
@@ -223,14 +223,15 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
                 Some(pass) => pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 None => prepare(loc),
             };
-            load_accessi(loc, prepared, opts, &mut regs, &mut diags);
+            load_accessi(loc, prepared, opts, &mut regs, &mut diags)?;
         }
-    });
+        Ok(())
+    })?;
     regs.files.sort_by_key(|f| f.kind);
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &regs.centro.contatti, &mut diags);
     }
-    redact::codes_in_texts(&mut regs, opts.period.as_ref(), &mut diags);
+    redact::codes_in_texts(&mut regs, opts.period.as_ref(), &mut diags)?;
     let small = frames::Small {
         corsi: regs.corsi.as_deref().unwrap_or_default(),
         incontri: regs.incontri.as_deref().unwrap_or_default(),
@@ -341,7 +342,7 @@ fn load_accessi(
     opts: &LoadOptions,
     regs: &mut Registers,
     diags: &mut Diagnostics,
-) {
+) -> Result<(), polars::prelude::PolarsError> {
     let centro = &regs.centro;
     let users_read = regs.has(RegisterKind::Utenti);
     let first_diag = diags.items().len();
@@ -354,14 +355,14 @@ fn load_accessi(
         users: users_read.then_some(&regs.declared_users),
         filter: PeriodFilter::new(loc.spec, opts.period.as_ref()),
     };
-    let Some((info, sinks)) = read::read_prepared(prepared, loc, &opts.reading, diags, make) else { return };
+    let Some((info, sinks)) = read::read_prepared(prepared, loc, &opts.reading, diags, make) else { return Ok(()) };
     let mut sinks = sinks.into_iter();
-    let Some(mut first) = sinks.next() else { return };
+    let Some(mut first) = sinks.next() else { return Ok(()) };
     for other in sinks {
         let kinds: Vec<u16> =
             (0..other.types.len() as u32).map(|k| first.types.intern(other.types.get(k)) as u16).collect();
         let vocabulary = !regs.centro.tipo_richiesta.is_empty();
-        first.out.merge(&other.out, |k| if vocabulary { k } else { kinds[usize::from(k)] });
+        first.out.merge(other.out, |k| if vocabulary { k } else { kinds[usize::from(k)] })?;
         first.dups.absorb(other.dups);
         first.cells.absorb(other.cells);
         first.filter.outside += other.filter.outside;
@@ -373,6 +374,7 @@ fn load_accessi(
     regs.accessi = first.out;
     regs.extra_types = first.types;
     regs.files.push(info);
+    Ok(())
 }
 
 /// One privacy warning per id: the first row that stayed.

@@ -3,6 +3,8 @@
 //! 1970-01-01 so they go to polars as they are.
 
 use chrono::NaiveDate;
+use polars::prelude::{DataFrame, Int32Chunked, IntoColumn, IntoSeries, PolarsResult, UInt32Chunked, UInt64Chunked};
+use rustc_hash::FxHashMap;
 
 use crate::reference::{ComuneId, CountryId};
 
@@ -51,26 +53,6 @@ impl Gender {
     }
 }
 
-/// One day's accesses, counted by every dimension the report groups by.
-#[derive(Debug, Clone, Default)]
-pub struct DayCounts {
-    /// By country slot (see [`Accessi::slot_country`]).
-    pub country: Vec<u32>,
-    /// By request type index.
-    pub kind: Vec<u32>,
-    /// By referral: slot 0 "not given", slot `i + 1` for referral index `i`.
-    pub referral: Vec<u32>,
-    /// By gender, at [`Gender::key`].
-    pub gender: [u32; 4],
-}
-
-fn bump(v: &mut Vec<u32>, i: usize, n: u32) {
-    if v.len() <= i {
-        v.resize(i + 1, 0);
-    }
-    v[i] += n;
-}
-
 /// Keeps the earlier of `line` and the first line known for index `i`.
 fn first_line(v: &mut Vec<u32>, i: usize, line: u32) {
     if v.len() <= i {
@@ -97,10 +79,45 @@ pub struct AccessRow {
     pub gender: u8,
 }
 
-/// `accessi`, counted per day as it is read: the report groups accesses by
-/// country, type, month, referral and gender inside a period, so nothing
-/// per row has to be kept. Memory grows with the days covered, not the rows
-/// (unless [`Accessi::keep_rows`] asks for the rows too).
+/// The full key an access is counted under: every column of the access
+/// facts but the ones the day implies (`month`, `weekday`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AccessKey {
+    day: i32,
+    /// Referral slot: 0 not given, `i + 1` referral `i`.
+    referral: u32,
+    country: CountryId,
+    kind: u16,
+    /// [`Gender::key`].
+    gender: u8,
+    /// 1 when the access names a user of `utenti`.
+    known: u8,
+}
+
+impl std::hash::Hash for AccessKey {
+    // Two words instead of six fields: one access row hashes its key once.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from(self.day as u32) << 32 | u64::from(self.referral));
+        state.write_u64(
+            u64::from(self.country) << 32
+                | u64::from(self.kind) << 16
+                | u64::from(self.gender) << 8
+                | u64::from(self.known),
+        );
+    }
+}
+
+/// The columns of a piece of the access log counted ([`Accessi::pieces`]):
+/// the full key and the count `n`.
+pub const ACCESS_PIECE_COLUMNS: [&str; 7] = ["day", "country", "kind", "referral", "gender", "known", "n"];
+
+/// `accessi`, counted as it is read: the report groups accesses by day,
+/// country, type, referral and gender inside a period, so each reader (a
+/// thread and the pieces of the file it reads) counts its rows by that full
+/// key in a small hash map and hands the counts on as a polars frame
+/// ([`Accessi::pieces`]); `registers::frames` stacks the pieces and groups
+/// them once. Memory grows with the distinct keys, not the rows (unless
+/// [`Accessi::keep_rows`] asks for the rows too).
 #[derive(Debug, Default, Clone)]
 pub struct Accessi {
     /// Also keep every row in [`Accessi::row_list`] (for `explain`).
@@ -109,10 +126,6 @@ pub struct Accessi {
     pub row_list: Vec<AccessRow>,
     /// Valid rows counted.
     pub rows: u64,
-    /// Day of `days[0]` (days since 1970-01-01).
-    pub first_day: i32,
-    /// Counts per day from `first_day` on (days with no access stay empty).
-    pub days: Vec<DayCounts>,
     /// Referral sources as written.
     pub referrals: Interner,
     /// Whether any row names a referral source.
@@ -121,11 +134,18 @@ pub struct Accessi {
     pub referral_line: Vec<u32>,
     /// The first line (of a counted row) of each request type index.
     pub kind_line: Vec<u32>,
-    /// Country of each slot: a centre sees a few dozen countries, so per-day
-    /// counts are indexed by slot, which keeps the table small and in cache.
-    pub slot_country: Vec<CountryId>,
-    /// Slot + 1 of each country id (0 = not seen yet).
-    country_slot: Vec<u16>,
+    /// This reader's counts by full key, not yet a frame.
+    counts: FxHashMap<AccessKey, u32>,
+    /// Counts already made frames (other readers' merged in, or this one's
+    /// renumbered), in this log's numbering of types and referrals.
+    frames: Vec<DataFrame>,
+}
+
+/// The `u32` column `name` of `df` with each value `k` replaced by `map(k)`.
+fn remap(df: &mut DataFrame, name: &str, map: impl Fn(u32) -> u32) -> PolarsResult<()> {
+    let mapped: Vec<u32> = df.column(name)?.u32()?.into_no_null_iter().map(map).collect();
+    df.replace(name, UInt32Chunked::from_vec(name.into(), mapped).into_series().into_column())?;
+    Ok(())
 }
 
 impl Accessi {
@@ -134,37 +154,9 @@ impl Accessi {
         Accessi { keep_rows, ..Accessi::default() }
     }
 
-    /// The counts of `day`, created when first seen.
-    fn day_mut(&mut self, day: i32) -> &mut DayCounts {
-        if self.days.is_empty() {
-            self.first_day = day;
-        } else if day < self.first_day {
-            // Rare (registers are mostly in date order): shift to the earlier day.
-            let shift = (self.first_day - day) as usize;
-            self.days.splice(0..0, std::iter::repeat_with(DayCounts::default).take(shift));
-            self.first_day = day;
-        }
-        let i = (day - self.first_day) as usize;
-        if i >= self.days.len() {
-            self.days.resize_with(i + 1, DayCounts::default);
-        }
-        &mut self.days[i]
-    }
-
-    /// The slot of `country`, assigned when first seen.
-    fn slot(&mut self, country: CountryId) -> usize {
-        let c = usize::from(country);
-        if c >= self.country_slot.len() {
-            self.country_slot.resize(c + 1, 0);
-        }
-        if self.country_slot[c] == 0 {
-            self.slot_country.push(country);
-            self.country_slot[c] = self.slot_country.len() as u16;
-        }
-        usize::from(self.country_slot[c] - 1)
-    }
-
-    /// Counts one valid access, read at `line`.
+    /// Counts one valid access, read at `line`; `known` when it names a
+    /// user of `utenti`.
+    #[allow(clippy::too_many_arguments)]
     pub fn add(
         &mut self,
         line: usize,
@@ -173,109 +165,132 @@ impl Accessi {
         kind: u16,
         referral: Option<u32>,
         gender: Option<Gender>,
+        known: bool,
     ) {
         self.rows += 1;
+        // Referral slots: index + 1, and 0 for "not given".
+        let slot = referral.map_or(0, |r| r + 1);
+        let gender = Gender::key(gender) as u8;
         if self.keep_rows {
-            self.row_list.push(AccessRow {
-                line: line as u32,
-                day,
-                country,
-                kind,
-                referral: referral.map_or(0, |r| r + 1),
-                gender: Gender::key(gender) as u8,
-            });
+            self.row_list.push(AccessRow { line: line as u32, day, country, kind, referral: slot, gender });
         }
         self.has_referral |= referral.is_some();
         if let Some(r) = referral {
             first_line(&mut self.referral_line, r as usize, line as u32);
         }
         first_line(&mut self.kind_line, usize::from(kind), line as u32);
-        let slot = self.slot(country);
-        let d = self.day_mut(day);
-        bump(&mut d.country, slot, 1);
-        bump(&mut d.kind, usize::from(kind), 1);
-        // Referral slots: index + 1, and 0 for "not given".
-        bump(&mut d.referral, referral.map_or(0, |r| r as usize + 1), 1);
-        d.gender[Gender::key(gender) as usize] += 1;
+        let key = AccessKey { day, referral: slot, country, kind, gender, known: u8::from(known) };
+        *self.counts.entry(key).or_insert(0) += 1;
     }
 
-    /// Adds the counts another reader made (another piece of the file);
-    /// `kind` maps its request-type indexes to this one's.
-    pub fn merge(&mut self, other: &Accessi, kind: impl Fn(u16) -> u16) {
+    /// The counts by full key, as frames of [`ACCESS_PIECE_COLUMNS`]: one
+    /// per reader merged in, each grouped by the full key; a key may come
+    /// in several of them (`registers::frames` groups them once).
+    pub fn pieces(&self) -> PolarsResult<Vec<DataFrame>> {
+        let mut out = self.frames.clone();
+        if !self.counts.is_empty() || out.is_empty() {
+            out.push(self.counts_frame()?);
+        }
+        Ok(out)
+    }
+
+    fn counts_frame(&self) -> PolarsResult<DataFrame> {
+        let len = self.counts.len();
+        let (mut day, mut country, mut kind) =
+            (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
+        let (mut referral, mut gender, mut known, mut n) =
+            (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
+        for (k, &c) in &self.counts {
+            day.push(k.day);
+            country.push(u32::from(k.country));
+            kind.push(u32::from(k.kind));
+            referral.push(k.referral);
+            gender.push(u32::from(k.gender));
+            known.push(u32::from(k.known));
+            n.push(u64::from(c));
+        }
+        let u32_col = |name: &str, v| UInt32Chunked::from_vec(name.into(), v).into_series().into_column();
+        DataFrame::new(
+            len,
+            vec![
+                Int32Chunked::from_vec("day".into(), day).into_series().into_column(),
+                u32_col("country", country),
+                u32_col("kind", kind),
+                u32_col("referral", referral),
+                u32_col("gender", gender),
+                u32_col("known", known),
+                UInt64Chunked::from_vec("n".into(), n).into_series().into_column(),
+            ],
+        )
+    }
+
+    /// This reader's counts made a frame, so that they can be renumbered.
+    fn flush(&mut self) -> PolarsResult<()> {
+        if !self.counts.is_empty() {
+            let frame = self.counts_frame()?;
+            self.frames.push(frame);
+            self.counts = FxHashMap::default();
+        }
+        Ok(())
+    }
+
+    /// Takes in the counts another reader made (another piece of the
+    /// file), as its frames; `kind` maps its request-type indexes to this
+    /// one's.
+    pub fn merge(&mut self, other: Accessi, kind: impl Fn(u16) -> u16) -> PolarsResult<()> {
         self.rows += other.rows;
         self.has_referral |= other.has_referral;
-        let referral: Vec<usize> = std::iter::once(0)
-            .chain(
-                (0..other.referrals.len() as u32).map(|r| self.referrals.intern(other.referrals.get(r)) as usize + 1),
-            )
+        let referral: Vec<u32> = std::iter::once(0)
+            .chain((0..other.referrals.len() as u32).map(|r| self.referrals.intern(other.referrals.get(r)) + 1))
             .collect();
         for (r, &line) in other.referral_line.iter().enumerate() {
-            first_line(&mut self.referral_line, referral[r + 1] - 1, line);
+            first_line(&mut self.referral_line, referral[r + 1] as usize - 1, line);
         }
         for (k, &line) in other.kind_line.iter().enumerate() {
             first_line(&mut self.kind_line, usize::from(kind(k as u16)), line);
         }
         self.row_list.extend(other.row_list.iter().map(|r| AccessRow {
             kind: kind(r.kind),
-            referral: referral[r.referral as usize] as u32,
+            referral: referral[r.referral as usize],
             ..*r
         }));
-        for (day, counts) in other.each_day() {
-            let slots: Vec<(usize, u32)> = counts
-                .country
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| **n > 0)
-                .map(|(s, &n)| (self.slot(other.slot_country[s]), n))
-                .collect();
-            let d = self.day_mut(day);
-            for (slot, n) in slots {
-                bump(&mut d.country, slot, n);
-            }
-            for (k, &n) in counts.kind.iter().enumerate().filter(|(_, n)| **n > 0) {
-                bump(&mut d.kind, usize::from(kind(k as u16)), n);
-            }
-            for (r, &n) in counts.referral.iter().enumerate().filter(|(_, n)| **n > 0) {
-                bump(&mut d.referral, referral[r], n);
-            }
-            for g in 0..4 {
-                d.gender[g] += counts.gender[g];
-            }
+        for mut frame in other.pieces()? {
+            remap(&mut frame, "kind", |k| u32::from(kind(k as u16)))?;
+            remap(&mut frame, "referral", |r| referral[r as usize])?;
+            self.frames.push(frame);
         }
+        Ok(())
     }
 
     /// The referral sources renamed, `names[i]` for source `i` (personal
     /// data taken out): sources that now read the same are one, their
     /// counts added.
-    pub fn rename_referrals(&mut self, names: &[String]) {
+    pub fn rename_referrals(&mut self, names: &[String]) -> PolarsResult<()> {
         let mut fresh = Interner::default();
         // Slots: 0 is "not given", `i + 1` source `i`.
-        let slot: Vec<usize> = std::iter::once(0).chain(names.iter().map(|n| fresh.intern(n) as usize + 1)).collect();
-        for d in &mut self.days {
-            let old = std::mem::take(&mut d.referral);
-            for (s, n) in old.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                bump(&mut d.referral, slot[s], n);
-            }
+        let slot: Vec<u32> = std::iter::once(0).chain(names.iter().map(|n| fresh.intern(n) + 1)).collect();
+        self.flush()?;
+        for frame in &mut self.frames {
+            remap(frame, "referral", |r| slot[r as usize])?;
         }
         for r in &mut self.row_list {
-            r.referral = slot[r.referral as usize] as u32;
+            r.referral = slot[r.referral as usize];
         }
         let mut lines = Vec::new();
         for (i, &line) in self.referral_line.iter().enumerate() {
-            first_line(&mut lines, slot[i + 1] - 1, line);
+            first_line(&mut lines, slot[i + 1] as usize - 1, line);
         }
         self.referral_line = lines;
         self.referrals = fresh;
+        Ok(())
     }
 
     /// The request types renumbered, `map[k]` for type `k` (types that read
     /// the same once personal data is taken out become one).
-    pub fn renumber_kinds(&mut self, map: &[u16]) {
-        for d in &mut self.days {
-            let old = std::mem::take(&mut d.kind);
-            for (k, n) in old.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                bump(&mut d.kind, usize::from(map[k]), n);
-            }
+    pub fn renumber_kinds(&mut self, map: &[u16]) -> PolarsResult<()> {
+        self.flush()?;
+        for frame in &mut self.frames {
+            remap(frame, "kind", |k| u32::from(map[k as usize]))?;
         }
         for r in &mut self.row_list {
             r.kind = map[usize::from(r.kind)];
@@ -285,15 +300,7 @@ impl Accessi {
             first_line(&mut lines, usize::from(map[k]), line);
         }
         self.kind_line = lines;
-    }
-
-    /// Every day with accesses: (day, counts).
-    pub fn each_day(&self) -> impl Iterator<Item = (i32, &DayCounts)> {
-        self.days
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.gender.iter().any(|&n| n > 0))
-            .map(|(i, d)| (self.first_day + i as i32, d))
+        Ok(())
     }
 }
 
