@@ -325,6 +325,16 @@ mod tests {
         assert_eq!(sorted(all.referral), [(0, 4), (1, 7)]);
         assert_eq!(all.kind, [(0, 11)]);
         assert_eq!(a.referrals.len(), 1);
+        // Two keys that become one once renamed are one row of the facts.
+        let mut b = Accessi::default();
+        let (x, y) = (b.referrals.intern("x"), b.referrals.intern("y"));
+        b.add(2, day(2025, 3, 3), 10, 0, Some(x), None, false);
+        b.add(3, day(2025, 3, 3), 10, 0, Some(y), None, false);
+        b.add(4, day(2025, 3, 5), 10, 0, None, None, false);
+        b.rename_referrals(&["z".into(), "z".into()]).unwrap();
+        let f = Frames::new(&Utenti::default(), &b, &Small::default()).unwrap();
+        assert_eq!(f.accesses.height(), 2);
+        assert_eq!(sorted(access_sums(&f.accesses, "referral", i32::MIN, i32::MAX).unwrap()), [(0, 1), (1, 2)]);
     }
 
     #[test]

@@ -78,9 +78,29 @@ fn month_weekday(day: i32) -> (u32, u32) {
 /// month and weekday of their day. Its size depends on the distinct keys,
 /// not on the rows.
 fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
-    let pieces: Vec<LazyFrame> = a.pieces()?.into_iter().map(DataFrame::lazy).collect();
-    let key: Vec<Expr> = ACCESS_PIECE_COLUMNS.iter().filter(|c| **c != "n").map(|c| col(*c)).collect();
-    let mut facts = concat(pieces, UnionArgs::default())?.group_by(key).agg([col("n").sum()]).collect()?;
+    let pieces = a.pieces()?;
+    let key: Vec<&str> = ACCESS_PIECE_COLUMNS.iter().copied().filter(|c| *c != "n").collect();
+    let mut facts = if a.grouped() {
+        pieces.into_iter().next().expect("one piece when grouped")
+    } else {
+        match Packing::new(&pieces, &key)? {
+            // One integer column groups several times faster than six.
+            Some(packing) => {
+                let packed: Vec<LazyFrame> =
+                    pieces.iter().map(|p| packing.pack(p).map(DataFrame::lazy)).collect::<PolarsResult<_>>()?;
+                let grouped =
+                    concat(packed, UnionArgs::default())?.group_by([col("key")]).agg([col("n").sum()]).collect()?;
+                packing.unpack(&grouped)?
+            }
+            None => {
+                let pieces: Vec<LazyFrame> = pieces.into_iter().map(DataFrame::lazy).collect();
+                concat(pieces, UnionArgs::default())?
+                    .group_by(key.iter().map(|c| col(*c)).collect::<Vec<_>>())
+                    .agg([col("n").sum()])
+                    .collect()?
+            }
+        }
+    };
     let mut known_days: rustc_hash::FxHashMap<i32, (u32, u32)> = Default::default();
     let (month, weekday): (Vec<u32>, Vec<u32>) = facts
         .column("day")?
@@ -91,6 +111,80 @@ fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
     facts.with_column(u32_col("month", month))?;
     facts.with_column(u32_col("weekday", weekday))?;
     facts.select(ACCESS_KEYS.iter().copied().chain(["n"]))
+}
+
+/// The key columns of the access pieces packed into one `u64` column `key`:
+/// each column as its offset from its least value, in the bits its range
+/// needs (a few dozen countries, a handful of types, some hundred days).
+struct Packing {
+    /// Name, least value, shift, mask of each key column (`day` is `i32`,
+    /// the others `u32`).
+    fields: Vec<(&'static str, i64, u32, u64)>,
+}
+
+/// Any integer column's values as `i64`.
+fn values(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
+    let c = df.column(name)?;
+    Ok(match c.dtype() {
+        DataType::Int32 => c.i32()?.into_no_null_iter().map(i64::from).collect(),
+        _ => c.u32()?.into_no_null_iter().map(i64::from).collect(),
+    })
+}
+
+impl Packing {
+    /// The packing of `key` over every piece, if the ranges fit in 64 bits.
+    fn new(pieces: &[DataFrame], key: &[&'static str]) -> PolarsResult<Option<Packing>> {
+        let mut fields = Vec::new();
+        let mut shift = 0u32;
+        for &name in key {
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            for p in pieces {
+                let c = p.column(name)?;
+                let (l, h) = match c.dtype() {
+                    DataType::Int32 => (c.i32()?.min().map(i64::from), c.i32()?.max().map(i64::from)),
+                    _ => (c.u32()?.min().map(i64::from), c.u32()?.max().map(i64::from)),
+                };
+                lo = lo.min(l.unwrap_or(i64::MAX));
+                hi = hi.max(h.unwrap_or(i64::MIN));
+            }
+            let bits = if hi > lo { 64 - ((hi - lo) as u64).leading_zeros() } else { 0 };
+            if shift + bits > 64 {
+                return Ok(None);
+            }
+            let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+            fields.push((name, lo.min(hi), shift, mask));
+            shift += bits;
+        }
+        Ok(Some(Packing { fields }))
+    }
+
+    /// `piece` as `key` and `n`.
+    fn pack(&self, piece: &DataFrame) -> PolarsResult<DataFrame> {
+        let mut key = vec![0u64; piece.height()];
+        for &(name, lo, shift, _) in &self.fields {
+            for (k, v) in key.iter_mut().zip(values(piece, name)?) {
+                *k |= ((v - lo) as u64) << shift;
+            }
+        }
+        let n = piece.column("n")?.clone();
+        DataFrame::new(key.len(), vec![UInt64Chunked::from_vec("key".into(), key).into_series().into_column(), n])
+    }
+
+    /// The key columns back from `key`, beside `n`.
+    fn unpack(&self, grouped: &DataFrame) -> PolarsResult<DataFrame> {
+        let key = grouped.column("key")?.u64()?;
+        let mut columns = Vec::new();
+        for &(name, lo, shift, mask) in &self.fields {
+            let value = key.into_no_null_iter().map(|k| ((k >> shift) & mask) as i64 + lo);
+            columns.push(if name == "day" {
+                i32_col(name, value.map(|v| v as i32).collect())
+            } else {
+                u32_col(name, value.map(|v| v as u32).collect())
+            });
+        }
+        columns.push(grouped.column("n")?.clone());
+        DataFrame::new(grouped.height(), columns)
+    }
 }
 
 /// Every register the report counts, as frames. Each row-level frame also
