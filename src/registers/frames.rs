@@ -73,10 +73,10 @@ fn month_weekday(day: i32) -> (u32, u32) {
     (date.year() as u32 * 12 + date.month0(), date.weekday().num_days_from_monday())
 }
 
-/// The access log as one fact frame: the readers' pieces (each already
-/// grouped by the full key) stacked and grouped once more, then given the
-/// month and weekday of their day. Its size depends on the distinct keys,
-/// not on the rows.
+/// The access log as one fact frame: its counts by full key, given the
+/// month and weekday of their day. Counts renumbered by `redact` may repeat
+/// a key: those pieces are stacked and grouped once more. Its size depends
+/// on the distinct keys, not on the rows.
 fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
     let pieces = a.pieces()?;
     let key: Vec<&str> = ACCESS_PIECE_COLUMNS.iter().copied().filter(|c| *c != "n").collect();

@@ -114,9 +114,9 @@ pub const ACCESS_PIECE_COLUMNS: [&str; 7] = ["day", "country", "kind", "referral
 /// `accessi`, counted as it is read: the report groups accesses by day,
 /// country, type, referral and gender inside a period, so each reader (a
 /// thread and the pieces of the file it reads) counts its rows by that full
-/// key in a small hash map and hands the counts on as a polars frame
-/// ([`Accessi::pieces`]); `registers::frames` stacks the pieces and groups
-/// them once. Memory grows with the distinct keys, not the rows (unless
+/// key in a hash table; the readers' tables are added into one
+/// ([`Accessi::merge`]) and handed on as a polars frame
+/// ([`Accessi::pieces`]), which `registers::frames` makes the fact frame. Memory grows with the distinct keys, not the rows (unless
 /// [`Accessi::keep_rows`] asks for the rows too).
 #[derive(Debug, Default, Clone)]
 pub struct Accessi {
