@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, Int32Chunked, IntoColumn, IntoSeries, PolarsResult, UInt32Chunked, UInt64Chunked};
-use rustc_hash::FxHashMap;
 
 use crate::reference::{ComuneId, CountryId};
 
@@ -79,31 +78,98 @@ pub struct AccessRow {
     pub gender: u8,
 }
 
-/// The full key an access is counted under: every column of the access
-/// facts but the ones the day implies (`month`, `weekday`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct AccessKey {
-    day: i32,
-    /// Referral slot: 0 not given, `i + 1` referral `i`.
-    referral: u32,
-    country: CountryId,
-    kind: u16,
-    /// [`Gender::key`].
-    gender: u8,
-    /// 1 when the access names a user of `utenti`.
-    known: u8,
+/// The full key an access is counted under, packed into one integer that
+/// sorts by day first: every column of the access facts but the ones the
+/// day implies (`month`, `weekday`). Bits from the top: day (its sign bit
+/// flipped), referral slot, country, kind, gender, known.
+fn pack(day: i32, referral: u32, country: CountryId, kind: u16, gender: u8, known: u8) -> u128 {
+    u128::from(day as u32 ^ 0x8000_0000) << 96
+        | u128::from(referral) << 64
+        | u128::from(country) << 48
+        | u128::from(kind) << 32
+        | u128::from(gender) << 8
+        | u128::from(known)
 }
 
-impl std::hash::Hash for AccessKey {
-    // Two words instead of six fields: one access row hashes its key once.
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(u64::from(self.day as u32) << 32 | u64::from(self.referral));
-        state.write_u64(
-            u64::from(self.country) << 32
-                | u64::from(self.kind) << 16
-                | u64::from(self.gender) << 8
-                | u64::from(self.known),
-        );
+/// The fields of a [`pack`]ed key: day, referral slot, country, kind,
+/// gender, known.
+fn unpack(k: u128) -> (i32, u32, CountryId, u16, u8, u8) {
+    (
+        ((k >> 96) as u32 ^ 0x8000_0000) as i32,
+        (k >> 64) as u32,
+        (k >> 48) as u16,
+        (k >> 32) as u16,
+        (k >> 8) as u8,
+        k as u8,
+    )
+}
+
+/// Rows [`Accessi::add`] keeps as packed keys before sorting them into the
+/// counts: 512 KiB, so the buffer and its sort stay in cache.
+const PENDING_ROWS: usize = 1 << 15;
+
+/// Counts by packed key ([`pack`]), the keys sorted and distinct.
+#[derive(Debug, Default, Clone)]
+struct Counts {
+    keys: Vec<u128>,
+    n: Vec<u32>,
+}
+
+impl Counts {
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Sorted keys, each possibly repeated, counted once each.
+    fn from_sorted_rows(rows: &[u128]) -> Counts {
+        let mut out = Counts::default();
+        for &k in rows {
+            match out.keys.last() {
+                Some(&last) if last == k => *out.n.last_mut().expect("a count per key") += 1,
+                _ => {
+                    out.keys.push(k);
+                    out.n.push(1);
+                }
+            }
+        }
+        out
+    }
+
+    /// Both counts added: one pass over two sorted lists.
+    fn merged(self, other: Counts) -> Counts {
+        if self.keys.is_empty() {
+            return other;
+        }
+        if other.keys.is_empty() {
+            return self;
+        }
+        let mut out = Counts {
+            keys: Vec::with_capacity(self.len() + other.len()),
+            n: Vec::with_capacity(self.len() + other.len()),
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < self.len() && j < other.len() {
+            let (a, b) = (self.keys[i], other.keys[j]);
+            if a < b {
+                out.keys.push(a);
+                out.n.push(self.n[i]);
+                i += 1;
+            } else if b < a {
+                out.keys.push(b);
+                out.n.push(other.n[j]);
+                j += 1;
+            } else {
+                out.keys.push(a);
+                out.n.push(self.n[i] + other.n[j]);
+                i += 1;
+                j += 1;
+            }
+        }
+        out.keys.extend_from_slice(&self.keys[i..]);
+        out.n.extend_from_slice(&self.n[i..]);
+        out.keys.extend_from_slice(&other.keys[j..]);
+        out.n.extend_from_slice(&other.n[j..]);
+        out
     }
 }
 
@@ -114,10 +180,12 @@ pub const ACCESS_PIECE_COLUMNS: [&str; 7] = ["day", "country", "kind", "referral
 /// `accessi`, counted as it is read: the report groups accesses by day,
 /// country, type, referral and gender inside a period, so each reader (a
 /// thread and the pieces of the file it reads) counts its rows by that full
-/// key in a hash table; the readers' tables are added into one
-/// ([`Accessi::merge`]) and handed on as a polars frame
-/// ([`Accessi::pieces`]), which `registers::frames` makes the fact frame. Memory grows with the distinct keys, not the rows (unless
-/// [`Accessi::keep_rows`] asks for the rows too).
+/// key: a buffer of rows at a time, sorted and merged into its sorted
+/// counts; the readers' counts are added into one ([`Accessi::merge`]) and
+/// handed on as a polars frame ([`Accessi::pieces`]), which
+/// `registers::frames` makes the fact frame. Memory grows with the
+/// distinct keys, not the rows (unless [`Accessi::keep_rows`] asks for the
+/// rows too).
 #[derive(Debug, Default, Clone)]
 pub struct Accessi {
     /// Also keep every row in [`Accessi::row_list`] (for `explain`).
@@ -135,7 +203,12 @@ pub struct Accessi {
     /// The first line (of a counted row) of each request type index.
     pub kind_line: Vec<u32>,
     /// This reader's counts by full key, not yet a frame.
-    counts: FxHashMap<AccessKey, u32>,
+    counts: Counts,
+    /// Rows not yet in `counts`, as packed keys: sorting a buffer of them
+    /// and merging it into the sorted counts reads memory in order, where
+    /// adding each row to a table of every key missed the cache on nearly
+    /// every row (the log comes in any date order).
+    pending: Vec<u128>,
     /// Counts already made frames (other readers' merged in, or this one's
     /// renumbered), in this log's numbering of types and referrals.
     frames: Vec<DataFrame>,
@@ -179,8 +252,13 @@ impl Accessi {
             first_line(&mut self.referral_line, r as usize, line as u32);
         }
         first_line(&mut self.kind_line, usize::from(kind), line as u32);
-        let key = AccessKey { day, referral: slot, country, kind, gender, known: u8::from(known) };
-        *self.counts.entry(key).or_insert(0) += 1;
+        if self.pending.capacity() == 0 {
+            self.pending.reserve_exact(PENDING_ROWS);
+        }
+        self.pending.push(pack(day, slot, country, kind, gender, u8::from(known)));
+        if self.pending.len() == PENDING_ROWS {
+            self.settle();
+        }
     }
 
     /// The counts by full key, as frames of [`ACCESS_PIECE_COLUMNS`]: one
@@ -188,7 +266,7 @@ impl Accessi {
     /// in several of them (`registers::frames` groups them once).
     pub fn pieces(&self) -> PolarsResult<Vec<DataFrame>> {
         let mut out = self.frames.clone();
-        if !self.counts.is_empty() || out.is_empty() {
+        if self.counts.len() > 0 || !self.pending.is_empty() || out.is_empty() {
             out.push(self.counts_frame()?);
         }
         Ok(out)
@@ -200,19 +278,40 @@ impl Accessi {
         self.frames.is_empty()
     }
 
+    /// The pending rows sorted and added into the counts.
+    fn settle(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.pending.sort_unstable();
+        let run = Counts::from_sorted_rows(&self.pending);
+        self.pending.clear();
+        self.counts = std::mem::take(&mut self.counts).merged(run);
+    }
+
     fn counts_frame(&self) -> PolarsResult<DataFrame> {
-        let len = self.counts.len();
+        let settled;
+        let counts = if self.pending.is_empty() {
+            &self.counts
+        } else {
+            let mut rows = self.pending.clone();
+            rows.sort_unstable();
+            settled = self.counts.clone().merged(Counts::from_sorted_rows(&rows));
+            &settled
+        };
+        let len = counts.len();
         let (mut day, mut country, mut kind) =
             (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
         let (mut referral, mut gender, mut known, mut n) =
             (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
-        for (k, &c) in &self.counts {
-            day.push(k.day);
-            country.push(u32::from(k.country));
-            kind.push(u32::from(k.kind));
-            referral.push(k.referral);
-            gender.push(u32::from(k.gender));
-            known.push(u32::from(k.known));
+        for (&k, &c) in counts.keys.iter().zip(&counts.n) {
+            let (d, r, ct, kd, g, kn) = unpack(k);
+            day.push(d);
+            country.push(u32::from(ct));
+            kind.push(u32::from(kd));
+            referral.push(r);
+            gender.push(u32::from(g));
+            known.push(u32::from(kn));
             n.push(u64::from(c));
         }
         let u32_col = |name: &str, v| UInt32Chunked::from_vec(name.into(), v).into_series().into_column();
@@ -232,10 +331,11 @@ impl Accessi {
 
     /// This reader's counts made a frame, so that they can be renumbered.
     fn flush(&mut self) -> PolarsResult<()> {
-        if !self.counts.is_empty() {
+        self.settle();
+        if self.counts.len() > 0 {
             let frame = self.counts_frame()?;
             self.frames.push(frame);
-            self.counts = FxHashMap::default();
+            self.counts = Counts::default();
         }
         Ok(())
     }
@@ -243,7 +343,7 @@ impl Accessi {
     /// Takes in the counts another reader made (another piece of the
     /// file), as its frames; `kind` maps its request-type indexes to this
     /// one's.
-    pub fn merge(&mut self, other: Accessi, kind: impl Fn(u16) -> u16) -> PolarsResult<()> {
+    pub fn merge(&mut self, mut other: Accessi, kind: impl Fn(u16) -> u16) -> PolarsResult<()> {
         self.rows += other.rows;
         self.has_referral |= other.has_referral;
         let referral: Vec<u32> = std::iter::once(0)
@@ -260,14 +360,23 @@ impl Accessi {
             referral: referral[r.referral as usize],
             ..*r
         }));
-        // The other reader's counts go into this one's table: a polars
-        // group_by of the stacked frames costs more than the reading's
-        // hashing (several hundred thousand keys from a million random rows).
-        self.counts.reserve(other.counts.len());
-        for (k, &n) in &other.counts {
-            let k = AccessKey { kind: kind(k.kind), referral: referral[k.referral as usize], ..*k };
-            *self.counts.entry(k).or_insert(0) += n;
+        // The other reader's counts go into this one's, renumbered: a
+        // polars group_by of the stacked frames costs more than the
+        // reading (several hundred thousand keys from a million random
+        // rows). Renumbering keeps the keys distinct (both maps are one to
+        // one) but not always sorted.
+        other.settle();
+        let mut theirs: Vec<(u128, u32)> = (other.counts.keys.iter().zip(&other.counts.n))
+            .map(|(&k, &n)| {
+                let (d, r, ct, kd, g, kn) = unpack(k);
+                (pack(d, referral[r as usize], ct, kind(kd), g, kn), n)
+            })
+            .collect();
+        if !theirs.is_sorted_by_key(|&(k, _)| k) {
+            theirs.sort_unstable_by_key(|&(k, _)| k);
         }
+        let theirs = Counts { keys: theirs.iter().map(|&(k, _)| k).collect(), n: theirs.iter().map(|&(_, n)| n).collect() };
+        self.counts = std::mem::take(&mut self.counts).merged(theirs);
         for mut frame in other.frames {
             remap(&mut frame, "kind", |k| u32::from(kind(k as u16)))?;
             remap(&mut frame, "referral", |r| referral[r as usize])?;
