@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, Int32Chunked, IntoColumn, IntoSeries, PolarsResult, UInt32Chunked, UInt64Chunked};
+use rustc_hash::FxHashMap;
 
 use crate::reference::{ComuneId, CountryId};
 
@@ -78,40 +79,43 @@ pub struct AccessRow {
     pub gender: u8,
 }
 
-/// The full key an access is counted under, packed into one integer that
-/// sorts by day first: every column of the access facts but the ones the
-/// day implies (`month`, `weekday`). Bits from the top: day (its sign bit
-/// flipped), referral slot, country, kind, gender, known.
-fn pack(day: i32, referral: u32, country: CountryId, kind: u16, gender: u8, known: u8) -> u128 {
-    u128::from(day as u32 ^ 0x8000_0000) << 96
-        | u128::from(referral) << 64
+/// The columns of the full key but the day, packed: referral slot,
+/// country, kind, gender, known. A log has a few thousand of them at most,
+/// each numbered once ([`Accessi::combos`]).
+fn pack(referral: u32, country: CountryId, kind: u16, gender: u8, known: u8) -> u128 {
+    u128::from(referral) << 64
         | u128::from(country) << 48
         | u128::from(kind) << 32
         | u128::from(gender) << 8
         | u128::from(known)
 }
 
-/// The fields of a [`pack`]ed key: day, referral slot, country, kind,
+/// The fields of a [`pack`]ed combination: referral slot, country, kind,
 /// gender, known.
-fn unpack(k: u128) -> (i32, u32, CountryId, u16, u8, u8) {
-    (
-        ((k >> 96) as u32 ^ 0x8000_0000) as i32,
-        (k >> 64) as u32,
-        (k >> 48) as u16,
-        (k >> 32) as u16,
-        (k >> 8) as u8,
-        k as u8,
-    )
+fn unpack(k: u128) -> (u32, CountryId, u16, u8, u8) {
+    ((k >> 64) as u32, (k >> 48) as u16, (k >> 32) as u16, (k >> 8) as u8, k as u8)
+}
+
+/// The full key an access is counted under, one integer that sorts by day
+/// first: the day (its sign bit flipped) and the number of the rest of the
+/// key.
+fn day_key(day: i32, combo: u32) -> u64 {
+    u64::from(day as u32 ^ 0x8000_0000) << 32 | u64::from(combo)
+}
+
+/// The day and combination number of a [`day_key`].
+fn day_combo(k: u64) -> (i32, u32) {
+    (((k >> 32) as u32 ^ 0x8000_0000) as i32, k as u32)
 }
 
 /// Rows [`Accessi::add`] keeps as packed keys before sorting them into the
-/// counts: 512 KiB, so the buffer and its sort stay in cache.
+/// counts: 256 KiB, so the buffer and its sort stay in cache.
 const PENDING_ROWS: usize = 1 << 15;
 
-/// Counts by packed key ([`pack`]), the keys sorted and distinct.
+/// Counts by full key ([`day_key`]), the keys sorted and distinct.
 #[derive(Debug, Default, Clone)]
 struct Counts {
-    keys: Vec<u128>,
+    keys: Vec<u64>,
     n: Vec<u32>,
 }
 
@@ -121,7 +125,7 @@ impl Counts {
     }
 
     /// Sorted keys, each possibly repeated, counted once each.
-    fn from_sorted_rows(rows: &[u128]) -> Counts {
+    fn from_sorted_rows(rows: &[u64]) -> Counts {
         let mut out = Counts::default();
         for &k in rows {
             match out.keys.last() {
@@ -208,7 +212,11 @@ pub struct Accessi {
     /// and merging it into the sorted counts reads memory in order, where
     /// adding each row to a table of every key missed the cache on nearly
     /// every row (the log comes in any date order).
-    pending: Vec<u128>,
+    pending: Vec<u64>,
+    /// The number of each combination of the key but the day ([`pack`]).
+    combos: FxHashMap<u128, u32>,
+    /// The combination of each number.
+    combo_list: Vec<u128>,
     /// Counts already made frames (other readers' merged in, or this one's
     /// renumbered), in this log's numbering of types and referrals.
     frames: Vec<DataFrame>,
@@ -255,7 +263,8 @@ impl Accessi {
         if self.pending.capacity() == 0 {
             self.pending.reserve_exact(PENDING_ROWS);
         }
-        self.pending.push(pack(day, slot, country, kind, gender, u8::from(known)));
+        let combo = self.combo(pack(slot, country, kind, gender, u8::from(known)));
+        self.pending.push(day_key(day, combo));
         if self.pending.len() == PENDING_ROWS {
             self.settle();
         }
@@ -276,6 +285,16 @@ impl Accessi {
     /// counts were renumbered into frames that may repeat a key).
     pub fn grouped(&self) -> bool {
         self.frames.is_empty()
+    }
+
+    /// The number of a combination, given when new.
+    fn combo(&mut self, c: u128) -> u32 {
+        let next = self.combo_list.len() as u32;
+        let n = *self.combos.entry(c).or_insert(next);
+        if n == next {
+            self.combo_list.push(c);
+        }
+        n
     }
 
     /// The pending rows sorted and added into the counts.
@@ -305,7 +324,8 @@ impl Accessi {
         let (mut referral, mut gender, mut known, mut n) =
             (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
         for (&k, &c) in counts.keys.iter().zip(&counts.n) {
-            let (d, r, ct, kd, g, kn) = unpack(k);
+            let (d, combo) = day_combo(k);
+            let (r, ct, kd, g, kn) = unpack(self.combo_list[combo as usize]);
             day.push(d);
             country.push(u32::from(ct));
             kind.push(u32::from(kd));
@@ -366,16 +386,23 @@ impl Accessi {
         // rows). Renumbering keeps the keys distinct (both maps are one to
         // one) but not always sorted.
         other.settle();
-        let mut theirs: Vec<(u128, u32)> = (other.counts.keys.iter().zip(&other.counts.n))
+        let combo: Vec<u32> = (other.combo_list.iter())
+            .map(|&c| {
+                let (r, ct, kd, g, kn) = unpack(c);
+                self.combo(pack(referral[r as usize], ct, kind(kd), g, kn))
+            })
+            .collect();
+        let mut theirs: Vec<(u64, u32)> = (other.counts.keys.iter().zip(&other.counts.n))
             .map(|(&k, &n)| {
-                let (d, r, ct, kd, g, kn) = unpack(k);
-                (pack(d, referral[r as usize], ct, kind(kd), g, kn), n)
+                let (d, c) = day_combo(k);
+                (day_key(d, combo[c as usize]), n)
             })
             .collect();
         if !theirs.is_sorted_by_key(|&(k, _)| k) {
             theirs.sort_unstable_by_key(|&(k, _)| k);
         }
-        let theirs = Counts { keys: theirs.iter().map(|&(k, _)| k).collect(), n: theirs.iter().map(|&(_, n)| n).collect() };
+        let theirs =
+            Counts { keys: theirs.iter().map(|&(k, _)| k).collect(), n: theirs.iter().map(|&(_, n)| n).collect() };
         self.counts = std::mem::take(&mut self.counts).merged(theirs);
         for mut frame in other.frames {
             remap(&mut frame, "kind", |k| u32::from(kind(k as u16)))?;
