@@ -47,7 +47,7 @@ pub(super) fn earlier(
     let (mut previous_accesses, mut previous_users) = (None, None);
     if covered {
         let (s, e) = (to_days(before.start), to_days(before.end));
-        let then = queries::access_sums(&regs.frames.accesses, "gender", "gender", s, e)?.iter().map(|(_, n)| n).sum();
+        let then = queries::access_sums(&regs.frames.accesses, "gender", s, e)?.iter().map(|(_, n)| n).sum();
         previous_accesses = Some(AccessesPrevious {
             period: before.code.clone(),
             total: then,
@@ -82,7 +82,7 @@ fn trend(regs: &Registers, p: &Period) -> Result<Vec<MonthCount>, AggregateError
     if regs.complete_from(start) != Some(true) {
         return Ok(Vec::new());
     }
-    let by_month = queries::access_sums(&regs.frames.accesses, "country", "month", to_days(start), to_days(p.end))?;
+    let by_month = queries::access_sums(&regs.frames.accesses, "month", to_days(start), to_days(p.end))?;
     let months: Vec<(i32, u32)> = (0..12)
         .filter_map(|i| start.checked_add_months(chrono::Months::new(i)))
         .map(|d| (d.year(), d.month()))

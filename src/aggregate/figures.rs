@@ -142,7 +142,7 @@ fn country_months(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) -> 
     if months.len() < 2 {
         return Ok(());
     }
-    let counts = queries::access_country_months(&regs.frames.accesses, to_days(p.start), to_days(p.end))?;
+    let counts = queries::access_pairs(&regs.frames.accesses, "country", "month", to_days(p.start), to_days(p.end))?;
     let a = &r.accesses;
     let find = |b: &Builder, id: &str| b.out.list.iter().position(|f| f.id == id);
     let mut by_month: Vec<Vec<usize>> = vec![Vec::new(); months.len()];
@@ -211,7 +211,7 @@ fn half_of(slots: Option<&Vec<crate::centro::Slot>>, hours_known: bool) -> &'sta
 
 /// Accesses by weekday, and by weekday and part of the day.
 fn weekdays(b: &mut Builder, regs: &Registers, p: &Period) -> Result<(), AggregateError> {
-    let counts = queries::access_weekdays(&regs.frames.accesses, to_days(p.start), to_days(p.end))?;
+    let counts = queries::access_sums(&regs.frames.accesses, "weekday", to_days(p.start), to_days(p.end))?;
     let total = b.out.list.iter().position(|f| f.id == "accesses.total");
     let orari = &regs.centro.orari;
     let mut days = Vec::new();

@@ -8,9 +8,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::registers::frames::{
-    AccessFacts, HOMELESS, count_where, enrolled_by, new_between, open_between, weekday, within,
-};
+use crate::registers::frames::{HOMELESS, count_where, enrolled_by, new_between, open_between, within};
 
 /// Counts by key, in no particular order.
 pub type Counts = Vec<(u32, u64)>;
@@ -44,62 +42,49 @@ pub struct AccessCounts {
     pub gender: Counts,
 }
 
-/// Everything about the accesses between days `start` and `end` inclusive.
-pub fn access_counts(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<AccessCounts> {
-    let sum_by = |dim: &str, key: &str| access_sums(facts, dim, key, start, end);
-    let country = sum_by("country", "country")?;
+/// Everything about the accesses between days `start` and `end` inclusive,
+/// from the access facts (`Frames::accesses`): the period is filtered once,
+/// then summed by each key.
+pub fn access_counts(facts: &DataFrame, start: i32, end: i32) -> PolarsResult<AccessCounts> {
+    let period = facts.clone().lazy().filter(within("day", start, end)).collect()?;
+    let sum_by = |key: &str| sums(period.clone().lazy(), key);
+    let country = sum_by("country")?;
     Ok(AccessCounts {
         total: country.iter().map(|(_, n)| n).sum(),
         country,
-        kind: sum_by("kind", "kind")?,
-        month: sum_by("country", "month")?,
-        referral: sum_by("referral", "referral")?,
-        gender: sum_by("gender", "gender")?,
+        kind: sum_by("kind")?,
+        month: sum_by("month")?,
+        referral: sum_by("referral")?,
+        gender: sum_by("gender")?,
     })
 }
 
-/// Accesses between days `start` and `end` of dimension `dim` (one of
-/// `ACCESS_DIMENSIONS`), summed by `key` (that dimension, or `month`): one
-/// figure family, for callers that need no other (the year earlier's total,
-/// a month's trend).
-pub fn access_sums(facts: &AccessFacts, dim: &str, key: &str, start: i32, end: i32) -> PolarsResult<Counts> {
-    let out = facts
-        .dimension(dim)
-        .clone()
-        .lazy()
-        .filter(within("day", start, end))
-        .group_by([col(key)])
-        .agg([col("n").sum().alias("n")])
-        .collect()?;
+fn sums(lf: LazyFrame, key: &str) -> PolarsResult<Counts> {
+    let out = lf.group_by([col(key)]).agg([col("n").sum().alias("n")]).collect()?;
     collect_counts(&out, key)
 }
 
-/// Accesses between days `start` and `end` by weekday (0 Monday … 6 Sunday).
-pub fn access_weekdays(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<Counts> {
-    let out = facts
-        .dimension("country")
-        .clone()
-        .lazy()
-        .filter(within("day", start, end))
-        .group_by([weekday("day").cast(DataType::UInt32).alias("weekday")])
-        .agg([col("n").sum().alias("n")])
-        .collect()?;
-    collect_counts(&out, "weekday")
+/// Accesses between days `start` and `end`, summed by `key`: any `u32`
+/// column of the access facts (`country`, `kind`, `referral`, `gender`,
+/// `known`, `month`, `weekday`). One figure family, for callers that need
+/// no other (the year earlier's total, a month's trend).
+pub fn access_sums(facts: &DataFrame, key: &str, start: i32, end: i32) -> PolarsResult<Counts> {
+    sums(facts.clone().lazy().filter(within("day", start, end)), key)
 }
 
-/// Accesses between days `start` and `end` by country id and month key
-/// (`dates::month_key`): `(country, month, n)`, nonzero only.
-pub fn access_country_months(facts: &AccessFacts, start: i32, end: i32) -> PolarsResult<Vec<(u32, u32, u64)>> {
-    let df = facts
-        .dimension("country")
+/// Accesses between days `start` and `end` crossed by two `u32` columns of
+/// the access facts (weekday × request type, country × month):
+/// `(k1, k2, n)` for every pair with accesses, in no particular order.
+pub fn access_pairs(facts: &DataFrame, k1: &str, k2: &str, start: i32, end: i32) -> PolarsResult<Vec<(u32, u32, u64)>> {
+    let out = facts
         .clone()
         .lazy()
         .filter(within("day", start, end))
-        .group_by([col("country"), col("month")])
+        .group_by([col(k1), col(k2)])
         .agg([col("n").sum().alias("n")])
         .collect()?;
-    let (c, m, n) = (df.column("country")?.u32()?, df.column("month")?.u32()?, df.column("n")?.u64()?);
-    Ok((0..df.height()).filter_map(|i| Some((c.get(i)?, m.get(i)?, n.get(i)?))).filter(|t| t.2 > 0).collect())
+    let (a, b, n) = (out.column(k1)?.u32()?, out.column(k2)?.u32()?, out.column("n")?.u64()?);
+    Ok((0..out.height()).filter_map(|i| Some((a.get(i)?, b.get(i)?, n.get(i)?))).filter(|(_, _, n)| *n > 0).collect())
 }
 
 /// The users of a period, grouped.
@@ -226,4 +211,138 @@ pub fn application_counts(applications: &DataFrame, start: i32, end: i32) -> Pol
         .collect()?;
     let (call, n, first) = (df.column("call")?.u32()?, df.column("n")?.u64()?, df.column("first")?.i32()?);
     Ok((0..df.height()).filter_map(|i| Some((call.get(i)?, n.get(i)?, first.get(i)?))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::dates::to_days;
+    use crate::registers::frames::{Frames, Small};
+    use crate::registers::{Accessi, Gender, Utenti};
+
+    fn day(y: i32, m: u32, d: u32) -> i32 {
+        to_days(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    /// Accesses on three days of two months, by two readers: (day,
+    /// country, kind, referral, gender, known) and how many times.
+    fn log() -> Accessi {
+        // Reader one: Monday 2025-03-03 and Tuesday 2025-03-04.
+        let mut one = Accessi::default();
+        let r = one.referrals.intern("ASP");
+        let rows = [
+            (day(2025, 3, 3), 10, 0, Some(r), Some(Gender::F), true, 3),
+            (day(2025, 3, 3), 20, 1, None, Some(Gender::M), false, 2),
+            (day(2025, 3, 4), 10, 1, None, None, false, 1),
+        ];
+        let mut line = 1;
+        for (d, country, kind, referral, gender, known, times) in rows {
+            for _ in 0..times {
+                line += 1;
+                one.add(line, d, country, kind, referral, gender, known);
+            }
+        }
+        // Reader two: its own numbering (its kind 0 is the first's kind 1,
+        // its referral 0 a new source); Sunday 2025-04-06, and one key the
+        // first reader also counted.
+        let mut two = Accessi::default();
+        let r = two.referrals.intern("Comune");
+        for _ in 0..4 {
+            line += 1;
+            two.add(line, day(2025, 4, 6), 20, 0, Some(r), Some(Gender::X), true);
+        }
+        two.add(line + 1, day(2025, 3, 3), 20, 0, None, Some(Gender::M), false);
+        one.merge(two, |k| [1, 0][usize::from(k)]).unwrap();
+        one
+    }
+
+    fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn one_fact_frame_one_row_per_key() {
+        let f = Frames::new(&Utenti::default(), &log(), &Small::default()).unwrap();
+        // Four distinct keys from eleven accesses; the key both readers
+        // counted is one row.
+        assert_eq!(f.accesses.height(), 4);
+        let cols: Vec<&str> = f.accesses.get_column_names().iter().map(|c| c.as_str()).collect();
+        assert_eq!(cols, ["day", "month", "weekday", "country", "kind", "referral", "gender", "known", "n"]);
+        let all = access_counts(&f.accesses, i32::MIN, i32::MAX).unwrap();
+        assert_eq!(all.total, 11);
+        assert_eq!(sorted(all.country), [(10, 4), (20, 7)]);
+        assert_eq!(sorted(all.kind), [(0, 3), (1, 8)]);
+        // ASP is referral 0 (slot 1), Comune referral 1 (slot 2).
+        assert_eq!(sorted(all.referral), [(0, 4), (1, 3), (2, 4)]);
+        assert_eq!(sorted(all.gender), [(0, 1), (1, 3), (2, 3), (3, 4)]);
+        assert_eq!(sorted(all.month), [(2025 * 12 + 2, 7), (2025 * 12 + 3, 4)]);
+    }
+
+    #[test]
+    fn weekday_and_known_are_keys() {
+        let f = Frames::new(&Utenti::default(), &log(), &Small::default()).unwrap();
+        let by_weekday = access_sums(&f.accesses, "weekday", i32::MIN, i32::MAX).unwrap();
+        assert_eq!(sorted(by_weekday), [(0, 6), (1, 1), (6, 4)]);
+        assert_eq!(sorted(access_sums(&f.accesses, "known", i32::MIN, i32::MAX).unwrap()), [(0, 4), (1, 7)]);
+        // Within the period only: March.
+        let march = access_sums(&f.accesses, "weekday", day(2025, 3, 1), day(2025, 3, 31)).unwrap();
+        assert_eq!(sorted(march), [(0, 6), (1, 1)]);
+    }
+
+    #[test]
+    fn crossed_counts_add_up_to_both_marginals() {
+        let f = Frames::new(&Utenti::default(), &log(), &Small::default()).unwrap();
+        for (start, end) in
+            [(i32::MIN, i32::MAX), (day(2025, 3, 4), day(2025, 4, 30)), (day(2026, 1, 1), day(2026, 1, 2))]
+        {
+            for (k1, k2) in [("country", "month"), ("weekday", "kind"), ("gender", "referral")] {
+                let pairs = access_pairs(&f.accesses, k1, k2, start, end).unwrap();
+                let margin = |pick: fn(&(u32, u32, u64)) -> u32| {
+                    let mut m: HashMap<u32, u64> = HashMap::new();
+                    for p in &pairs {
+                        *m.entry(pick(p)).or_default() += p.2;
+                    }
+                    sorted(m.into_iter().collect::<Vec<_>>())
+                };
+                assert_eq!(margin(|p| p.0), sorted(access_sums(&f.accesses, k1, start, end).unwrap()), "{k1}×{k2}");
+                assert_eq!(margin(|p| p.1), sorted(access_sums(&f.accesses, k2, start, end).unwrap()), "{k1}×{k2}");
+            }
+        }
+        let pairs = access_pairs(&f.accesses, "weekday", "kind", i32::MIN, i32::MAX).unwrap();
+        assert_eq!(sorted(pairs), [(0, 0, 3), (0, 1, 3), (1, 1, 1), (6, 1, 4)]);
+    }
+
+    #[test]
+    fn renamed_referrals_and_kinds_are_counted_together() {
+        let mut a = log();
+        a.rename_referrals(&["Comune".into(), "Comune".into()]).unwrap();
+        a.renumber_kinds(&[0, 0]).unwrap();
+        let f = Frames::new(&Utenti::default(), &a, &Small::default()).unwrap();
+        let all = access_counts(&f.accesses, i32::MIN, i32::MAX).unwrap();
+        assert_eq!(sorted(all.referral), [(0, 4), (1, 7)]);
+        assert_eq!(all.kind, [(0, 11)]);
+        assert_eq!(a.referrals.len(), 1);
+        // Two keys that become one once renamed are one row of the facts.
+        let mut b = Accessi::default();
+        let (x, y) = (b.referrals.intern("x"), b.referrals.intern("y"));
+        b.add(2, day(2025, 3, 3), 10, 0, Some(x), None, false);
+        b.add(3, day(2025, 3, 3), 10, 0, Some(y), None, false);
+        b.add(4, day(2025, 3, 5), 10, 0, None, None, false);
+        b.rename_referrals(&["z".into(), "z".into()]).unwrap();
+        let f = Frames::new(&Utenti::default(), &b, &Small::default()).unwrap();
+        assert_eq!(f.accesses.height(), 2);
+        assert_eq!(sorted(access_sums(&f.accesses, "referral", i32::MIN, i32::MAX).unwrap()), [(0, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn no_accesses_make_an_empty_frame_with_every_column() {
+        let f = Frames::default();
+        assert_eq!(f.accesses.height(), 0);
+        assert_eq!(f.accesses.width(), 9);
+        assert_eq!(access_counts(&f.accesses, 0, 100).unwrap().total, 0);
+        assert!(access_pairs(&f.accesses, "country", "month", 0, 100).unwrap().is_empty());
+    }
 }

@@ -49,7 +49,7 @@ pub(super) fn load_accessi(
     opts: &LoadOptions,
     regs: &mut Registers,
     diags: &mut Diagnostics,
-) {
+) -> Result<(), polars::prelude::PolarsError> {
     let centro = &regs.centro;
     let users_read = regs.has(RegisterKind::Utenti);
     let first_diag = diags.items().len();
@@ -62,14 +62,14 @@ pub(super) fn load_accessi(
         users: users_read.then_some(&regs.declared_users),
         filter: PeriodFilter::new(loc.spec, opts.period.as_ref()),
     };
-    let Some((info, sinks)) = read::read_prepared(prepared, loc, &opts.reading, diags, make) else { return };
+    let Some((info, sinks)) = read::read_prepared(prepared, loc, &opts.reading, diags, make) else { return Ok(()) };
     let mut sinks = sinks.into_iter();
-    let Some(mut first) = sinks.next() else { return };
+    let Some(mut first) = sinks.next() else { return Ok(()) };
     for other in sinks {
         let kinds: Vec<u16> =
             (0..other.types.len() as u32).map(|k| first.types.intern(other.types.get(k)) as u16).collect();
         let vocabulary = !regs.centro.tipo_richiesta.is_empty();
-        first.out.merge(&other.out, |k| if vocabulary { k } else { kinds[usize::from(k)] });
+        first.out.merge(other.out, |k| if vocabulary { k } else { kinds[usize::from(k)] })?;
         first.dups.absorb(other.dups);
         first.cells.absorb(other.cells);
         first.filter.outside += other.filter.outside;
@@ -81,4 +81,5 @@ pub(super) fn load_accessi(
     regs.accessi = first.out;
     regs.extra_types = first.types;
     regs.files.push(info);
+    Ok(())
 }

@@ -7,9 +7,12 @@
 //! Every date is a day number (days since 1970-01-01, `i32`); every name is
 //! a key (`u32`) into an interner kept beside the frames.
 
+use chrono::Datelike;
 use polars::prelude::*;
 
-use super::model::{Accessi, Corso, DayCounts, Domanda, Gender, Ids, Incontro, Interner, Iscrizione, NONE, Utenti};
+use super::model::{
+    ACCESS_PIECE_COLUMNS, Accessi, Corso, Domanda, Gender, Ids, Incontro, Interner, Iscrizione, NONE, Utenti,
+};
 use crate::dates::to_days;
 
 /// In the users' `comune` column: no fixed abode.
@@ -18,12 +21,6 @@ pub const HOMELESS: u32 = NONE - 1;
 /// `column` (days) between `start` and `end`, both included.
 pub fn within(column: &str, start: i32, end: i32) -> Expr {
     col(column).gt_eq(lit(start)).and(col(column).lt_eq(lit(end)))
-}
-
-/// The weekday (0 Monday … 6 Sunday) of a day-number column: day 0,
-/// 1 January 1970, was a Thursday.
-pub fn weekday(column: &str) -> Expr {
-    ((col(column) % lit(7)) + lit(10)) % lit(7)
 }
 
 /// A user's case is open in a period when it was taken in charge by the
@@ -66,56 +63,128 @@ fn opt_u32_col(name: &str, v: Vec<Option<u32>>) -> Column {
     UInt32Chunked::from_iter_options(name.into(), v.into_iter()).into_series().into_column()
 }
 
-/// The accesses at day grain: one long table per dimension, with columns
-/// `day`, `month` (`year * 12 + month - 1`), the dimension's key and `n`.
-/// Their size depends on the days and distinct values, not on the rows.
-#[derive(Debug, Clone)]
-pub struct AccessFacts {
-    dims: Vec<(&'static str, DataFrame)>,
+/// The columns of the access facts ([`Frames::accesses`]) an access is
+/// counted by, in the frame's order; `n` follows them.
+pub const ACCESS_KEYS: [&str; 8] = ["day", "month", "weekday", "country", "kind", "referral", "gender", "known"];
+
+/// A day's month ([`crate::dates::month_key`]) and weekday (0 Monday …
+/// 6 Sunday): the one definition of both for the access facts and rows.
+fn month_weekday(day: i32) -> (u32, u32) {
+    let date = crate::dates::from_days(day);
+    (crate::dates::month_key_of(date), date.weekday().num_days_from_monday())
 }
 
-/// The dimensions of [`AccessFacts`]: `country` (country id), `kind`
-/// (request type index), `referral` (0 not given, `i + 1` referral `i`),
-/// `gender` ([`Gender::key`]).
-pub const ACCESS_DIMENSIONS: [&str; 4] = ["country", "kind", "referral", "gender"];
-
-impl AccessFacts {
-    fn new(a: &Accessi) -> PolarsResult<AccessFacts> {
-        let days: Vec<(i32, &DayCounts)> = a.each_day().collect();
-        let mut dims = Vec::new();
-        for name in ACCESS_DIMENSIONS {
-            let (mut day, mut month, mut key, mut n) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            for &(d, counts) in &days {
-                let m = crate::dates::month_key_of(crate::dates::from_days(d));
-                let values: &[u32] = match name {
-                    "country" => &counts.country,
-                    "kind" => &counts.kind,
-                    "referral" => &counts.referral,
-                    _ => &counts.gender,
-                };
-                for (k, &c) in values.iter().enumerate().filter(|(_, c)| **c > 0) {
-                    day.push(d);
-                    month.push(m);
-                    // Countries are counted by slot: the frame carries the country id.
-                    key.push(if name == "country" { u32::from(a.slot_country[k]) } else { k as u32 });
-                    n.push(u64::from(c));
-                }
+/// The access log as one fact frame: its counts by full key, given the
+/// month and weekday of their day. Counts renumbered by `redact` may repeat
+/// a key: those pieces are stacked and grouped once more. Its size depends
+/// on the distinct keys, not on the rows.
+fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
+    let pieces = a.pieces()?;
+    let key: Vec<&str> = ACCESS_PIECE_COLUMNS.iter().copied().filter(|c| *c != "n").collect();
+    let mut facts = if a.grouped() {
+        pieces.into_iter().next().expect("one piece when grouped")
+    } else {
+        match Packing::new(&pieces, &key)? {
+            // One integer column groups several times faster than six.
+            Some(packing) => {
+                let packed: Vec<LazyFrame> =
+                    pieces.iter().map(|p| packing.pack(p).map(DataFrame::lazy)).collect::<PolarsResult<_>>()?;
+                let grouped =
+                    concat(packed, UnionArgs::default())?.group_by([col("key")]).agg([col("n").sum()]).collect()?;
+                packing.unpack(&grouped)?
             }
-            let height = day.len();
-            let columns = vec![
-                i32_col("day", day),
-                u32_col("month", month),
-                u32_col(name, key),
-                UInt64Chunked::from_vec("n".into(), n).into_series().into_column(),
-            ];
-            dims.push((name, DataFrame::new(height, columns)?));
+            None => {
+                let pieces: Vec<LazyFrame> = pieces.into_iter().map(DataFrame::lazy).collect();
+                concat(pieces, UnionArgs::default())?
+                    .group_by(key.iter().map(|c| col(*c)).collect::<Vec<_>>())
+                    .agg([col("n").sum()])
+                    .collect()?
+            }
         }
-        Ok(AccessFacts { dims })
+    };
+    let mut known_days: rustc_hash::FxHashMap<i32, (u32, u32)> = Default::default();
+    let (month, weekday): (Vec<u32>, Vec<u32>) = facts
+        .column("day")?
+        .i32()?
+        .into_no_null_iter()
+        .map(|d| *known_days.entry(d).or_insert_with(|| month_weekday(d)))
+        .unzip();
+    facts.with_column(u32_col("month", month))?;
+    facts.with_column(u32_col("weekday", weekday))?;
+    facts.select(ACCESS_KEYS.iter().copied().chain(["n"]))
+}
+
+/// The key columns of the access pieces packed into one `u64` column `key`:
+/// each column as its offset from its least value, in the bits its range
+/// needs (a few dozen countries, a handful of types, some hundred days).
+struct Packing {
+    /// Name, least value, shift, mask of each key column (`day` is `i32`,
+    /// the others `u32`).
+    fields: Vec<(&'static str, i64, u32, u64)>,
+}
+
+/// Any integer column's values as `i64`.
+fn values(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
+    let c = df.column(name)?;
+    Ok(match c.dtype() {
+        DataType::Int32 => c.i32()?.into_no_null_iter().map(i64::from).collect(),
+        _ => c.u32()?.into_no_null_iter().map(i64::from).collect(),
+    })
+}
+
+impl Packing {
+    /// The packing of `key` over every piece, if the ranges fit in 64 bits.
+    fn new(pieces: &[DataFrame], key: &[&'static str]) -> PolarsResult<Option<Packing>> {
+        let mut fields = Vec::new();
+        let mut shift = 0u32;
+        for &name in key {
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            for p in pieces {
+                let c = p.column(name)?;
+                let (l, h) = match c.dtype() {
+                    DataType::Int32 => (c.i32()?.min().map(i64::from), c.i32()?.max().map(i64::from)),
+                    _ => (c.u32()?.min().map(i64::from), c.u32()?.max().map(i64::from)),
+                };
+                lo = lo.min(l.unwrap_or(i64::MAX));
+                hi = hi.max(h.unwrap_or(i64::MIN));
+            }
+            let bits = if hi > lo { 64 - ((hi - lo) as u64).leading_zeros() } else { 0 };
+            if shift + bits > 64 {
+                return Ok(None);
+            }
+            let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+            fields.push((name, lo.min(hi), shift, mask));
+            shift += bits;
+        }
+        Ok(Some(Packing { fields }))
     }
 
-    /// The long table of one of [`ACCESS_DIMENSIONS`].
-    pub fn dimension(&self, name: &str) -> &DataFrame {
-        &self.dims.iter().find(|(n, _)| *n == name).expect("one of ACCESS_DIMENSIONS").1
+    /// `piece` as `key` and `n`.
+    fn pack(&self, piece: &DataFrame) -> PolarsResult<DataFrame> {
+        let mut key = vec![0u64; piece.height()];
+        for &(name, lo, shift, _) in &self.fields {
+            for (k, v) in key.iter_mut().zip(values(piece, name)?) {
+                *k |= ((v - lo) as u64) << shift;
+            }
+        }
+        let n = piece.column("n")?.clone();
+        DataFrame::new(key.len(), vec![UInt64Chunked::from_vec("key".into(), key).into_series().into_column(), n])
+    }
+
+    /// The key columns back from `key`, beside `n`.
+    fn unpack(&self, grouped: &DataFrame) -> PolarsResult<DataFrame> {
+        let key = grouped.column("key")?.u64()?;
+        let mut columns = Vec::new();
+        for &(name, lo, shift, mask) in &self.fields {
+            let value = key.into_no_null_iter().map(|k| ((k >> shift) & mask) as i64 + lo);
+            columns.push(if name == "day" {
+                i32_col(name, value.map(|v| v as i32).collect())
+            } else {
+                u32_col(name, value.map(|v| v as u32).collect())
+            });
+        }
+        columns.push(grouped.column("n")?.clone());
+        DataFrame::new(grouped.height(), columns)
     }
 }
 
@@ -128,11 +197,16 @@ pub struct Frames {
     /// `country`, `gender` ([`Gender::key`]), `comune` (id, [`NONE`] not
     /// written, [`HOMELESS`]).
     pub users: DataFrame,
-    /// The access log at day grain.
-    pub accesses: AccessFacts,
+    /// The access log, one row per distinct key ([`ACCESS_KEYS`]) with its
+    /// count `n` (`u64`): `day` (`i32`), `month` (`year * 12 + month - 1`),
+    /// `weekday` (0 Monday … 6 Sunday), `country` (country id), `kind`
+    /// (request type index), `referral` (0 not given, `i + 1` referral
+    /// `i`), `gender` ([`Gender::key`]), `known` (1 when the access names a
+    /// user of `utenti`); every key but `day` is `u32`.
+    pub accesses: DataFrame,
     /// One row per access, only when the rows were kept
-    /// ([`super::Accessi::keep_rows`]): `line`, `day`, `month` (as in
-    /// [`AccessFacts`]) and the keys of [`ACCESS_DIMENSIONS`].
+    /// ([`super::Accessi::keep_rows`]): `line`, `day`, `month`, `country`,
+    /// `kind`, `referral`, `gender`, as in [`Frames::accesses`].
     pub access_rows: Option<DataFrame>,
     /// One row per meeting: `line`, `course` (key into `courses`), `day`, `hours`
     /// (its own, else its course's; null when neither says).
@@ -220,7 +294,7 @@ impl Frames {
             DataFrame::new(call.len(), vec![u32_col("line", line), u32_col("call", call), i32_col("day", day)])?;
         Ok(Frames {
             users: user_frame(users)?,
-            accesses: AccessFacts::new(accesses)?,
+            accesses: access_facts(accesses)?,
             access_rows: if accesses.keep_rows { Some(access_rows(accesses)?) } else { None },
             meetings,
             enrolments,
@@ -264,12 +338,11 @@ fn user_frame(u: &Utenti) -> PolarsResult<DataFrame> {
     )
 }
 
-/// The access rows kept for `explain`, in line order, with their
-/// `weekday` ([`weekday`]).
+/// The access rows kept for `explain`, in line order.
 fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
     let mut rows = a.row_list.clone();
     rows.sort_unstable_by_key(|r| r.line);
-    let month = |d: i32| crate::dates::month_key_of(crate::dates::from_days(d));
+    let month = |d: i32| month_weekday(d).0;
     DataFrame::new(
         rows.len(),
         vec![
@@ -280,9 +353,7 @@ fn access_rows(a: &Accessi) -> PolarsResult<DataFrame> {
             u32_col("kind", rows.iter().map(|r| u32::from(r.kind)).collect()),
             u32_col("referral", rows.iter().map(|r| r.referral).collect()),
             u32_col("gender", rows.iter().map(|r| u32::from(r.gender)).collect()),
+            u32_col("weekday", rows.iter().map(|r| month_weekday(r.day).1).collect()),
         ],
-    )?
-    .lazy()
-    .with_column(weekday("day").cast(DataType::UInt32).alias("weekday"))
-    .collect()
+    )
 }

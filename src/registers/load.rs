@@ -112,7 +112,7 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     order.sort_by_key(|l| (l.spec.kind != RegisterKind::Utenti, l.spec.kind));
     let access_aliases = regs.centro.colonne.get(RegisterKind::Accessi.name()).cloned();
     let prepare = |loc| read::prepare(loc, access_aliases.as_ref(), &opts.reading);
-    std::thread::scope(|scope| {
+    std::thread::scope(|scope| -> Result<(), polars::prelude::PolarsError> {
         let mut first_pass = order
             .iter()
             .find(|l| l.spec.kind == RegisterKind::Accessi && opts.reading.threads > 1)
@@ -126,14 +126,15 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
                 Some(pass) => pass.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 None => prepare(loc),
             };
-            load_accessi(loc, prepared, opts, &mut regs, &mut diags);
+            load_accessi(loc, prepared, opts, &mut regs, &mut diags)?;
         }
-    });
+        Ok(())
+    })?;
     regs.files.sort_by_key(|f| f.kind);
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &regs.centro.contatti, &mut diags);
     }
-    redact::codes_in_texts(&mut regs, opts.period.as_ref(), &mut diags);
+    redact::codes_in_texts(&mut regs, opts.period.as_ref(), &mut diags)?;
     let small = frames::Small {
         corsi: regs.corsi.as_deref().unwrap_or_default(),
         incontri: regs.incontri.as_deref().unwrap_or_default(),

@@ -94,10 +94,11 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
     let user = user_text.map(|u| x.ids.find(u));
     let gender = if row.get(col!("genere")).is_empty() { None } else { c.gender(d, row, col!("genere")) };
     let referral = c.free_text(d, row, col!("inviato_da"));
-    if let Some(u) = user {
-        if let Some(known) = x.users
-            && !u.is_some_and(|u| known.contains(u))
-        {
+    // Whether the access names a user of `utenti` (not checked, and never
+    // known, when that register was not read).
+    let known = matches!((user, x.users), (Some(Some(u)), Some(users)) if users.contains(u));
+    if user.is_some() {
+        if x.users.is_some() && !known {
             d.push(super::cells::unknown_user(
                 &c.src,
                 row.line,
@@ -130,7 +131,7 @@ pub fn access(c: &mut Cells, d: &mut Diagnostics, row: &Row, x: &mut AccessCtx) 
         );
     }
     let referral = referral.map(|r| x.out.referrals.intern(&r));
-    x.out.add(row.line, to_days(date), country, kind, referral, gender);
+    x.out.add(row.line, to_days(date), country, kind, referral, gender, known);
     day(date)
 }
 

@@ -31,14 +31,18 @@ fn person_codes(regs: &Registers) -> Codes {
 /// shows, and scans `centro.toml`'s texts (see `Centro::scan_texts`).
 /// Rows a `--period` leaves out are cleaned without a warning, as their
 /// other diagnostics are dropped.
-pub(super) fn codes_in_texts(regs: &mut Registers, period: Option<&Period>, diags: &mut Diagnostics) {
+pub(super) fn codes_in_texts(
+    regs: &mut Registers,
+    period: Option<&Period>,
+    diags: &mut Diagnostics,
+) -> polars::prelude::PolarsResult<()> {
     regs.codes = person_codes(regs);
     let codes = regs.codes.clone();
     for d in regs.centro.scan_texts(&codes) {
         diags.push(d);
     }
     if codes.is_empty() {
-        return;
+        return Ok(());
     }
     let src = |kind: RegisterKind| regs.files.iter().find(|f| f.kind == kind).map(|f| f.src.clone());
     let in_period = |from, to| period.is_none_or(|p| p.overlaps(from, to));
@@ -86,14 +90,14 @@ pub(super) fn codes_in_texts(regs: &mut Registers, period: Option<&Period>, diag
         let a = &regs.accessi;
         let names = w.clean_interned(&a.referrals, &a.referral_line, &src, "inviato_da");
         if let Some(names) = names {
-            regs.accessi.rename_referrals(&names);
+            regs.accessi.rename_referrals(&names)?;
         }
         if regs.centro.tipo_richiesta.is_empty() {
             let a = &regs.accessi;
             if let Some(names) = w.clean_interned(&regs.extra_types, &a.kind_line, &src, "tipo_richiesta") {
                 let mut fresh = Interner::default();
                 let map: Vec<u16> = names.iter().map(|n| fresh.intern(n) as u16).collect();
-                regs.accessi.renumber_kinds(&map);
+                regs.accessi.renumber_kinds(&map)?;
                 regs.extra_types = fresh;
             }
         }
@@ -105,6 +109,7 @@ pub(super) fn codes_in_texts(regs: &mut Registers, period: Option<&Period>, diag
         });
         notes.text = text;
     }
+    Ok(())
 }
 
 /// Takes codes out of texts and warns where.
