@@ -5,10 +5,10 @@
 //! and what decides a figure's treatment are in `model/figure.rs`.
 
 use super::model::*;
-use super::{AggregateError, queries};
+use super::queries::AccessCounts;
 use chrono::Datelike;
 
-use crate::dates::{short_date, to_days};
+use crate::dates::short_date;
 use crate::period::Period;
 use crate::reference::{Category, Comuni, Countries};
 use crate::registers::frames::HOMELESS;
@@ -121,28 +121,31 @@ impl Builder {
 
 /// The figure list of `r`, computed from `regs` for period `p`; the
 /// figures the report's sections do not hold are queried here.
-pub fn build(regs: &Registers, r: &Report, p: &Period) -> Result<Figures, AggregateError> {
+pub fn build(regs: &Registers, r: &Report, p: &Period, ac: &AccessCounts) -> Figures {
     let mut b = Builder { out: Figures::default() };
     accesses(&mut b, regs, r, p);
-    weekdays(&mut b, regs, p)?;
+    weekdays(&mut b, regs, ac);
     users(&mut b, regs, r, p);
     history(&mut b, r);
     courses(&mut b, regs, r);
     applications(&mut b, regs, r);
-    country_months(&mut b, regs, r, p)?;
-    Ok(b.out)
+    country_months(&mut b, r, p, ac);
+    b.out
 }
 
 /// Accesses by country and month, in a period of several months: each
 /// country's months add up to its count, each month's countries to the
 /// month's; a cell is the same number as that country's count in the
 /// month's own report (`a/country/NG@2025-01`, see `publish::calendar`).
-fn country_months(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) -> Result<(), AggregateError> {
+fn country_months(b: &mut Builder, r: &Report, p: &Period, ac: &AccessCounts) {
     let months = p.months();
     if months.len() < 2 {
-        return Ok(());
+        return;
     }
-    let counts = queries::access_pairs(&regs.frames.accesses, "country", "month", to_days(p.start), to_days(p.end))?;
+    let mut counts: std::collections::HashMap<(u32, u32), u64> = std::collections::HashMap::new();
+    for &(country, month, n) in &ac.country_month {
+        *counts.entry((country, month)).or_default() += n;
+    }
     let a = &r.accesses;
     let find = |b: &Builder, id: &str| b.out.list.iter().position(|f| f.id == id);
     let mut by_month: Vec<Vec<usize>> = vec![Vec::new(); months.len()];
@@ -161,7 +164,7 @@ fn country_months(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) -> 
                 .min(p.end);
             let whole = first.day() == 1 && last.succ_opt().is_none_or(|d| d.day() == 1);
             let span = if whole { m.month.clone() } else { format!("{first}..{last}") };
-            let n: u64 = counts.iter().filter(|t| ids.contains(&t.0) && t.1 == key_m).map(|t| t.2).sum();
+            let n: u64 = ids.iter().filter_map(|&id| counts.get(&(id, key_m))).sum();
             if n == 0 {
                 continue;
             }
@@ -190,7 +193,6 @@ fn country_months(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) -> 
             b.sum(cells, total, "country");
         }
     }
-    Ok(())
 }
 
 /// When in the day a weekday's accesses fall, from the opening hours: a
@@ -210,8 +212,8 @@ fn half_of(slots: Option<&Vec<crate::centro::Slot>>, hours_known: bool) -> &'sta
 }
 
 /// Accesses by weekday, and by weekday and part of the day.
-fn weekdays(b: &mut Builder, regs: &Registers, p: &Period) -> Result<(), AggregateError> {
-    let counts = queries::access_sums(&regs.frames.accesses, "weekday", to_days(p.start), to_days(p.end))?;
+fn weekdays(b: &mut Builder, regs: &Registers, ac: &AccessCounts) {
+    let counts = &ac.weekday;
     let total = b.out.list.iter().position(|f| f.id == "accesses.total");
     let orari = &regs.centro.orari;
     let mut days = Vec::new();
@@ -263,7 +265,6 @@ fn weekdays(b: &mut Builder, regs: &Registers, p: &Period) -> Result<(), Aggrega
         b.sum(days, total, "weekday");
         b.sum(halves, total, "weekday_half");
     }
-    Ok(())
 }
 
 fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {

@@ -94,7 +94,7 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
         publication: Publication::default(),
         figures: Figures::default(),
     };
-    report.figures = figures::build(regs, &report, p)?;
+    report.figures = figures::build(regs, &report, p, &ac);
     Ok(report)
 }
 

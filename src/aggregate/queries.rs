@@ -40,6 +40,10 @@ pub struct AccessCounts {
     pub referral: Counts,
     /// By gender code (0 unknown, 1 F, 2 M, 3 X).
     pub gender: Counts,
+    /// By weekday (0 Monday … 6 Sunday).
+    pub weekday: Counts,
+    /// By country id and month: `(country, month, n)`.
+    pub country_month: Vec<(u32, u32, u64)>,
 }
 
 /// Everything about the accesses between days `start` and `end` inclusive,
@@ -56,6 +60,8 @@ pub fn access_counts(facts: &DataFrame, start: i32, end: i32) -> PolarsResult<Ac
         month: sum_by("month")?,
         referral: sum_by("referral")?,
         gender: sum_by("gender")?,
+        weekday: sum_by("weekday")?,
+        country_month: pairs(period.lazy(), "country", "month")?,
     })
 }
 
@@ -76,13 +82,11 @@ pub fn access_sums(facts: &DataFrame, key: &str, start: i32, end: i32) -> Polars
 /// the access facts (weekday × request type, country × month):
 /// `(k1, k2, n)` for every pair with accesses, in no particular order.
 pub fn access_pairs(facts: &DataFrame, k1: &str, k2: &str, start: i32, end: i32) -> PolarsResult<Vec<(u32, u32, u64)>> {
-    let out = facts
-        .clone()
-        .lazy()
-        .filter(within("day", start, end))
-        .group_by([col(k1), col(k2)])
-        .agg([col("n").sum().alias("n")])
-        .collect()?;
+    pairs(facts.clone().lazy().filter(within("day", start, end)), k1, k2)
+}
+
+fn pairs(lf: LazyFrame, k1: &str, k2: &str) -> PolarsResult<Vec<(u32, u32, u64)>> {
+    let out = lf.group_by([col(k1), col(k2)]).agg([col("n").sum().alias("n")]).collect()?;
     let (a, b, n) = (out.column(k1)?.u32()?, out.column(k2)?.u32()?, out.column("n")?.u64()?);
     Ok((0..out.height()).filter_map(|i| Some((a.get(i)?, b.get(i)?, n.get(i)?))).filter(|(_, _, n)| *n > 0).collect())
 }

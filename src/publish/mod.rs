@@ -45,17 +45,17 @@ pub fn public_among(family: &[(Period, Report)], threshold: u32) -> Result<Repor
 /// `publication`. A reader is told only that it is withheld ("n.p."):
 /// saying "< 3" would tell a count below the threshold apart.
 fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Result<Report, UnknownFigure> {
-    let mut withheld: Vec<(String, Option<u32>)> = Vec::new();
+    let mut withheld: Vec<String> = Vec::new();
     for (c, mark) in marks.iter().enumerate() {
         if *mark == Mark::Shown {
             continue;
         }
-        withheld.extend(k.paths[c].iter().map(|p| (p.clone(), None)));
-        withheld.extend(k.derived[c].iter().map(|p| (p.clone(), None)));
+        withheld.extend(k.paths[c].iter().cloned());
+        withheld.extend(k.derived[c].iter().cloned());
     }
     let mut value = serde_json::to_value(r).expect("the report always serialises");
     let mut unknown = Vec::new();
-    for (path, _) in &withheld {
+    for path in &withheld {
         match value.pointer_mut(path) {
             Some(slot) if slot.is_number() => *slot = serde_json::Value::from(0),
             Some(_) => {}
@@ -65,25 +65,30 @@ fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Result
     if !unknown.is_empty() {
         return Err(UnknownFigure(unknown));
     }
+    // In the report's order, as a reader meets them.
+    withheld.sort_by_cached_key(|p| order_key(&value, p));
+    withheld.dedup();
     // The typed report read back from the zeroed JSON: every withheld
     // count and percentage is 0, so that no renderer can show it.
-    let mut out: Report = serde_json::from_value(value.clone()).expect("the report reads back what it writes");
+    let mut out: Report = serde_json::from_value(value).expect("the report reads back what it writes");
+    // The figure list: a figure is withheld with the numbers it is shown
+    // as, and its percentage with the percentages computed from it (a
+    // share of the users goes when their total does, the count staying).
     out.figures = r.figures.clone();
-    let gone: std::collections::HashSet<&str> = withheld.iter().map(|(p, _)| p.as_str()).collect();
+    let gone: std::collections::HashSet<&str> = withheld.iter().map(String::as_str).collect();
     for f in &mut out.figures.list {
         if f.at.iter().any(|p| gone.contains(p.as_str())) {
             f.withheld = true;
             f.value = crate::aggregate::Value::Count(0);
-            f.share = f.share.map(|_| 0.0);
+        }
+        if f.withheld || f.shares.iter().any(|s| gone.contains(s.at.as_str())) {
+            f.share = None;
         }
     }
-    // In the report's order, as a reader meets them.
-    withheld.sort_by_key(|(p, _)| order_key(&value, p));
-    withheld.dedup_by(|a, b| a.0 == b.0);
     out.publication = Publication {
         public: true,
         threshold: Some(threshold),
-        suppressed: withheld.into_iter().map(|(path, below)| Suppressed { path, below }).collect(),
+        suppressed: withheld.into_iter().map(|path| Suppressed { path, below: None }).collect(),
     };
     Ok(out)
 }
@@ -110,13 +115,12 @@ fn order_key(v: &serde_json::Value, path: &str) -> Vec<usize> {
 /// The report's JSON with the public version's marks: every withheld number
 /// `null`, and a list item holding one also `"suppressed": true` (and
 /// `"below"`, the threshold, when it is the count that is below it); in the
-/// figure list, a withheld figure's value and share are `null`.
+/// figure list, a withheld figure's value is `null` (its share is already
+/// `None`).
 pub fn mark_json(r: &Report, value: &mut serde_json::Value) {
     for (i, _) in r.figures.list.iter().enumerate().filter(|(_, f)| f.withheld) {
-        for field in ["value", "share"] {
-            if let Some(slot) = value.pointer_mut(&format!("/figures/{i}/{field}")).filter(|v| !v.is_null()) {
-                *slot = serde_json::Value::Null;
-            }
+        if let Some(slot) = value.pointer_mut(&format!("/figures/{i}/value")) {
+            *slot = serde_json::Value::Null;
         }
     }
     for s in &r.publication.suppressed {

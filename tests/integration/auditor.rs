@@ -199,6 +199,23 @@ fn read(a: &mut Attack, code: &str, p: &Value, i: &Value) -> HashMap<String, usi
         for (k, v) in p["users"]["by_category_pct"].as_object().into_iter().flatten() {
             assert!(v.is_null() || p["users"]["by_category"][k].is_null(), "{code}: {k} {v}");
         }
+        // The figure list shows the same percentages: none of the users.
+        for f in list(p, "/figures") {
+            let id = f["id"].as_str().unwrap();
+            assert!(!id.starts_with("users.") || f["share"].is_null(), "{code}: {f}");
+        }
+    }
+    // A figure's percentage beside its count gives its total: a share is
+    // shown only where the section shows it too.
+    for f in list(p, "/figures") {
+        if f["share"].is_null() || f["value"].is_null() {
+            continue;
+        }
+        let (v, sh) = (f["value"].as_f64().unwrap(), f["share"].as_f64().unwrap());
+        if sh > 0.0 && f["unit"] == "persone" {
+            let total = v * 100.0 / sh;
+            assert!(!p["users"]["total"].is_null(), "{code}: {} gives a total near {total:.0}", f["id"]);
+        }
     }
     let cats: Vec<usize> = ["italian", "eu", "non_eu"]
         .iter()
