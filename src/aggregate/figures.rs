@@ -25,6 +25,8 @@ fn country_ids(name: &str) -> Vec<u32> {
 /// Builds the list in the report's order.
 struct Builder {
     out: Figures,
+    /// Each id's figure: ids are unique (see [`Builder::push`]).
+    ids: std::collections::HashMap<String, usize>,
 }
 
 /// A figure being declared.
@@ -83,10 +85,21 @@ impl New {
 impl Builder {
     /// Adds a figure; one the report's sections do not hold is shown at
     /// its place in the JSON's figure list.
+    ///
+    /// Ids are unique: two figures whose names read the same (a referral
+    /// written «non indicato» beside the blank ones, two comuni of one
+    /// name) are told apart by `#2`, `#3`… in the order of the report, so
+    /// that the seal and the CSV never fold two numbers into one.
     fn push(&mut self, mut n: New) -> usize {
+        let i = self.out.list.len();
         if n.at.is_empty() {
-            n.at.push(format!("/figures/{}/value", self.out.list.len()));
+            n.at.push(format!("/figures/{i}/value"));
         }
+        if self.ids.contains_key(&n.id) {
+            let base = n.id.clone();
+            n.id = (2..).map(|k| format!("{base}#{k}")).find(|id| !self.ids.contains_key(id)).expect("a free id");
+        }
+        self.ids.insert(n.id.clone(), i);
         self.out.list.push(Figure {
             id: n.id,
             table: n.table.into(),
@@ -103,6 +116,11 @@ impl Builder {
         });
         self.out.list.len() - 1
     }
+    /// The figure of id `id`, if pushed.
+    fn find(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+
     fn also(&mut self, f: usize, at: String) {
         self.out.list[f].at.push(at);
     }
@@ -122,7 +140,7 @@ impl Builder {
 /// The figure list of `r`, computed from `regs` for period `p`; the
 /// figures the report's sections do not hold are queried here.
 pub fn build(regs: &Registers, r: &Report, p: &Period, ac: &AccessCounts) -> Figures {
-    let mut b = Builder { out: Figures::default() };
+    let mut b = Builder { out: Figures::default(), ids: Default::default() };
     accesses(&mut b, regs, r, p);
     weekdays(&mut b, regs, ac);
     users(&mut b, regs, r, p);
@@ -147,7 +165,6 @@ fn country_months(b: &mut Builder, r: &Report, p: &Period, ac: &AccessCounts) {
         *counts.entry((country, month)).or_default() += n;
     }
     let a = &r.accesses;
-    let find = |b: &Builder, id: &str| b.out.list.iter().position(|f| f.id == id);
     let mut by_month: Vec<Vec<usize>> = vec![Vec::new(); months.len()];
     for c in &a.by_country {
         let ids = country_ids(&c.country);
@@ -184,12 +201,12 @@ fn country_months(b: &mut Builder, r: &Report, p: &Period, ac: &AccessCounts) {
             row.push(f);
             by_month[j].push(f);
         }
-        if let Some(total) = find(b, &format!("accesses.by_country.{}", c.country)) {
+        if let Some(total) = b.find(&format!("accesses.by_country.{}", c.country)) {
             b.sum(row, total, "month");
         }
     }
     for (cells, m) in by_month.into_iter().zip(&a.by_month) {
-        if let Some(total) = find(b, &format!("accesses.by_month.{}", m.month)) {
+        if let Some(total) = b.find(&format!("accesses.by_month.{}", m.month)) {
             b.sum(cells, total, "country");
         }
     }
@@ -721,14 +738,10 @@ fn residence(b: &mut Builder, regs: &Registers, r: &Report, total: usize) {
     written.dedup();
     let mut others = Vec::new();
     for (i, c) in res.other_comuni.iter().enumerate() {
-        // Two comuni of one name (Castro BG, Castro LE) are told apart by
-        // their position.
+        // Two comuni of one name (Castro BG, Castro LE): their ids are told
+        // apart by `push`; their rows cannot be told apart by name.
         let twin = res.other_comuni.iter().filter(|o| o.comune == c.comune).count() > 1;
-        let id = if twin {
-            format!("users.residence.other_comuni.{}#{}", c.comune, i + 1)
-        } else {
-            format!("users.residence.other_comuni.{}", c.comune)
-        };
+        let id = format!("users.residence.other_comuni.{}", c.comune);
         let ids: Vec<u32> = written
             .iter()
             .copied()
@@ -806,7 +819,6 @@ fn history(b: &mut Builder, r: &Report) {
     let people = Unit::Persone;
     let table = "Utenti negli anni";
     let last = r.history.len().saturating_sub(1);
-    let find = |b: &Builder, id: &str| b.out.list.iter().position(|f| f.id == id);
     for (i, h) in r.history.iter().enumerate() {
         let current = i == last && h.source == "registers";
         let declared = h.source == "declared";
@@ -831,7 +843,7 @@ fn history(b: &mut Builder, r: &Report) {
                 .map(|(name, label, n)| {
                     let at = format!("/history/{i}/{name}");
                     let same = format!("users.by_category.{name}");
-                    match find(b, &same).filter(|_| current) {
+                    match b.find(&same).filter(|_| current) {
                         Some(f) => {
                             b.also(f, at);
                             f
@@ -843,7 +855,7 @@ fn history(b: &mut Builder, r: &Report) {
                     }
                 })
                 .collect();
-        let users = find(b, "users.total").filter(|_| current && !h.parts_mismatch);
+        let users = b.find("users.total").filter(|_| current && !h.parts_mismatch);
         let sum = match users {
             Some(f) => {
                 b.also(f, format!("/history/{i}/parts_total"));
@@ -880,7 +892,7 @@ fn history(b: &mut Builder, r: &Report) {
             );
         } else if !current {
             b.also(sum, format!("/history/{i}/total"));
-        } else if let Some(f) = find(b, "users.total") {
+        } else if let Some(f) = b.find("users.total") {
             b.also(f, format!("/history/{i}/total"));
         }
         b.sum(parts, sum, "category");
@@ -1046,4 +1058,20 @@ fn applications(b: &mut Builder, regs: &Registers, r: &Report) {
         )
         .rows(Target::Applications(None)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Builder, New, Unit};
+
+    #[test]
+    fn figures_whose_names_read_the_same_get_distinct_ids() {
+        let mut b = Builder { out: Default::default(), ids: Default::default() };
+        let new = || New::count("accesses.by_referral.non indicato".into(), "t", "l".into(), Unit::Accessi, 1, None);
+        let (a, c) = (b.push(new()), b.push(new()));
+        assert_eq!(b.out.list[a].id, "accesses.by_referral.non indicato");
+        assert_eq!(b.out.list[c].id, "accesses.by_referral.non indicato#2");
+        assert_eq!(b.find("accesses.by_referral.non indicato#2"), Some(c));
+        assert_eq!(b.out.list[c].at, ["/figures/1/value"]);
+    }
 }

@@ -431,6 +431,8 @@ fn csv_table_explain_and_seal_list_exactly_the_figures_of_the_list() {
     let ids: Vec<String> =
         j["figures"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
     assert!(ids.len() > 100);
+    let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "ids are unique");
     let csv = report(&samples(), &[], "csv");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let voci: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_string()).collect();
