@@ -64,7 +64,12 @@ pub fn run(cfg: ExplainConfig) -> Result<()> {
             (None, None) => {
                 return Err(Error::Usage {
                     message: format!("«{}» non si spiega con righe dei registri: {}", figure.path, figure.rule),
-                    hint: None,
+                    hint: figure.computed.then(|| {
+                        format!(
+                            "le voci di cui è fatta si spiegano una per una: «integra explain --period {} --list» le elenca con i valori",
+                            cfg.period.code
+                        )
+                    }),
                 });
             }
         };

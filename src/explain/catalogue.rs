@@ -22,6 +22,8 @@ pub struct Figure {
     pub target: Option<Target>,
     /// The period and id that explain it, when it is another period's figure.
     pub elsewhere: Option<(String, String)>,
+    /// A sum of other figures of the list (explained one by one).
+    pub computed: bool,
 }
 
 /// Every figure `explain` can reproduce, in the report's order.
@@ -56,14 +58,15 @@ impl Catalogue {
                 let (rule, target) = match &f.rows {
                     Rows::Here(t) => (rule(p, t), Some(t.clone())),
                     Rows::Elsewhere { period, id } => (format!("è «{id}» del periodo {period}"), None),
-                    Rows::Declared => ("dichiarato in centro.toml ([storico]), non dai registri".to_string(), None),
+                    Rows::Declared => ("dichiarato nel registro storico (i numeri di un anno prima dei registri), non contato dalle righe".to_string(), None),
                     Rows::Computed(words) => (words.clone(), None),
                 };
                 let elsewhere = match &f.rows {
                     Rows::Elsewhere { period, id } => Some((period.clone(), id.clone())),
                     _ => None,
                 };
-                Figure { path: f.id.clone(), value: f.value, rule, target, elsewhere }
+                let computed = matches!(f.rows, Rows::Computed(_));
+                Figure { path: f.id.clone(), value: f.value, rule, target, elsewhere, computed }
             })
             .collect();
         Catalogue { figures, period: p.clone() }
@@ -97,7 +100,14 @@ impl Catalogue {
             };
             let target = if users { Target::Users { new: false, key: k } } else { Target::Accesses(k) };
             let rule = rule(&self.period, &target);
-            return Ok(Figure { path, value: Value::Count(0), rule, target: Some(target), elsewhere: None });
+            return Ok(Figure {
+                path,
+                value: Value::Count(0),
+                rule,
+                target: Some(target),
+                elsewhere: None,
+                computed: false,
+            });
         }
         let group: Vec<&str> = self
             .figures

@@ -212,7 +212,7 @@ pub enum Rows {
         /// The figure's id there.
         id: String,
     },
-    /// Not from the registers (a year declared in `centro.toml`).
+    /// Not counted from rows: a year declared in the `storico` register.
     #[default]
     Declared,
     /// Computed from other figures of the list (their sum), in words.
