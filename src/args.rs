@@ -132,7 +132,7 @@ pub struct SynthArgs {
 /// Options shared by the commands that read registers.
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// Cartella dei registri (con centro.toml); senza, la cartella corrente. Variabile: INTEGRA_DATA.
+    /// Cartella dei registri (con centro.toml); senza, la cartella corrente. Più volte, o una cartella con ambito.toml: il report dell'ambito, con ogni centro. Variabile: INTEGRA_DATA.
     #[arg(
         long,
         short = 'd',
@@ -140,9 +140,10 @@ pub struct DataArgs {
         default_value = ".",
         env = "INTEGRA_DATA",
         hide_default_value = true,
-        hide_env = true
+        hide_env = true,
+        action = clap::ArgAction::Append
     )]
-    pub data: PathBuf,
+    pub data: Vec<PathBuf>,
     /// Data di oggi (AAAA-MM-GG) per i periodi relativi e i controlli sulle date future; utile per prove ripetibili e per rifare un report.
     // Read as text and checked by `config` (with `INTEGRA_OGGI`), so that a
     // wrong value is said in Italian, naming where it came from.

@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub message: String,
     /// A suggested fix.
     pub hint: Option<String>,
+    /// In an ambito, the centre whose registers these are (`ambito.toml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centre: Option<String>,
     /// Diagnostics about the same thing share a group (a hash of a value
     /// that must not be shown, e.g. an id that looks like personal data).
     #[serde(skip)]
@@ -95,6 +98,7 @@ impl Source {
             value: None,
             message: message.into(),
             hint: None,
+            centre: None,
             group: None,
         }
     }

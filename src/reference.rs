@@ -193,6 +193,13 @@ impl Countries {
         let id = self.all.iter().position(|x| x.iso2 == iso2)?;
         Some(self.category(id as CountryId, at))
     }
+
+    /// The id of the country a report names by `iso2` and `name` (both, so
+    /// that entries without a code of their own are not folded together).
+    pub fn id_of(&self, iso2: &str, name: &str) -> Option<CountryId> {
+        let at = self.all.iter().position(|x| x.iso2 == iso2 && x.name == name);
+        at.or_else(|| self.all.iter().position(|x| x.iso2 == iso2 && !iso2.is_empty())).map(|i| i as CountryId)
+    }
 }
 
 /// Index of a comune in [`Comuni::all`].

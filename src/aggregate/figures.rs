@@ -138,8 +138,12 @@ impl Builder {
 }
 
 /// The figure list of `r`, computed from `regs` for period `p`; the
-/// figures the report's sections do not hold are queried here.
-pub fn build(regs: &Registers, r: &Report, p: &Period, ac: &AccessCounts) -> Figures {
+/// figures the report's sections do not hold are queried here. Without
+/// registers (an ambito's totals, `aggregate::ambito`) the same figures
+/// are made from the report and the counts alone, without the rows each
+/// counts (the caller says where they are) and without what only a
+/// centre's own opening hours say (the part of the day).
+pub fn build(regs: Option<&Registers>, r: &Report, p: &Period, ac: &AccessCounts) -> Figures {
     let mut b = Builder { out: Figures::default(), ids: Default::default() };
     accesses(&mut b, regs, r, p);
     weekdays(&mut b, regs, ac);
@@ -229,10 +233,11 @@ fn half_of(slots: Option<&Vec<crate::centro::Slot>>, hours_known: bool) -> &'sta
 }
 
 /// Accesses by weekday, and by weekday and part of the day.
-fn weekdays(b: &mut Builder, regs: &Registers, ac: &AccessCounts) {
+fn weekdays(b: &mut Builder, regs: Option<&Registers>, ac: &AccessCounts) {
     let counts = &ac.weekday;
     let total = b.out.list.iter().position(|f| f.id == "accesses.total");
-    let orari = &regs.centro.orari;
+    let no_hours = Default::default();
+    let orari = regs.map_or(&no_hours, |r| &r.centro.orari);
     let mut days = Vec::new();
     let mut halves = Vec::new();
     let mut open = Vec::new();
@@ -260,7 +265,7 @@ fn weekdays(b: &mut Builder, regs: &Registers, ac: &AccessCounts) {
         );
         open.push((idx, day, n));
     }
-    for (idx, day, n) in open {
+    for (idx, day, n) in open.into_iter().filter(|_| regs.is_some()) {
         let target = |words: String| Target::Accesses(key("weekday", vec![u32::from(idx)], words));
         let half = half_of(orari.get(&idx), !orari.is_empty());
         halves.push(
@@ -284,7 +289,7 @@ fn weekdays(b: &mut Builder, regs: &Registers, ac: &AccessCounts) {
     }
 }
 
-fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
+fn accesses(b: &mut Builder, regs: Option<&Registers>, r: &Report, p: &Period) {
     let a = &r.accesses;
     let acc = Unit::Accessi;
     let total = b.push(
@@ -364,7 +369,7 @@ fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
         let (name, slot, says) = match &x.source {
             None => ("non indicato".to_string(), 0, "senza inviato_da".to_string()),
             Some(src) => {
-                let slot = regs.accessi.referrals.find(src).map_or(NONE, |i| i + 1);
+                let slot = regs.and_then(|r| r.accessi.referrals.find(src)).map_or(NONE, |i| i + 1);
                 (src.clone(), slot, format!("inviati da «{src}»"))
             }
         };
@@ -484,7 +489,7 @@ fn accesses(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
     }
 }
 
-fn users(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
+fn users(b: &mut Builder, regs: Option<&Registers>, r: &Report, p: &Period) {
     let u = &r.users;
     let people = Unit::Persone;
     let user = |key: Option<Key>| Target::Users { new: false, key };
@@ -512,7 +517,7 @@ fn users(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
         .rows(Target::Users { new: true, key: None }),
     );
     b.across(new_now, Across::Sum, "u/new");
-    let mut seen: Vec<u32> = regs.utenti.country.iter().map(|&c| u32::from(c)).collect();
+    let mut seen: Vec<u32> = regs.map(|r| r.utenti.country.iter().map(|&c| u32::from(c)).collect()).unwrap_or_default();
     seen.sort_unstable();
     seen.dedup();
     let end = short_date(p.end);
@@ -707,13 +712,13 @@ fn users(b: &mut Builder, regs: &Registers, r: &Report, p: &Period) {
     residence(b, regs, r, total);
 }
 
-fn residence(b: &mut Builder, regs: &Registers, r: &Report, total: usize) {
+fn residence(b: &mut Builder, regs: Option<&Registers>, r: &Report, total: usize) {
     let res = &r.users.residence;
     let people = Unit::Persone;
     let user = |key: Option<Key>| Target::Users { new: false, key };
     let table = "Utenti per comune di residenza";
     let comuni = Comuni::get();
-    let home_id = comuni.lookup(&regs.centro.comune).ok().map(u32::from);
+    let home_id = comuni.lookup(&res.home_comune.comune).ok().map(u32::from);
     let not_homeless = "e non segnati senza dimora";
     let k = key(
         "comune",
@@ -733,7 +738,7 @@ fn residence(b: &mut Builder, regs: &Registers, r: &Report, total: usize) {
         .rows(user(k)),
     );
     b.across(home, Across::Cover, "u/residence/home");
-    let mut written: Vec<u32> = regs.utenti.comune.iter().map(|&c| u32::from(c)).collect();
+    let mut written: Vec<u32> = regs.map(|r| r.utenti.comune.iter().map(|&c| u32::from(c)).collect()).unwrap_or_default();
     written.sort_unstable();
     written.dedup();
     let mut others = Vec::new();
@@ -899,12 +904,12 @@ fn history(b: &mut Builder, r: &Report) {
     }
 }
 
-fn courses(b: &mut Builder, regs: &Registers, r: &Report) {
-    let f = &regs.frames;
+fn courses(b: &mut Builder, regs: Option<&Registers>, r: &Report) {
+    let f = regs.map(|r| &r.frames);
     let mut all = Vec::new();
     let mut enrolled = Vec::new();
     for (i, c) in r.courses.iter().enumerate() {
-        let k = f.courses.find(&c.id);
+        let k = f.and_then(|f| f.courses.find(&c.id));
         all.extend(k);
         let id = &c.id;
         let of = |hours| k.map(|k| Target::Meetings { courses: vec![k], hours, of: format!("del corso «{id}»") });
@@ -955,7 +960,11 @@ fn courses(b: &mut Builder, regs: &Registers, r: &Report) {
         for (j, o) in c.by_origin.iter().enumerate() {
             let (name, origin, says) = match &o.origin {
                 None => ("non indicato".to_string(), NONE, "senza provenienza".to_string()),
-                Some(s) => (s.clone(), f.origins.find(s).unwrap_or(NONE - 1), format!("con provenienza «{s}»")),
+                Some(s) => (
+                    s.clone(),
+                    f.and_then(|f| f.origins.find(s)).unwrap_or(NONE - 1),
+                    format!("con provenienza «{s}»"),
+                ),
             };
             let x = b.push(with_rows(
                 New::count(
@@ -1028,9 +1037,9 @@ fn courses(b: &mut Builder, regs: &Registers, r: &Report) {
     b.sum(enrolled, total, "course");
 }
 
-fn applications(b: &mut Builder, regs: &Registers, r: &Report) {
+fn applications(b: &mut Builder, regs: Option<&Registers>, r: &Report) {
     for (i, a) in r.applications.iter().enumerate() {
-        let calls = regs.frames.calls.find(&a.call).into_iter().collect();
+        let calls = regs.and_then(|r| r.frames.calls.find(&a.call)).into_iter().collect();
         let k = key("call", calls, format!("per il bando «{}»", a.call));
         let f = b.push(
             New::count(

@@ -4,6 +4,7 @@
 //! (`sections`) turn the counts into the report's shape, with names,
 //! shares and Italian labels.
 
+pub mod ambito;
 mod compare;
 mod error;
 mod figures;
@@ -20,7 +21,7 @@ use crate::registers::Registers;
 pub use error::AggregateError;
 pub use model::*;
 pub use shares::{USER_COUNTRIES_SHOWN, categories, country_counts, month_counts, pct, pct_whole};
-use shares::{gender_counts, whole_shares};
+use shares::{gender_counts, sort_referrals, split_other, whole_shares};
 
 /// Everything aggregation needs besides the registers.
 pub struct Inputs<'a> {
@@ -36,6 +37,12 @@ pub struct Inputs<'a> {
 
 /// Computes the report.
 pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
+    compute_with_counts(inp).map(|(r, _)| r)
+}
+
+/// Computes the report, with the access counts it was made from (an
+/// ambito adds its centres' up: [`ambito::totals`]).
+pub fn compute_with_counts(inp: &Inputs) -> Result<(Report, queries::AccessCounts), AggregateError> {
     let regs = inp.regs;
     let p = inp.period;
     let (s, e) = (to_days(p.start), to_days(p.end));
@@ -92,20 +99,19 @@ pub fn compute(inp: &Inputs) -> Result<Report, AggregateError> {
             })
             .collect(),
         publication: Publication::default(),
+        ambito: None,
+        centres: Vec::new(),
         figures: Figures::default(),
     };
-    report.figures = figures::build(regs, &report, p, &ac);
-    Ok(report)
+    report.figures = figures::build(Some(regs), &report, p, &ac);
+    Ok((report, ac))
 }
 
 fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesses {
     let total = ac.total;
     let threshold = regs.centro.altro_sotto;
     let by_country = country_counts(&ac.country, Some(total));
-    let (main, mut other): (Vec<_>, Vec<_>) = by_country.iter().cloned().partition(|c| c.count >= u64::from(threshold));
-    other.sort_by_key(|c| crate::text::fold(&c.country));
-    let other_count: u64 = other.iter().map(|c| c.count).sum();
-    let other_countries = other.into_iter().map(|c| CountryCount { share: None, ..c }).collect();
+    let (main, other) = split_other(&by_country, threshold, total);
 
     let mut kinds = vec![0u64; regs.type_count()];
     for &(k, n) in &ac.kind {
@@ -143,11 +149,7 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
     } else {
         Vec::new()
     };
-    // Not given sorts where its words "non indicato" would.
-    by_referral.sort_by(|a, b| {
-        let name = |r: &ReferralCount| r.source.clone().unwrap_or_else(|| "non indicato".into());
-        b.count.cmp(&a.count).then_with(|| name(a).cmp(&name(b)))
-    });
+    sort_referrals(&mut by_referral);
 
     let by_gender = gender_counts(&ac.gender, &crate::registers::Gender::KEYS);
     Accesses {
@@ -156,7 +158,7 @@ fn accesses(regs: &Registers, ac: &queries::AccessCounts, p: &Period) -> Accesse
         request_types_total,
         main_countries: main,
         by_country,
-        other: Other { threshold, count: other_count, share: pct(other_count, total), countries: other_countries },
+        other,
         by_request_type,
         by_month,
         by_referral,

@@ -14,7 +14,9 @@ use crate::registers::{NONE, Registers};
 use super::error::AggregateError;
 use super::model::*;
 use super::queries::{self, UserCounts};
-use super::shares::{USER_COUNTRIES_SHOWN, categories, country_counts, gender_counts, pct, pct_whole, whole_shares};
+use super::shares::{
+    categories, category_shares, country_counts, gender_counts, pct, split_user_countries, whole_shares,
+};
 
 pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
     let mut hours = Vec::new();
@@ -79,28 +81,13 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
     }
     other.sort_by_key(|c| crate::text::fold(&c.comune));
     let by_country = country_counts(&uc.country, Some(total));
-    let cat_sum = by_category.italian + by_category.eu + by_category.non_eu;
-    let (main_countries, other_countries) = if by_country.len() > USER_COUNTRIES_SHOWN {
-        let rest = &by_country[USER_COUNTRIES_SHOWN - 1..];
-        let count = rest.iter().map(|c| c.count).sum();
-        let grouped = OtherCountries { countries: rest.len(), count, share: pct(count, total) };
-        (by_country[..USER_COUNTRIES_SHOWN - 1].to_vec(), Some(grouped))
-    } else {
-        (by_country.clone(), None)
-    };
+    let (main_countries, other_countries) = split_user_countries(&by_country, total);
+    let (by_category_pct, by_category_whole_pct) = category_shares(&by_category, total);
     Users {
         total,
         new: uc.new,
-        by_category_pct: CategoryPct {
-            italian: pct(by_category.italian, total),
-            eu: pct(by_category.eu, total),
-            non_eu: pct(by_category.non_eu, total),
-        },
-        by_category_whole_pct: ByCategory {
-            italian: pct_whole(by_category.italian, cat_sum),
-            eu: pct_whole(by_category.eu, cat_sum),
-            non_eu: pct_whole(by_category.non_eu, cat_sum),
-        },
+        by_category_pct,
+        by_category_whole_pct,
         by_category,
         by_gender_whole_pct: whole_shares(&by_gender),
         by_gender,

@@ -6,7 +6,7 @@
 use crate::dates::{month_name, month_short};
 use crate::reference::{Category, Countries, CountryId};
 
-use super::model::{ByCategory, CountryCount, MonthCount};
+use super::model::{ByCategory, CategoryPct, CountryCount, MonthCount, Other, OtherCountries, ReferralCount};
 
 /// Percentage with one decimal; 0 when the total is 0.
 pub fn pct(n: u64, total: u64) -> f64 {
@@ -51,6 +51,48 @@ pub fn country_counts(counts: &[(u32, u64)], total: Option<u64>) -> Vec<CountryC
         b.count.cmp(&a.count).then_with(|| crate::text::fold(&a.country).cmp(&crate::text::fold(&b.country)))
     });
     v
+}
+
+/// The accesses' countries split at `threshold`: those shown one by one
+/// (sorted as given), and «altro», the rest by name with its sum.
+pub fn split_other(by_country: &[CountryCount], threshold: u32, total: u64) -> (Vec<CountryCount>, Other) {
+    let (main, mut other): (Vec<_>, Vec<_>) = by_country.iter().cloned().partition(|c| c.count >= u64::from(threshold));
+    other.sort_by_key(|c| crate::text::fold(&c.country));
+    let count: u64 = other.iter().map(|c| c.count).sum();
+    let countries = other.into_iter().map(|c| CountryCount { share: None, ..c }).collect();
+    (main, Other { threshold, count, share: pct(count, total), countries })
+}
+
+/// The users' countries as the chart shows them: at most
+/// [`USER_COUNTRIES_SHOWN`] bars, the last grouping the rest.
+pub fn split_user_countries(by_country: &[CountryCount], total: u64) -> (Vec<CountryCount>, Option<OtherCountries>) {
+    if by_country.len() > USER_COUNTRIES_SHOWN {
+        let rest = &by_country[USER_COUNTRIES_SHOWN - 1..];
+        let count = rest.iter().map(|c| c.count).sum();
+        let grouped = OtherCountries { countries: rest.len(), count, share: pct(count, total) };
+        (by_country[..USER_COUNTRIES_SHOWN - 1].to_vec(), Some(grouped))
+    } else {
+        (by_country.to_vec(), None)
+    }
+}
+
+/// The three categories' percentages of the users: of `total` with one
+/// decimal, and whole of their own sum.
+pub fn category_shares(c: &ByCategory, total: u64) -> (CategoryPct, ByCategory) {
+    let sum = c.italian + c.eu + c.non_eu;
+    (
+        CategoryPct { italian: pct(c.italian, total), eu: pct(c.eu, total), non_eu: pct(c.non_eu, total) },
+        ByCategory { italian: pct_whole(c.italian, sum), eu: pct_whole(c.eu, sum), non_eu: pct_whole(c.non_eu, sum) },
+    )
+}
+
+/// Referrals by count, most first; «not given» sorts where its words
+/// "non indicato" would.
+pub fn sort_referrals(v: &mut [ReferralCount]) {
+    v.sort_by(|a, b| {
+        let name = |r: &ReferralCount| r.source.clone().unwrap_or_else(|| "non indicato".into());
+        b.count.cmp(&a.count).then_with(|| name(a).cmp(&name(b)))
+    });
 }
 
 /// The accesses of each of `months` (`(year, month)`), from counts keyed by

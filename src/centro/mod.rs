@@ -4,6 +4,7 @@
 //! key by key, so that every wrong value and every unknown key gets its own
 //! diagnostic) with the lines of `spans` (the TOML parser's own positions).
 
+pub mod ambito;
 mod model;
 mod parse;
 mod scan;

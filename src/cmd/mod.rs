@@ -3,6 +3,7 @@
 //! diagnostics, typed errors) and this layer decides what goes to standard
 //! output and standard error.
 
+pub mod ambito;
 pub mod explain;
 pub mod init;
 pub mod init_xlsx;
@@ -84,16 +85,22 @@ pub fn compute(
 /// notes, the files actually read, and the template's files.
 pub fn protected(data_dir: &Path, files: &[crate::read::FileInfo], template: Option<&Path>) -> Protected {
     let mut p = Protected::new();
+    protect(&mut p, data_dir, files);
+    if let Some(t) = template {
+        p.existing_in(t);
+    }
+    p
+}
+
+/// Adds one data folder's registers, `centro.toml`, notes and files read
+/// to `p` (an ambito adds each of its centres').
+pub fn protect(p: &mut Protected, data_dir: &Path, files: &[crate::read::FileInfo]) {
     p.data_folder(data_dir, crate::read::is_input_name);
     p.file(&data_dir.join(crate::centro::FILE));
     p.folder(&data_dir.join(crate::registers::NOTES_DIR));
     for f in files {
         p.file(&data_dir.join(&f.src.file));
     }
-    if let Some(t) = template {
-        p.existing_in(t);
-    }
-    p
 }
 
 /// Whether standard output was closed when integra started (`integra … >&-`):

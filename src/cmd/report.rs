@@ -35,16 +35,37 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         Destination::Folder(path) => protected(&cfg, &[]).allow(path)?,
         Destination::Stdout => {}
     }
-    let loaded = super::load(&cfg.load);
-    let (regs, diags) = loaded?;
-    let protected = protected(&cfg, &regs.files);
-    print_problems(&diags, &cfg);
-    if diags.has_errors() {
-        eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(&diags));
-        return Err(Error::Registers);
-    }
     let today = cfg.load.today;
-    let report = super::compute(&regs, &diags, &cfg.period, today, cfg.public)?;
+    let stop = |diags: &Diagnostics| {
+        print_problems(diags, &cfg);
+        if diags.has_errors() {
+            eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(diags));
+            return Err(Error::Registers);
+        }
+        Ok(())
+    };
+    let (report, diags, protected) = match &cfg.load.ambito {
+        None => {
+            let (regs, diags) = super::load(&cfg.load)?;
+            let protected = protected(&cfg, &regs.files);
+            stop(&diags)?;
+            (super::compute(&regs, &diags, &cfg.period, today, cfg.public)?, diags, protected)
+        }
+        Some(src) => {
+            let ambito = super::ambito::load(&cfg.load, src)?;
+            let diags = ambito.diagnostics();
+            let template = match &cfg.template {
+                TemplateSource::Folder(t) => Some(t.as_path()),
+                TemplateSource::Embedded => None,
+            };
+            let protected = ambito.protected(template);
+            stop(&diags)?;
+            let report = super::ambito::compute(&ambito, &cfg.period, today, cfg.public)?;
+            // Left to the operating system at exit, as a centre's registers are.
+            std::mem::forget(ambito);
+            (report, diags, protected)
+        }
+    };
     let bytes: Vec<u8> = match cfg.format {
         ReportFormat::Json => render::json(&report).into_bytes(),
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),

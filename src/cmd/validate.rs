@@ -15,6 +15,9 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     if let Some(path) = &cfg.annotate {
         super::protected(&cfg.load.data_dir, &[], None).allow_file(path)?;
     }
+    if let Some(src) = &cfg.load.ambito {
+        return ambito(&cfg, src);
+    }
     let loaded = super::load(&cfg.load);
     let (regs, diags) = match loaded {
         Ok(loaded) => loaded,
@@ -69,6 +72,73 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
         annotate(&cfg, path, &regs, &diags)?;
     }
     if diags.has_errors() || (cfg.strict && diags.count(Severity::Warning) > 0) {
+        return Err(Error::Registers);
+    }
+    Ok(())
+}
+
+/// `validate` of an ambito: every centre checked as alone, every problem
+/// named by its centre, and a line per centre.
+fn ambito(cfg: &ValidateConfig, src: &crate::config::AmbitoSource) -> Result<()> {
+    if cfg.annotate.is_some() {
+        return Err(Error::Usage {
+            message: "--annota scrive la copia annotata dei registri di un centro, non di un ambito".into(),
+            hint: Some("dai --annota con la cartella di un centro (--data CARTELLA-DEL-CENTRO)".into()),
+        });
+    }
+    let loaded = match super::ambito::load(&cfg.load, src) {
+        Ok(l) => l,
+        Err(crate::registers::LoadError::Config(d)) => {
+            let out = match cfg.format {
+                ValidateFormat::Json => diagnostics::json(&d),
+                ValidateFormat::Text => format!(
+                    "{}\n{}: correggi ambito.toml o i centro.toml prima di controllare i registri\n",
+                    diagnostics::text(&d, cfg.style),
+                    diagnostics::summary(&d)
+                ),
+            };
+            super::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
+            return Err(Error::ConfigShown);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let diags = loaded.diagnostics();
+    let text = match cfg.format {
+        ValidateFormat::Json => diagnostics::json(&diags),
+        ValidateFormat::Text => {
+            let shown = if cfg.quiet { diags.at_least(Severity::Error) } else { diags.clone() };
+            let mut t = diagnostics::text(&shown, cfg.style);
+            if !t.is_empty() {
+                t.push('\n');
+            }
+            for c in &loaded.centres {
+                t.push_str(&format!(
+                    "centro «{}» ({}): {} in {} file\n",
+                    c.label,
+                    c.folder,
+                    diagnostics::summary(&c.diags),
+                    c.regs.files.len()
+                ));
+            }
+            let verdict = if diags.has_errors() {
+                "i registri vanno corretti prima del report"
+            } else if cfg.strict && diags.count(Severity::Warning) > 0 {
+                "con --strict anche gli avvisi vanno corretti"
+            } else {
+                "il report dell'ambito si può fare"
+            };
+            t.push_str(&format!(
+                "ambito, {} centri: {}: {verdict}\n",
+                loaded.centres.len(),
+                diagnostics::summary(&diags)
+            ));
+            t
+        }
+    };
+    super::write_stdout(&mut std::io::stdout().lock(), text.as_bytes())?;
+    let failed = diags.has_errors() || (cfg.strict && diags.count(Severity::Warning) > 0);
+    std::mem::forget(loaded);
+    if failed {
         return Err(Error::Registers);
     }
     Ok(())

@@ -127,6 +127,26 @@ pub struct LoadOptions {
     /// Keep every access row besides the daily counts (`explain` names
     /// them; the report never needs them, so memory stays flat without).
     pub access_rows: bool,
+    /// The ambito these options read, when `--data` named one (a folder
+    /// with `ambito.toml`, or several folders); `data_dir` is then the
+    /// ambito's folder, or the first one.
+    pub ambito: Option<AmbitoSource>,
+}
+
+/// Where an ambito's centres are named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AmbitoSource {
+    /// A folder holding `ambito.toml`.
+    File(PathBuf),
+    /// Several `--data` folders, each a centre.
+    Folders(Vec<PathBuf>),
+}
+
+impl LoadOptions {
+    /// The same options for one centre's folder.
+    pub fn centre(&self, folder: &std::path::Path) -> LoadOptions {
+        LoadOptions { data_dir: folder.to_path_buf(), ambito: None, ..self.clone() }
+    }
 }
 
 /// The stream a text goes to, which decides whether it may be coloured.
@@ -237,14 +257,40 @@ pub(super) fn progress(quiet: bool, json: bool) -> bool {
 }
 
 pub(super) fn load_options(data: &DataArgs, period: Option<Period>, progress: bool) -> Result<LoadOptions> {
-    if !data.data.is_dir() {
-        return Err(UsageError {
-            message: format!("la cartella dei registri «{}» non esiste", data.data.display()),
-            hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
-        });
+    for dir in &data.data {
+        if !dir.is_dir() {
+            return Err(UsageError {
+                message: format!("la cartella dei registri «{}» non esiste", dir.display()),
+                hint: Some("indica la cartella con --data, oppure creane una con «integra init CARTELLA»".into()),
+            });
+        }
     }
+    let first = data.data.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let ambito = if data.data.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        for dir in &data.data {
+            if !seen.insert(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone())) {
+                return Err(UsageError {
+                    message: format!("la cartella «{}» è data due volte a --data", dir.display()),
+                    hint: Some("ogni centro si indica una volta sola".into()),
+                });
+            }
+            if crate::centro::ambito::Ambito::is_ambito(dir) {
+                return Err(UsageError {
+                    message: format!("«{}» è un ambito (ha {}), non la cartella di un centro", dir.display(), crate::centro::ambito::FILE),
+                    hint: Some("indica l'ambito da solo (--data CARTELLA-AMBITO), oppure le cartelle dei centri".into()),
+                });
+            }
+        }
+        Some(AmbitoSource::Folders(data.data.clone()))
+    } else if crate::centro::ambito::Ambito::is_ambito(&first) {
+        Some(AmbitoSource::File(first.clone()))
+    } else {
+        None
+    };
     Ok(LoadOptions {
-        data_dir: data.data.clone(),
+        ambito,
+        data_dir: first,
         period,
         today: today(data)?,
         reading: reading(progress),

@@ -60,6 +60,8 @@ impl Catalogue {
                     Rows::Elsewhere { period, id } => (format!("è «{id}» del periodo {period}"), None),
                     Rows::Declared => ("dichiarato nel registro storico (i numeri di un anno prima dei registri), non contato dalle righe".to_string(), None),
                     Rows::Computed(words) => (words.clone(), None),
+                    Rows::Centres => ("somma della stessa voce di ogni centro dell'ambito".to_string(), None),
+                    Rows::InCentre { centre, id } => (format!("è «{id}» del centro «{centre}»"), None),
                 };
                 let elsewhere = match &f.rows {
                     Rows::Elsewhere { period, id } => Some((period.clone(), id.clone())),

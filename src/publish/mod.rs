@@ -74,16 +74,11 @@ fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Result
     // The figure list: a figure is withheld with the numbers it is shown
     // as, and its percentage with the percentages computed from it (a
     // share of the users goes when their total does, the count staying).
-    out.figures = r.figures.clone();
     let gone: std::collections::HashSet<&str> = withheld.iter().map(String::as_str).collect();
-    for f in &mut out.figures.list {
-        if f.at.iter().any(|p| gone.contains(p.as_str())) {
-            f.withheld = true;
-            f.value = crate::aggregate::Value::Count(0);
-        }
-        if f.withheld || f.shares.iter().any(|s| gone.contains(s.at.as_str())) {
-            f.share = None;
-        }
+    out.figures = marked(&r.figures, &gone, "");
+    // An ambito's centres keep their own lists, with the same marks.
+    for (i, (c, o)) in r.centres.iter().zip(&mut out.centres).enumerate() {
+        o.report.figures = marked(&c.report.figures, &gone, &format!("/centres/{i}/report"));
     }
     out.publication = Publication {
         public: true,
@@ -91,6 +86,27 @@ fn apply(r: &Report, k: &cells::Cells, marks: &[Mark], threshold: u32) -> Result
         suppressed: withheld.into_iter().map(|path| Suppressed { path, below: None }).collect(),
     };
     Ok(out)
+}
+
+/// `figures` with each figure withheld whose numbers are `gone` (the
+/// report's pointers, under `prefix` for a centre of an ambito).
+fn marked(
+    figures: &crate::aggregate::Figures,
+    gone: &std::collections::HashSet<&str>,
+    prefix: &str,
+) -> crate::aggregate::Figures {
+    let mut out = figures.clone();
+    let is_gone = |p: &str| gone.contains(format!("{prefix}{p}").as_str());
+    for f in &mut out.list {
+        if f.at.iter().any(|p| is_gone(p)) {
+            f.withheld = true;
+            f.value = crate::aggregate::Value::Count(0);
+        }
+        if f.withheld || f.shares.iter().any(|s| is_gone(&s.at)) {
+            f.share = None;
+        }
+    }
+    out
 }
 
 /// A sort key that follows the JSON's order: the position of each step.
@@ -121,6 +137,13 @@ pub fn mark_json(r: &Report, value: &mut serde_json::Value) {
     for (i, _) in r.figures.list.iter().enumerate().filter(|(_, f)| f.withheld) {
         if let Some(slot) = value.pointer_mut(&format!("/figures/{i}/value")) {
             *slot = serde_json::Value::Null;
+        }
+    }
+    for (c, part) in r.centres.iter().enumerate() {
+        for (i, _) in part.report.figures.list.iter().enumerate().filter(|(_, f)| f.withheld) {
+            if let Some(slot) = value.pointer_mut(&format!("/centres/{c}/report/figures/{i}/value")) {
+                *slot = serde_json::Value::Null;
+            }
         }
     }
     for s in &r.publication.suppressed {

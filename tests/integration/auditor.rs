@@ -36,11 +36,15 @@ pub struct Attack {
     floor: Vec<i64>,
     /// `parts` add up to `total`.
     sums: Vec<(Vec<usize>, usize)>,
+    /// Put before every name: a centre of an ambito (`Jesi|`), whose
+    /// counts are other unknowns than the ambito's of the same name.
+    scope: String,
 }
 
 impl Attack {
     pub fn var(&mut self, name: String, public: &Value, internal: &Value, listed: bool) -> Option<usize> {
         let truth = internal.as_i64()?;
+        let name = format!("{}{name}", self.scope);
         if let Some(&i) = self.index.get(&name) {
             // Shown by one report is known, whatever the others do.
             if self.shown[i].is_none() {
@@ -373,6 +377,12 @@ fn attack(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -> (usize, V
             }
         }
     }
+    verdict(&a, t)
+}
+
+/// The withheld counts the attack narrows below the threshold (or to one
+/// value), but for those no rule could protect.
+fn verdict(a: &Attack, t: i64) -> (usize, Vec<String>) {
     let r = a.ranges();
     let withheld = (0..a.names.len()).filter(|&i| a.shown[i].is_none()).count();
     // What no rule can protect: a count still narrowed with everything
@@ -394,6 +404,78 @@ fn attack(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -> (usize, V
         .map(|i| format!("{} = {} in {:?}", a.names[i], a.truth[i], r[i]))
         .collect();
     (withheld, broken)
+}
+
+/// Attacks an ambito's public reports of `periods`: the totals and every
+/// centre's own counts beside them, one unknown each, with every sum of
+/// each report, the tiling of periods, and the ambito's own: a total is its
+/// centres' counts added up (a centre's own comune is one of the ambito's
+/// comuni, its courses are named by centre in the totals).
+pub fn attack_ambito(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -> (usize, Vec<String>) {
+    let mut a = Attack::default();
+    let mut by_period: HashMap<(String, &str), HashMap<String, usize>> = HashMap::new();
+    let mut t = 0;
+    let mut scopes = vec![String::new()];
+    for &code in periods {
+        let (p, i) = (json(data, code, true), json(data, code, false));
+        t = p["publication"]["threshold"].as_i64().unwrap();
+        let first = a.names.len();
+        a.scope = String::new();
+        by_period.insert((String::new(), code), read(&mut a, code, &p, &i));
+        let totals_end = a.names.len();
+        let home = i["users"]["residence"]["home_comune"]["comune"].as_str().unwrap().to_string();
+        let mut centre_homes = Vec::new();
+        for (k, c) in list(&i, "/centres").iter().enumerate() {
+            let label = c["label"].as_str().unwrap().to_string();
+            let scope = format!("{label}|");
+            a.scope = scope.clone();
+            let mine = read(&mut a, code, &p["centres"][k]["report"], &c["report"]);
+            by_period.insert((scope.clone(), code), mine);
+            if !scopes.contains(&scope) {
+                scopes.push(scope.clone());
+            }
+            centre_homes.push((scope, c["report"]["users"]["residence"]["home_comune"]["comune"].as_str().unwrap().to_string()));
+        }
+        a.scope = String::new();
+        // The ambito's sums: each count of the totals read in this period
+        // is the sum of the same count of each centre.
+        for n in first..totals_end {
+            let name = a.names[n].clone();
+            if name.ends_with(":a/other") {
+                continue;
+            }
+            let mut parts = Vec::new();
+            for (scope, their_home) in &centre_homes {
+                let theirs = if let Some(prefix) = name.strip_suffix(&format!("u/comune/{their_home}")) {
+                    format!("{scope}{prefix}u/home")
+                } else if let Some(prefix) = name.strip_suffix("u/home") {
+                    format!("{scope}{prefix}u/comune/{home}")
+                } else if let Some(rest) = name.strip_prefix(&format!("c/{}", &scope[..scope.len() - 1])) {
+                    format!("{scope}c{rest}")
+                } else {
+                    format!("{scope}{name}")
+                };
+                parts.extend(a.index.get(&theirs).copied());
+            }
+            a.sum(parts, n);
+        }
+    }
+    for scope in &scopes {
+        for (parent, parts) in tiles {
+            let Some(whole) = by_period.get(&(scope.clone(), *parent)) else { continue };
+            for (name, &total) in whole {
+                if !name.starts_with("a/") || name == "a/other" {
+                    continue;
+                }
+                let members: Vec<usize> = parts
+                    .iter()
+                    .filter_map(|q| by_period.get(&(scope.clone(), *q)).and_then(|m| m.get(name)).copied())
+                    .collect();
+                a.sum(members, total);
+            }
+        }
+    }
+    verdict(&a, t)
 }
 
 /// Synthetic registers of two years to 2025 (`integra synth`) in `parent`.

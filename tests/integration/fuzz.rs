@@ -133,6 +133,7 @@ fn load(dir: &Path) {
         today: chrono::NaiveDate::from_ymd_opt(2025, 11, 26).unwrap(),
         reading: integra::config::Reading::default(),
         access_rows: false,
+        ambito: None,
     };
     let _ = integra::cmd::load(&opts);
 }

@@ -8,6 +8,7 @@ mod publish;
 mod redaction;
 
 mod agreement;
+mod ambito;
 mod annotate;
 mod auditor;
 mod cli_edges;

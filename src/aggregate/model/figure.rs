@@ -217,6 +217,16 @@ pub enum Rows {
     Declared,
     /// Computed from other figures of the list (their sum), in words.
     Computed(String),
+    /// An ambito's total: the same figure of each of its centres added
+    /// up; `explain` names each centre's rows.
+    Centres,
+    /// The figure `id` of centre `centre` of an ambito (its own report).
+    InCentre {
+        /// The centre's name.
+        centre: String,
+        /// The figure's id in the centre's own report.
+        id: String,
+    },
 }
 
 /// One figure of the report.

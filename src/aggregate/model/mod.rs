@@ -6,12 +6,14 @@
 //! `activities` (applications, courses, events).
 
 mod activities;
+mod ambito;
 mod centre;
 mod compare;
 mod counts;
 mod figure;
 
 pub use activities::*;
+pub use ambito::*;
 pub use centre::*;
 pub use compare::*;
 pub use counts::*;
@@ -56,6 +58,13 @@ pub struct Report {
     pub sources: Vec<SourceOut>,
     /// Which version this is: internal, or public with the counts withheld.
     pub publication: Publication,
+    /// An ambito's report: what its totals are made of (absent for a
+    /// centre's own report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambito: Option<AmbitoOut>,
+    /// An ambito's centres, each with its own report (empty for a centre's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub centres: Vec<CentrePart>,
     /// Every figure above, once, with its id, words and dimensions
     /// (`aggregate::figures`); what each output lists.
     #[serde(skip_deserializing)]
