@@ -86,7 +86,9 @@ fn country_ids<'a>(lists: impl Iterator<Item = &'a Vec<CountryCount>>) -> Vec<(u
     t.into_vec()
 }
 
-fn add_maps<'a>(maps: impl Iterator<Item = &'a std::collections::BTreeMap<String, u64>>) -> std::collections::BTreeMap<String, u64> {
+fn add_maps<'a>(
+    maps: impl Iterator<Item = &'a std::collections::BTreeMap<String, u64>>,
+) -> std::collections::BTreeMap<String, u64> {
     let mut out = std::collections::BTreeMap::new();
     for m in maps {
         for (k, &n) in m {
@@ -352,7 +354,8 @@ pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
             needs.push(format!("### {}\n\n{}", x.label, n.text.trim()));
         }
         let prefixed = |f: &str| if x.folder.is_empty() { f.to_string() } else { format!("{}/{f}", x.folder) };
-        warnings.extend(r.data_quality.warnings_list.iter().cloned().map(|w| QualityItem { file: prefixed(&w.file), ..w }));
+        warnings
+            .extend(r.data_quality.warnings_list.iter().cloned().map(|w| QualityItem { file: prefixed(&w.file), ..w }));
         sources.extend(r.sources.iter().cloned().map(|f| SourceOut { file: prefixed(&f.file), ..f }));
     }
     events.sort_by(|a, b| a.date.cmp(&b.date));
@@ -408,11 +411,28 @@ pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
         }
     }
     report.figures = link(list, &parts);
-    report.centres = parts
-        .into_iter()
-        .map(|x| CentrePart { label: x.label, folder: x.folder, report: x.report })
-        .collect();
+    report.centres =
+        parts.into_iter().map(|x| CentrePart { label: x.label, folder: x.folder, report: x.report }).collect();
     report
+}
+
+/// A count's name across reports (`Across`), in centre `label` of an
+/// ambito: the same in the ambito's copy of the centre and in the centre's
+/// own report, and apart from the other centres'.
+fn scoped(name: &str, label: &str) -> String {
+    format!("{label}|{name}")
+}
+
+/// A centre's own report as one publication beside its ambito's: its
+/// counts named as the ambito names the centre's (so that the public
+/// ambito is decided knowing what the centre publishes alone).
+pub fn as_centre_of_ambito(mut r: Report, label: &str) -> Report {
+    for f in &mut r.figures.list {
+        if let Some((_, name)) = &mut f.across {
+            *name = scoped(name, label);
+        }
+    }
+    r
 }
 
 /// What a figure counts across the ambito, so that a total and its
@@ -468,7 +488,7 @@ fn link(mut out: Figures, parts: &[Part]) -> Figures {
                 .iter()
                 .map(|s| Share { at: format!("{prefix}{}", s.at), with: s.with.iter().map(|w| w + base).collect() })
                 .collect();
-            g.across = f.across.as_ref().map(|(how, name)| (*how, format!("{}|{name}", x.label)));
+            g.across = f.across.as_ref().map(|(how, name)| (*how, scoped(name, &x.label)));
             g.rows = Rows::InCentre { centre: x.label.clone(), id: f.id.clone() };
             if let Some(t) = link_key(f, Some(&x.label)).and_then(|k| by_key.get(&k)) {
                 parts_of[*t].push(base + j);

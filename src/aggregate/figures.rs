@@ -738,7 +738,8 @@ fn residence(b: &mut Builder, regs: Option<&Registers>, r: &Report, total: usize
         .rows(user(k)),
     );
     b.across(home, Across::Cover, "u/residence/home");
-    let mut written: Vec<u32> = regs.map(|r| r.utenti.comune.iter().map(|&c| u32::from(c)).collect()).unwrap_or_default();
+    let mut written: Vec<u32> =
+        regs.map(|r| r.utenti.comune.iter().map(|&c| u32::from(c)).collect()).unwrap_or_default();
     written.sort_unstable();
     written.dedup();
     let mut others = Vec::new();
@@ -960,11 +961,9 @@ fn courses(b: &mut Builder, regs: Option<&Registers>, r: &Report) {
         for (j, o) in c.by_origin.iter().enumerate() {
             let (name, origin, says) = match &o.origin {
                 None => ("non indicato".to_string(), NONE, "senza provenienza".to_string()),
-                Some(s) => (
-                    s.clone(),
-                    f.and_then(|f| f.origins.find(s)).unwrap_or(NONE - 1),
-                    format!("con provenienza «{s}»"),
-                ),
+                Some(s) => {
+                    (s.clone(), f.and_then(|f| f.origins.find(s)).unwrap_or(NONE - 1), format!("con provenienza «{s}»"))
+                }
             };
             let x = b.push(with_rows(
                 New::count(

@@ -166,7 +166,9 @@ impl Ambito {
             }
             if let Some(n) = &c.nome {
                 if n.trim().is_empty() {
-                    diags.push(problem("ambito-invalid", "un centro ha il nome vuoto".into()).maybe_line(line(&c.cartella)));
+                    diags.push(
+                        problem("ambito-invalid", "un centro ha il nome vuoto".into()).maybe_line(line(&c.cartella)),
+                    );
                 } else if !names.insert(n.trim().to_lowercase()) {
                     diags.push(
                         problem("ambito-duplicate-centre", format!("il centro «{n}» è elencato due volte"))
@@ -177,7 +179,8 @@ impl Ambito {
             }
             centres.push(CentreRef { label: c.nome.as_ref().map(|n| n.trim().to_string()), folder });
         }
-        for (key, v) in [("altro_sotto", file.soglie.altro_sotto), ("minimo_pubblicabile", file.soglie.minimo_pubblicabile)]
+        for (key, v) in
+            [("altro_sotto", file.soglie.altro_sotto), ("minimo_pubblicabile", file.soglie.minimo_pubblicabile)]
         {
             if v == Some(0) {
                 diags.push(

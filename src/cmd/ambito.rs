@@ -167,14 +167,11 @@ pub fn load(opts: &LoadOptions, src: &AmbitoSource) -> Result<Loaded, LoadError>
 /// report (several at a time), then the totals.
 fn internal(l: &Loaded, period: &Period, today: chrono::NaiveDate) -> crate::error::Result<Report> {
     use crate::aggregate::{Inputs, compute_with_counts};
-    let parts = each(&l.centres, |c| {
-        compute_with_counts(&Inputs { regs: &c.regs, diags: &c.diags, period, today }).map(|(report, counts)| Part {
-            label: c.label.clone(),
-            folder: c.folder.clone(),
-            report,
-            counts,
-        })
-    });
+    let parts =
+        each(&l.centres, |c| {
+            compute_with_counts(&Inputs { regs: &c.regs, diags: &c.diags, period, today })
+                .map(|(report, counts)| Part { label: c.label.clone(), folder: c.folder.clone(), report, counts })
+        });
     let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(totals(parts, &l.settings(), period))
 }
@@ -182,7 +179,8 @@ fn internal(l: &Loaded, period: &Period, today: chrono::NaiveDate) -> crate::err
 /// The ambito's report of `period`: the internal version, or the public
 /// one, one publication with every centre's cells and the totals (each
 /// total the sum of its centres'), safe together with the ambito's
-/// earlier public reports of the calendar (the union of its centres').
+/// earlier public reports of the calendar (the union of its centres') and
+/// with each centre's own public reports.
 pub fn compute(l: &Loaded, period: &Period, today: chrono::NaiveDate, public: bool) -> crate::error::Result<Report> {
     if !public {
         return internal(l, period, today);
@@ -195,10 +193,58 @@ pub fn compute(l: &Loaded, period: &Period, today: chrono::NaiveDate, public: bo
             }
         }
     }
-    let mut family = Vec::new();
+    // Each centre publishes its own public reports too, decided by its own
+    // calendar and threshold alone: they are facts the ambito's reports are
+    // decided knowing. A centre's reports ending by the period's last day
+    // are out when the ambito's are (its quarter beside the ambito's last
+    // month), so they come first; the ambito's own follow, in order.
+    struct Entry {
+        period: Period,
+        report: Report,
+        threshold: u32,
+        fixed: Option<Vec<crate::publish::Mark>>,
+        ambito: bool,
+    }
+    let mut entries = Vec::new();
+    for c in &l.centres {
+        let of = |p: &Period| {
+            crate::aggregate::compute(&crate::aggregate::Inputs { regs: &c.regs, diags: &c.diags, period: p, today })
+        };
+        let own = of(period)?;
+        let mut periods = super::published_with(&c.regs, &own, period);
+        // Its longer periods that end with this one (a quarter with its
+        // last month), each after its own parts.
+        let year = Period::parse(&period.end.format("%Y").to_string())
+            .map_err(|e| crate::error::Error::Usage { message: e.to_string(), hint: None })?;
+        for p in crate::publish::family(&year, &c.regs.centro.calendario) {
+            let in_calendar = p.kind != crate::period::PeriodKind::Year || c.regs.centro.calendario.contains(&p.kind);
+            if in_calendar && p.end <= period.end && !periods.contains(&p) {
+                periods.push(p);
+            }
+        }
+        periods.sort_by_key(|p| (p.end, p.end - p.start));
+        let mut family = Vec::new();
+        for p in periods {
+            let r = if &p == period { own.clone() } else { of(&p)? };
+            family.push((p, crate::aggregate::ambito::as_centre_of_ambito(r, &c.label)));
+        }
+        let marks = crate::publish::marks_of_each(&family, c.regs.centro.minimo_pubblicabile);
+        for ((p, r), m) in family.into_iter().zip(marks) {
+            entries.push(Entry {
+                period: p,
+                report: r,
+                threshold: c.regs.centro.minimo_pubblicabile,
+                fixed: Some(m),
+                ambito: false,
+            });
+        }
+    }
     for p in crate::publish::family(period, &calendar) {
         let r = internal(l, &p, today)?;
-        family.push((p, r));
+        entries.push(Entry { period: p, report: r, threshold: l.threshold(), fixed: None, ambito: true });
     }
-    Ok(crate::publish::public_among(&family, l.threshold())?)
+    entries.sort_by_key(|e| (e.period.end, e.ambito, e.period.end - e.period.start));
+    let thresholds: Vec<u32> = entries.iter().map(|e| e.threshold).collect();
+    let (family, fixed): (Vec<_>, Vec<_>) = entries.into_iter().map(|e| ((e.period, e.report), e.fixed)).unzip();
+    Ok(crate::publish::public_among_fixed(&family, &thresholds, &fixed)?)
 }

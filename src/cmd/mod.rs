@@ -57,10 +57,25 @@ pub fn compute(
     if !public {
         return Ok(report);
     }
-    // Earlier years the history table computes from the registers are the
-    // same numbers as those years' own public annual reports: their
-    // calendars come out first (a declared year is the same in every
-    // report, and tied there).
+    let periods = published_with(regs, &report, period);
+    let mut family = Vec::new();
+    for p in periods {
+        let r = if &p == period { report.clone() } else { compute(&Inputs { regs, diags, period: &p, today })? };
+        family.push((p, r));
+    }
+    Ok(crate::publish::public_among(&family, regs.centro.minimo_pubblicabile)?)
+}
+
+/// The periods whose public reports come out with (or before) `period`'s,
+/// `report` being its internal report: the publication calendar's, and
+/// the calendars of the earlier years the history table computes from the
+/// registers (the same numbers as those years' own public annual reports;
+/// a declared year is the same in every report, and tied there).
+pub fn published_with(
+    regs: &Registers,
+    report: &crate::aggregate::Report,
+    period: &crate::period::Period,
+) -> Vec<crate::period::Period> {
     let mut periods = Vec::new();
     let years_published = regs.centro.calendario.contains(&crate::period::PeriodKind::Year);
     for h in report.history.iter().filter(|h| years_published && h.source == "registers") {
@@ -72,12 +87,7 @@ pub fn compute(
         }
     }
     periods.extend(crate::publish::family(period, &regs.centro.calendario));
-    let mut family = Vec::new();
-    for p in periods {
-        let r = if &p == period { report.clone() } else { compute(&Inputs { regs, diags, period: &p, today })? };
-        family.push((p, r));
-    }
-    Ok(crate::publish::public_among(&family, regs.centro.minimo_pubblicabile)?)
+    periods
 }
 
 /// What a command must never write over: the data folder's registers and

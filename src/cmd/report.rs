@@ -39,7 +39,10 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     let stop = |diags: &Diagnostics| {
         print_problems(diags, &cfg);
         if diags.has_errors() {
-            eprintln!("integra: nessun report scritto; correggi gli errori e riprova ({})", diagnostics::summary(diags));
+            eprintln!(
+                "integra: nessun report scritto; correggi gli errori e riprova ({})",
+                diagnostics::summary(diags)
+            );
             return Err(Error::Registers);
         }
         Ok(())

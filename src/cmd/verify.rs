@@ -65,13 +65,33 @@ pub fn run(cfg: VerifyConfig) -> Result<()> {
     };
     let mut load = cfg.load.clone();
     load.period = Some(period.clone());
-    let (regs, diags) = super::load(&load)?;
-    if diags.has_errors() {
-        eprint!("{}", diagnostics::text(&diags.at_least(crate::diag::Severity::Error), cfg.style));
-        eprintln!("integra: i registri hanno errori, il report non si può rifare ({})", diagnostics::summary(&diags));
-        return Err(Error::Registers);
-    }
-    let report = super::compute(&regs, &diags, &period, load.today, then.public)?;
+    let stop = |diags: &crate::diag::Diagnostics| {
+        if diags.has_errors() {
+            eprint!("{}", diagnostics::text(&diags.at_least(crate::diag::Severity::Error), cfg.style));
+            eprintln!(
+                "integra: i registri hanno errori, il report non si può rifare ({})",
+                diagnostics::summary(diags)
+            );
+            return Err(Error::Registers);
+        }
+        Ok(())
+    };
+    // An ambito's PDF is made again from the ambito (ambito.toml, or the
+    // same --data folders in the same order).
+    let report = match &load.ambito {
+        None => {
+            let (regs, diags) = super::load(&load)?;
+            stop(&diags)?;
+            super::compute(&regs, &diags, &period, load.today, then.public)?
+        }
+        Some(src) => {
+            let ambito = super::ambito::load(&load, src)?;
+            stop(&ambito.diagnostics())?;
+            let r = super::ambito::compute(&ambito, &period, load.today, then.public)?;
+            std::mem::forget(ambito);
+            r
+        }
+    };
     let now = Seal::again(&then, &report, date);
     let d = seal::compare(&then, &now);
     let pages = if d.is_empty() {

@@ -277,8 +277,14 @@ pub(super) fn load_options(data: &DataArgs, period: Option<Period>, progress: bo
             }
             if crate::centro::ambito::Ambito::is_ambito(dir) {
                 return Err(UsageError {
-                    message: format!("«{}» è un ambito (ha {}), non la cartella di un centro", dir.display(), crate::centro::ambito::FILE),
-                    hint: Some("indica l'ambito da solo (--data CARTELLA-AMBITO), oppure le cartelle dei centri".into()),
+                    message: format!(
+                        "«{}» è un ambito (ha {}), non la cartella di un centro",
+                        dir.display(),
+                        crate::centro::ambito::FILE
+                    ),
+                    hint: Some(
+                        "indica l'ambito da solo (--data CARTELLA-AMBITO), oppure le cartelle dei centri".into(),
+                    ),
                 });
             }
         }

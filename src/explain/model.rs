@@ -72,4 +72,23 @@ pub struct Explanation {
     pub excluded: Vec<RowRef>,
     /// How many near misses there are in all.
     pub excluded_total: usize,
+    /// In an ambito, the centre whose rows these are (files are then named
+    /// from the ambito's folder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centre: Option<String>,
+}
+
+impl Explanation {
+    /// The same rows, named as rows of centre `label` of an ambito whose
+    /// folder for it is `folder`.
+    pub fn of_centre(mut self, label: &str, folder: &str) -> Explanation {
+        for r in self.rows.iter_mut().chain(self.excluded.iter_mut()) {
+            if !folder.is_empty() {
+                r.file = format!("{folder}/{}", r.file);
+            }
+        }
+        self.rule = format!("centro «{label}»: {}", self.rule);
+        self.centre = Some(label.to_string());
+        self
+    }
 }

@@ -121,6 +121,7 @@ pub fn explain(
         rows,
         excluded,
         excluded_total,
+        centre: None,
     })
 }
 

@@ -179,6 +179,24 @@ fn joint(family: &[(Period, Report)]) -> Joint {
         }
     }
     let owner = |c: usize| start.partition_point(|&s| s <= c) - 1;
+    // Two reports of one period (an ambito's and a centre's own, whose
+    // names the ambito scopes to the centre): a count of the same name is
+    // the same number in both.
+    for i in 0..family.len() {
+        for j in i + 1..family.len() {
+            if family[i].0 != family[j].0 {
+                continue;
+            }
+            for (name, &(_, a)) in &by_key[i] {
+                if let Some(&(_, b)) = by_key[j].get(name)
+                    && v[a] == v[b]
+                {
+                    table.lines.push(Line::sum(vec![a], b));
+                    known_after.push(j);
+                }
+            }
+        }
+    }
     for group in same.into_values() {
         for w in group.windows(2) {
             table.lines.push(Line::sum(vec![w[0]], w[1]));
@@ -191,10 +209,42 @@ fn joint(family: &[(Period, Report)]) -> Joint {
 /// The marks of the last report of `family`, published after all the
 /// others in it: each report in turn, in order, withholds what it must
 /// given what the ones before it published.
-pub(super) fn replay(family: &[(Period, Report)], threshold: u32) -> (Cells, Vec<Mark>) {
-    let mut j = joint(family);
+pub(super) fn replay(family: &[(Period, Report)], thresholds: &[u32]) -> (Cells, Vec<Mark>) {
+    replay_fixed(family, thresholds, &vec![None; family.len()])
+}
+
+/// Every report's marks, in the replay of `family`: what each published.
+pub(super) fn steps(family: &[(Period, Report)], thresholds: &[u32]) -> Vec<Vec<Mark>> {
+    let (j, given) = run(family, thresholds, &vec![None; family.len()]);
+    (0..family.len())
+        .map(|k| given[j.start[k]..j.start[k + 1]].iter().map(|m| m.unwrap_or(Mark::Shown)).collect())
+        .collect()
+}
+
+/// [`replay`] where some reports are published as they are, decided by
+/// someone else (`fixed`: an ambito's centres publish their own reports,
+/// each by its own calendar): only the others are decided here, knowing them.
+pub(super) fn replay_fixed(
+    family: &[(Period, Report)],
+    thresholds: &[u32],
+    fixed: &[Option<Vec<Mark>>],
+) -> (Cells, Vec<Mark>) {
+    let (mut j, given) = run(family, thresholds, fixed);
+    let last = family.len() - 1;
+    let marks = given[j.start[last]..].iter().map(|m| m.unwrap_or(Mark::Shown)).collect();
+    (j.cells.swap_remove(last), marks)
+}
+
+fn run(family: &[(Period, Report)], thresholds: &[u32], fixed: &[Option<Vec<Mark>>]) -> (Joint, Vec<Option<Mark>>) {
+    let j = joint(family);
     let mut given: Vec<Option<Mark>> = vec![None; j.table.values.len()];
     for step in 0..family.len() {
+        if let Some(m) = &fixed[step] {
+            for (c, mark) in (j.start[step]..j.start[step + 1]).zip(m) {
+                given[c] = Some(*mark);
+            }
+            continue;
+        }
         let end = j.start[step + 1];
         let lines: Vec<Line> =
             j.table.lines.iter().zip(&j.known_after).filter(|(_, k)| **k <= step).map(|(l, _)| l.clone()).collect();
@@ -204,14 +254,12 @@ pub(super) fn replay(family: &[(Period, Report)], threshold: u32) -> (Cells, Vec
             listed: j.table.listed[..end].to_vec(),
             lines,
         };
-        let marks = suppress_given(&now, threshold, &given[..end]);
+        let marks = suppress_given(&now, thresholds[step], &given[..end]);
         for c in j.start[step]..end {
             given[c] = Some(marks[c]);
         }
     }
-    let last = family.len() - 1;
-    let marks = given[j.start[last]..].iter().map(|m| m.unwrap_or(Mark::Shown)).collect();
-    (j.cells.swap_remove(last), marks)
+    (j, given)
 }
 
 #[cfg(test)]

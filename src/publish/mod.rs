@@ -37,8 +37,31 @@ pub fn public(r: &Report, threshold: u32) -> Result<Report, UnknownFigure> {
 /// [`family`], each with its report), safe together with the public
 /// versions of all the others.
 pub fn public_among(family: &[(Period, Report)], threshold: u32) -> Result<Report, UnknownFigure> {
-    let (k, marks) = calendar::replay(family, threshold);
-    apply(&family[family.len() - 1].1, &k, &marks, threshold)
+    public_among_each(family, &vec![threshold; family.len()])
+}
+
+fn public_among_each(family: &[(Period, Report)], thresholds: &[u32]) -> Result<Report, UnknownFigure> {
+    let (k, marks) = calendar::replay(family, thresholds);
+    apply(&family[family.len() - 1].1, &k, &marks, thresholds[thresholds.len() - 1])
+}
+
+/// What each report of `family` publishes, decided in turn as
+/// [`public_among`] decides the last: the marks of each report's cells.
+pub fn marks_of_each(family: &[(Period, Report)], threshold: u32) -> Vec<Vec<Mark>> {
+    calendar::steps(family, &vec![threshold; family.len()])
+}
+
+/// The public version of the last report of `family`, where the reports
+/// with `fixed` marks are published by someone else as they are (an
+/// ambito's centres, [`marks_of_each`] of their own calendars) and the
+/// others are decided here, each knowing everything before it.
+pub fn public_among_fixed(
+    family: &[(Period, Report)],
+    thresholds: &[u32],
+    fixed: &[Option<Vec<Mark>>],
+) -> Result<Report, UnknownFigure> {
+    let (k, marks) = calendar::replay_fixed(family, thresholds, fixed);
+    apply(&family[family.len() - 1].1, &k, &marks, thresholds[thresholds.len() - 1])
 }
 
 /// `r` with every number `marks` withholds set to 0 and listed in

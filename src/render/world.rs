@@ -25,6 +25,7 @@ pub const DEFAULT_TEMPLATE: &[(&str, &[u8])] = &[
     ("sections.typ", include_bytes!("../../report-templates/default/sections.typ")),
     ("activities.typ", include_bytes!("../../report-templates/default/activities.typ")),
     ("appendix.typ", include_bytes!("../../report-templates/default/appendix.typ")),
+    ("ambito.typ", include_bytes!("../../report-templates/default/ambito.typ")),
     ("data.json", include_bytes!("../../report-templates/default/data.json")),
 ];
 

@@ -70,10 +70,8 @@ fn the_totals_are_the_sum_of_the_centres_own_reports() {
         total["accesses"]["by_request_type"].as_array().unwrap().iter().map(|t| t["type"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"bonus affitto e utenze") && kinds.contains(&"monitoraggio"), "{kinds:?}");
     // Every additive figure of the totals is the sum of the centres'.
-    let mine: Vec<(&str, String, HashMap<String, Value>)> = own
-        .iter()
-        .map(|(l, r)| (*l, r["centre"]["comune"].as_str().unwrap().to_string(), values(r)))
-        .collect();
+    let mine: Vec<(&str, String, HashMap<String, Value>)> =
+        own.iter().map(|(l, r)| (*l, r["centre"]["comune"].as_str().unwrap().to_string(), values(r))).collect();
     let mut checked = 0;
     for f in total["figures"].as_array().unwrap() {
         let id = f["id"].as_str().unwrap();
@@ -148,15 +146,15 @@ fn validate_names_the_centre_of_every_problem() {
     .unwrap();
     let run = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(tmp.path()).run().code_is(1);
     let j = run.json();
-    let bad: Vec<&Value> =
-        j["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let bad: Vec<&Value> = j["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
     assert_eq!(bad.len(), 1, "{j}");
     assert_eq!(bad[0]["centre"], "B");
     assert_eq!(bad[0]["file"], "b/accessi.csv");
     let text = Integra::new().args(["validate", "--data"]).arg_path(tmp.path()).run().code_is(1).stdout();
     assert!(text.contains("centro «B» (b): 1 errore"), "{text}");
     // A misspelt key of ambito.toml is a configuration error with its line.
-    std::fs::write(tmp.path().join("ambito.toml"), "[ambito]\nnome = \"Prova\"\n[[centri]]\ncartela = \"b\"\n").unwrap();
+    std::fs::write(tmp.path().join("ambito.toml"), "[ambito]\nnome = \"Prova\"\n[[centri]]\ncartela = \"b\"\n")
+        .unwrap();
     let run = Integra::new().args(["validate", "--data"]).arg_path(tmp.path()).run().code_is(2);
     assert!(run.stdout().contains("ambito.toml:4"), "{}", run.stdout());
 }
@@ -173,4 +171,49 @@ fn the_public_ambito_gives_no_centres_withheld_count_away() {
     );
     assert!(withheld > 50, "{withheld}");
     assert!(broken.is_empty(), "{} of {withheld} withheld counts narrowed:\n{}", broken.len(), broken.join("\n"));
+}
+
+#[test]
+fn explain_names_the_centre_of_every_row() {
+    let run = Integra::new()
+        .args(["explain", "--period", "2025H1", "--format", "json", "accesses.by_country.Eritrea", "--data"])
+        .arg_path(&ambito())
+        .run()
+        .code_is(0);
+    let j: Value = serde_json::from_str(&run.stdout()).unwrap();
+    let parts = j.as_array().unwrap();
+    assert_eq!(parts.len(), 2, "{j}");
+    assert_eq!(parts[0]["centre"], "Jesi");
+    assert_eq!(parts[1]["centre"], "Chiaravalle");
+    let rows = parts[1]["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, parts[1]["value"].as_u64().unwrap());
+    assert!(rows.iter().all(|r| r["file"] == "chiaravalle/accessi.csv"), "{j}");
+    // A centre's own figure: its rows only.
+    let text = Integra::new()
+        .args(["explain", "--period", "2025H1", "centres.Chiaravalle.users.total", "--data"])
+        .arg_path(&ambito())
+        .run()
+        .code_is(0)
+        .stdout();
+    assert!(text.contains("centro «Chiaravalle»") && text.contains("chiaravalle/utenti.csv:"), "{text}");
+    assert!(!text.contains("data-samples"), "{text}");
+}
+
+#[test]
+fn the_ambito_pdf_compares_the_centres_and_verify_makes_it_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = tmp.path().join("ambito.pdf");
+    Integra::new()
+        .args(["report", "--period", "2025H1", "-q", "--data"])
+        .arg_path(&ambito())
+        .arg("--out")
+        .arg_path(&pdf)
+        .run()
+        .code_is(0);
+    let text = crate::pdftext::pdf_text(&pdf);
+    for words in ["I centri dell'ambito", "I centri a confronto", "Chiaravalle", "Tipologie di richiesta per centro"] {
+        assert!(text.contains(words), "{words} not in the PDF");
+    }
+    let run = Integra::new().arg("verify").arg_path(&pdf).arg("--data").arg_path(&ambito()).run().code_is(0);
+    assert!(run.stdout().contains("il report corrisponde"), "{}", run.stdout());
 }

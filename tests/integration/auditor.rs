@@ -406,7 +406,8 @@ fn verdict(a: &Attack, t: i64) -> (usize, Vec<String>) {
     (withheld, broken)
 }
 
-/// Attacks an ambito's public reports of `periods`: the totals and every
+/// Attacks an ambito's public reports of `periods`, with each centre's own
+/// public report of the same periods: the totals and every
 /// centre's own counts beside them, one unknown each, with every sum of
 /// each report, the tiling of periods, and the ambito's own: a total is its
 /// centres' counts added up (a centre's own comune is one of the ambito's
@@ -431,10 +432,18 @@ pub fn attack_ambito(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -
             a.scope = scope.clone();
             let mine = read(&mut a, code, &p["centres"][k]["report"], &c["report"]);
             by_period.insert((scope.clone(), code), mine);
+            // The centre's own public report of the period, published too:
+            // the same counts, under the same names.
+            let dir = data.join(c["folder"].as_str().unwrap());
+            let (op, oi) = (json(&dir, code, true), json(&dir, code, false));
+            read(&mut a, code, &op, &oi);
             if !scopes.contains(&scope) {
                 scopes.push(scope.clone());
             }
-            centre_homes.push((scope, c["report"]["users"]["residence"]["home_comune"]["comune"].as_str().unwrap().to_string()));
+            centre_homes.push((
+                scope,
+                c["report"]["users"]["residence"]["home_comune"]["comune"].as_str().unwrap().to_string(),
+            ));
         }
         a.scope = String::new();
         // The ambito's sums: each count of the totals read in this period

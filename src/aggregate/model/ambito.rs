@@ -1,20 +1,8 @@
 //! An ambito's report: its totals keep the shape of a centre's report, and
-//! each centre's own report goes beside them.
+//! each centre's own report goes beside them (`CentrePart`, with the
+//! report in `mod.rs`); here, what the totals are made of.
 
 use serde::{Deserialize, Serialize};
-
-use super::Report;
-
-/// One centre of an ambito, with its own report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CentrePart {
-    /// Its name in the ambito (`ambito.toml`, or its `centro.toml`).
-    pub label: String,
-    /// Its data folder, as given (relative to the ambito's folder).
-    pub folder: String,
-    /// Its own report: its vocabulary, its «altro» threshold, its history.
-    pub report: Report,
-}
 
 /// What the ambito's totals are made of, and where they are not whole.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

@@ -71,6 +71,17 @@ pub struct Report {
     pub figures: Figures,
 }
 
+/// One centre of an ambito, with its own report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CentrePart {
+    /// Its name in the ambito (`ambito.toml`, or its `centro.toml`).
+    pub label: String,
+    /// Its data folder, as given (relative to the ambito's folder).
+    pub folder: String,
+    /// Its own report: its vocabulary, its «altro» threshold, its history.
+    pub report: Report,
+}
+
 /// Internal or public version (`report --pubblico`, see docs/PUBLICATION.md).
 /// In the public version every withheld number is listed here by its JSON
 /// pointer; the JSON shows it as `null` (a list item also gets
