@@ -15,6 +15,7 @@
 #   RUNS      runs of each case, the median is shown (5)
 #   BENCH_DIR where data sets are generated and kept for reuse (/tmp/integra-bench)
 #   SKIP_10M  1 leaves out the 10M-access set
+#   SKIP_AMBITO 1 leaves out the ambito of 20 centres (bench/ambito.sh)
 #   SHAPES    the shapes measured, space-separated (all of them:
 #             semicolon comma-iso quoteall-crlf-cp1252 bom xlsx ods)
 #   SIZES     full (a100k, a1m, a10m) or small (one set s20k of 20000
@@ -201,4 +202,10 @@ done
 if [ -n "${WALL["report a10m semicolon"]:-}" ] && [ -n "${WALL["report a1m semicolon"]:-}" ]; then
   awk -v a="${WALL["report a1m semicolon"]}" -v b="${WALL["report a10m semicolon"]}" \
     'BEGIN { printf "scaling (semicolon): 10M / 1M = %.1fx (goal <= 11)\n", b / a }'
+fi
+# An ambito of 20 centres of 100,000 accesses each (docs/AMBITO.md), with
+# the same binary: bench/ambito.sh.
+if [ "${SKIP_AMBITO:-0}" != 1 ] && [ "$SIZES" = full ]; then
+  echo
+  BIN="$BIN" RUNS="$RUNS" BENCH_DIR="$WORK" bench/ambito.sh
 fi

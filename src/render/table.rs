@@ -91,10 +91,15 @@ pub fn render(r: &Report) -> String {
 fn figure_table(figures: &[Figure]) -> Table {
     let mixed = figures.iter().any(|f| f.unit != figures[0].unit);
     let shares = figures.iter().any(|f| f.share.is_some());
-    let first = figures.iter().find(|f| !f.dims.is_empty()).map_or_else(
+    // A figure of an ambito's centre has the centre as its first dimension:
+    // its own words come after it.
+    let centre = |f: &Figure| f.dims.first().filter(|d| d.name == "centro").map(|d| d.value.clone());
+    let own = |f: &Figure| f.dims.iter().filter(|d| d.name != "centro").cloned().collect::<Vec<_>>();
+    let names = figures.iter().map(own).find(|d| !d.is_empty()).map_or_else(
         || "Voce".to_string(),
-        |f| capital(&f.dims.iter().map(|d| d.name.replace('_', " ")).collect::<Vec<_>>().join(" / ")),
+        |d| d.iter().map(|d| d.name.replace('_', " ")).collect::<Vec<_>>().join(" / "),
     );
+    let first = capital(&if figures.iter().any(|f| centre(f).is_some()) { format!("centro / {names}") } else { names });
     let mut header = vec![first];
     if mixed {
         header.push("Unità".into());
@@ -111,11 +116,15 @@ fn figure_table(figures: &[Figure]) -> Table {
         .set_width(100)
         .set_header(header);
     for f in figures {
-        let what = if f.dims.is_empty() {
+        let dims = own(f);
+        let mut what = if dims.is_empty() {
             f.label.clone()
         } else {
-            f.dims.iter().map(|d| d.value.as_str()).collect::<Vec<_>>().join(" / ")
+            dims.iter().map(|d| d.value.as_str()).collect::<Vec<_>>().join(" / ")
         };
+        if let Some(c) = centre(f) {
+            what = format!("{c} / {what}");
+        }
         let mut row = vec![what];
         if mixed {
             row.push(f.unit.name().to_string());
