@@ -17,9 +17,7 @@ use std::hash::Hash;
 use super::figures;
 use super::model::*;
 use super::queries::AccessCounts;
-use super::shares::{
-    category_shares, country_counts, pct, sort_referrals, split_other, split_user_countries, whole_shares,
-};
+use super::shares::{country_counts, pct, sort_referrals, split_other, users_shaped, whole_shares};
 use crate::period::Period;
 
 /// One centre's report, as computed from its own registers.
@@ -185,10 +183,8 @@ fn users(parts: &[Part], s: &Settings) -> Users {
     let us: Vec<&Users> = parts.iter().map(|p| &p.report.users).collect();
     let total = us.iter().map(|u| u.total).sum();
     let by_category = add_categories(us.iter().map(|u| &u.by_category));
-    let (by_category_pct, by_category_whole_pct) = category_shares(&by_category, total);
     let by_gender = add_maps(us.iter().map(|u| &u.by_gender));
     let by_country = country_counts(&country_ids(us.iter().map(|u| &u.by_country)), Some(total));
-    let (main_countries, other_countries) = split_user_countries(&by_country, total);
     // Each centre's own comune is its first line; in the ambito, the
     // comune capofila is.
     let mut comuni = Tally::new();
@@ -230,26 +226,15 @@ fn users(parts: &[Part], s: &Settings) -> Users {
         }
         _ => None,
     };
-    Users {
-        total,
-        new: us.iter().map(|u| u.new).sum(),
-        by_category_pct,
-        by_category_whole_pct,
-        by_category,
-        by_gender_whole_pct: whole_shares(&by_gender),
-        by_gender,
-        by_country,
-        main_countries,
-        other_countries,
-        residence: Residence {
-            home_comune: home,
-            other_comuni_total: other_comuni.iter().map(|c| c.count).sum(),
-            other_comuni,
-            no_fixed_abode: us.iter().map(|u| u.residence.no_fixed_abode).sum(),
-            unknown: us.iter().map(|u| u.residence.unknown).sum(),
-        },
-        previous,
-    }
+    let residence = Residence {
+        home_comune: home,
+        other_comuni_total: other_comuni.iter().map(|c| c.count).sum(),
+        other_comuni,
+        no_fixed_abode: us.iter().map(|u| u.residence.no_fixed_abode).sum(),
+        unknown: us.iter().map(|u| u.residence.unknown).sum(),
+    };
+    let new = us.iter().map(|u| u.new).sum();
+    Users { previous, ..users_shaped(total, new, by_category, by_gender, by_country, residence) }
 }
 
 /// The history's years every centre has, added up; the others named.

@@ -14,9 +14,7 @@ use crate::registers::{NONE, Registers};
 use super::error::AggregateError;
 use super::model::*;
 use super::queries::{self, UserCounts};
-use super::shares::{
-    categories, category_shares, country_counts, gender_counts, pct, split_user_countries, whole_shares,
-};
+use super::shares::{categories, country_counts, gender_counts, pct, users_shaped};
 
 pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
     let mut hours = Vec::new();
@@ -81,28 +79,14 @@ pub(super) fn users(regs: &Registers, uc: &UserCounts, p: &Period) -> Users {
     }
     other.sort_by_key(|c| crate::text::fold(&c.comune));
     let by_country = country_counts(&uc.country, Some(total));
-    let (main_countries, other_countries) = split_user_countries(&by_country, total);
-    let (by_category_pct, by_category_whole_pct) = category_shares(&by_category, total);
-    Users {
-        total,
-        new: uc.new,
-        by_category_pct,
-        by_category_whole_pct,
-        by_category,
-        by_gender_whole_pct: whole_shares(&by_gender),
-        by_gender,
-        by_country,
-        main_countries,
-        other_countries,
-        residence: Residence {
-            home_comune: ComuneCount { comune: regs.centro.comune.clone(), count: home_count },
-            other_comuni_total: other.iter().map(|c| c.count).sum(),
-            other_comuni: other,
-            no_fixed_abode: uc.homeless,
-            unknown,
-        },
-        previous: None,
-    }
+    let residence = Residence {
+        home_comune: ComuneCount { comune: regs.centro.comune.clone(), count: home_count },
+        other_comuni_total: other.iter().map(|c| c.count).sum(),
+        other_comuni: other,
+        no_fixed_abode: uc.homeless,
+        unknown,
+    };
+    users_shaped(total, uc.new, by_category, by_gender, by_country, residence)
 }
 
 /// A column of the history table, with the sum of its parts.

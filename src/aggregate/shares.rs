@@ -6,7 +6,9 @@
 use crate::dates::{month_name, month_short};
 use crate::reference::{Category, Countries, CountryId};
 
-use super::model::{ByCategory, CategoryPct, CountryCount, MonthCount, Other, OtherCountries, ReferralCount};
+use super::model::{
+    ByCategory, CategoryPct, CountryCount, MonthCount, Other, OtherCountries, ReferralCount, Residence, Users,
+};
 
 /// Percentage with one decimal; 0 when the total is 0.
 pub fn pct(n: u64, total: u64) -> f64 {
@@ -84,6 +86,34 @@ pub fn category_shares(c: &ByCategory, total: u64) -> (CategoryPct, ByCategory) 
         CategoryPct { italian: pct(c.italian, total), eu: pct(c.eu, total), non_eu: pct(c.non_eu, total) },
         ByCategory { italian: pct_whole(c.italian, sum), eu: pct_whole(c.eu, sum), non_eu: pct_whole(c.non_eu, sum) },
     )
+}
+
+/// The users' section from its counts: the shares, the chart's countries
+/// and the residence as given; no year-earlier comparison yet.
+pub fn users_shaped(
+    total: u64,
+    new: u64,
+    by_category: ByCategory,
+    by_gender: std::collections::BTreeMap<String, u64>,
+    by_country: Vec<CountryCount>,
+    residence: Residence,
+) -> Users {
+    let (main_countries, other_countries) = split_user_countries(&by_country, total);
+    let (by_category_pct, by_category_whole_pct) = category_shares(&by_category, total);
+    Users {
+        total,
+        new,
+        by_category_pct,
+        by_category_whole_pct,
+        by_category,
+        by_gender_whole_pct: whole_shares(&by_gender),
+        by_gender,
+        by_country,
+        main_countries,
+        other_countries,
+        residence,
+        previous: None,
+    }
 }
 
 /// Referrals by count, most first; «not given» sorts where its words

@@ -21,20 +21,7 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     let loaded = super::load(&cfg.load);
     let (regs, diags) = match loaded {
         Ok(loaded) => loaded,
-        Err(crate::registers::LoadError::Config(d)) => {
-            // Configuration problems go where the register diagnostics go:
-            // standard output, as text or JSON.
-            let out = match cfg.format {
-                ValidateFormat::Json => diagnostics::json(&d),
-                ValidateFormat::Text => format!(
-                    "{}\n{}: correggi centro.toml prima di controllare i registri\n",
-                    diagnostics::text(&d, cfg.style),
-                    diagnostics::summary(&d)
-                ),
-            };
-            super::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
-            return Err(Error::ConfigShown);
-        }
+        Err(crate::registers::LoadError::Config(d)) => return config_problems(&cfg, &d, "centro.toml"),
         Err(e) => return Err(e.into()),
     };
     let mut out = std::io::stdout().lock();
@@ -77,6 +64,21 @@ pub fn run(cfg: ValidateConfig) -> Result<()> {
     Ok(())
 }
 
+/// Configuration problems go where the register diagnostics go: standard
+/// output, as text or JSON; `what` names the files to correct.
+fn config_problems(cfg: &ValidateConfig, d: &crate::diag::Diagnostics, what: &str) -> Result<()> {
+    let out = match cfg.format {
+        ValidateFormat::Json => diagnostics::json(d),
+        ValidateFormat::Text => format!(
+            "{}\n{}: correggi {what} prima di controllare i registri\n",
+            diagnostics::text(d, cfg.style),
+            diagnostics::summary(d)
+        ),
+    };
+    super::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
+    Err(Error::ConfigShown)
+}
+
 /// `validate` of an ambito: every centre checked as alone, every problem
 /// named by its centre, and a line per centre.
 fn ambito(cfg: &ValidateConfig, src: &crate::config::AmbitoSource) -> Result<()> {
@@ -88,18 +90,7 @@ fn ambito(cfg: &ValidateConfig, src: &crate::config::AmbitoSource) -> Result<()>
     }
     let loaded = match super::ambito::load(&cfg.load, src) {
         Ok(l) => l,
-        Err(crate::registers::LoadError::Config(d)) => {
-            let out = match cfg.format {
-                ValidateFormat::Json => diagnostics::json(&d),
-                ValidateFormat::Text => format!(
-                    "{}\n{}: correggi ambito.toml o i centro.toml prima di controllare i registri\n",
-                    diagnostics::text(&d, cfg.style),
-                    diagnostics::summary(&d)
-                ),
-            };
-            super::write_stdout(&mut std::io::stdout().lock(), out.as_bytes())?;
-            return Err(Error::ConfigShown);
-        }
+        Err(crate::registers::LoadError::Config(d)) => return config_problems(cfg, &d, "ambito.toml o i centro.toml"),
         Err(e) => return Err(e.into()),
     };
     let diags = loaded.diagnostics();
