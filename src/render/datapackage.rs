@@ -16,9 +16,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::csv::{neutralise, value_cell};
-use super::dcat::{self, Distribution, Fallback};
+use super::dcat::{self, Declared, Distribution, Fallback};
 use crate::aggregate::{Figure, Report, Unit, Value};
-use crate::centro::Centro;
 use crate::files::FolderKind;
 
 /// The package's descriptor.
@@ -389,12 +388,12 @@ fn package_name(report: &Report) -> String {
     name
 }
 
-/// The package of `report`, made on `date`, with the metadata of `centro`'s
-/// `[dati_aperti]`.
-pub fn render(report: &Report, centro: &Centro, date: NaiveDate) -> Package {
+/// The package of `report`, made on `date`, with the metadata `declared`
+/// (`[dati_aperti]` of `centro.toml`).
+pub fn render(report: &Report, declared: &Declared, date: NaiveDate) -> Package {
     let tables = tables(report);
     let name = package_name(report);
-    let (meta, fallbacks) = dcat::metadata(report, centro, &name, date);
+    let (meta, fallbacks) = dcat::metadata(report, declared, &name, date);
     let mut files = Vec::new();
     let mut resources = Vec::new();
     for t in &tables {

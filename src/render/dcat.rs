@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::aggregate::Report;
-use crate::centro::{Centro, LICENCE_DEFAULT, Licence, THEME_DEFAULT, Theme, licence, theme};
+use crate::centro::{Centro, DatiAperti, LICENCE_DEFAULT, Licence, THEME_DEFAULT, Theme, licence, theme};
 use crate::period::PeriodKind;
 
 /// The EU vocabularies' addresses (Publications Office of the EU).
@@ -23,6 +23,24 @@ const LANGUAGES: &str = "http://publications.europa.eu/resource/authority/langua
 const FILE_TYPES: &str = "http://publications.europa.eu/resource/authority/file-type/";
 /// The ADMS licence types.
 const LICENCE_TYPES: &str = "http://purl.org/adms/licencetype/";
+
+/// What the metadata are made from: `[dati_aperti]` of `centro.toml` and
+/// the desk's own e-mail (`[centro] email`), the contact when none is
+/// given. An ambito declares neither yet: its package falls back wholly.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    /// `[dati_aperti]`.
+    pub open: DatiAperti,
+    /// The first `[centro] email`.
+    pub desk_email: Option<String>,
+}
+
+impl Declared {
+    /// What a centre's `centro.toml` declares.
+    pub fn of(centro: &Centro) -> Declared {
+        Declared { open: centro.dati_aperti.clone(), desk_email: centro.contatti.emails().first().cloned() }
+    }
+}
 
 /// An organisation that plays a part in the data (publisher, rights holder).
 #[derive(Debug, Clone, PartialEq)]
@@ -86,14 +104,14 @@ pub fn frequency(kind: PeriodKind) -> &'static str {
 
 /// The metadata of the package `name` of `report`, made on `date`, and the
 /// keys of `[dati_aperti]` it had to do without.
-pub fn metadata(report: &Report, centro: &Centro, name: &str, date: NaiveDate) -> (Metadata, Vec<Fallback>) {
-    let open = &centro.dati_aperti;
+pub fn metadata(report: &Report, declared: &Declared, name: &str, date: NaiveDate) -> (Metadata, Vec<Fallback>) {
+    let open = &declared.open;
     let mut missing = Vec::new();
     let mut fallback = |key, used: String| missing.push(Fallback { key, used });
     let comune = &report.centre.comune;
     let publisher_name = open.editore.clone().unwrap_or_else(|| {
         let name = format!("Comune di {comune}");
-        fallback("editore", format!("«{name}», dal comune di [centro]"));
+        fallback("editore", format!("«{name}», dal comune del centro (o dell'ambito)"));
         name
     });
     if open.codice_ipa.is_none() {
@@ -123,7 +141,7 @@ pub fn metadata(report: &Report, centro: &Centro, name: &str, date: NaiveDate) -
         open.tema.clone()
     };
     let contact = open.contatto.clone().or_else(|| {
-        let desk = centro.contatti.emails().first().cloned();
+        let desk = declared.desk_email.clone();
         fallback(
             "contatto",
             match &desk {
