@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::{Integra, Run, copy_dir, root};
+use crate::harness::{Integra, Run, copy_dir, fixture, root};
 
 fn samples() -> PathBuf {
     root().join("data-samples")
@@ -30,7 +30,7 @@ fn package(data: &Path, out: &Path, extra: &[&str]) -> Run {
         .run()
 }
 
-/// The report's JSON (public with `--pubblico`).
+/// The report's JSON (public with `--pubblico`) of 2025H1.
 fn report_json(data: &Path, extra: &[&str]) -> Value {
     Integra::new()
         .args(["report", "--period", "2025H1", "--format", "json", "--data"])
@@ -170,7 +170,6 @@ fn check_against_report(tables: &BTreeMap<String, Vec<BTreeMap<String, String>>>
             let id = row["voce"].as_str();
             assert!(rows.insert(id, (file, row)).is_none(), "{id} in two CSVs");
             assert_eq!(row["periodo"], "2025H1");
-            assert_eq!(row["centro"], j["centre"]["name"].as_str().unwrap());
         }
     }
     assert_eq!(rows.len(), figures.len(), "one row per figure");
@@ -182,7 +181,11 @@ fn check_against_report(tables: &BTreeMap<String, Vec<BTreeMap<String, String>>>
         let table = f["table"].as_str().unwrap();
         assert_eq!(*tables_seen.entry(table).or_insert(file), *file, "{table} in two files");
         assert_eq!(row["unita"], f["unit"].as_str().unwrap(), "{id}");
-        for dim in f["dims"].as_array().unwrap() {
+        // The centre: an ambito's figure of one centre names it, the others are the report's.
+        let dims = f["dims"].as_array().unwrap();
+        let centre = dims.iter().find(|d| d["name"] == "centro").map_or(&j["centre"]["name"], |d| &d["value"]);
+        assert_eq!(row["centro"], centre.as_str().unwrap(), "{id}");
+        for dim in dims.iter().filter(|d| d["name"] != "centro") {
             let name = dim["name"].as_str().unwrap();
             let column = if ["periodo", "centro", "voce", "unita", "valore", "soppresso"].contains(&name) {
                 format!("{name}_voce")
@@ -234,6 +237,30 @@ fn the_public_package_is_the_public_report_table_by_table() {
     let courses = d["resources"].as_array().unwrap().iter().find(|r| r["name"] == "corsi").unwrap();
     let value = courses["schema"]["fields"].as_array().unwrap().iter().find(|f| f["name"] == "valore").unwrap();
     assert_eq!(value["type"], "number", "a course's hours are not whole");
+}
+
+#[test]
+fn the_ambito_package_has_the_totals_and_each_centre_in_the_same_tables() {
+    // Issue 23: the public package of an ambito, its totals and each
+    // centre's figures linked for the public rule (tests/fixtures/_ambito).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ambito");
+    let ambito = fixture("_ambito");
+    let run = package(&ambito, &out, &[]).code_is(0);
+    assert!(run.stderr().contains("l'ambito non ha una sezione [dati_aperti]"), "{}", run.stderr());
+    let tables = check_spec(&out);
+    let j = report_json(&ambito, &["--pubblico"]);
+    check_against_report(&tables, &j);
+    let accesses = &tables["accessi.csv"];
+    let centres: BTreeSet<&str> = accesses.iter().map(|r| r["centro"].as_str()).collect();
+    assert_eq!(centres, BTreeSet::from(["Ambito Territoriale Sociale 9", "Chiaravalle", "Jesi"]));
+    let t = j["publication"]["threshold"].as_u64().unwrap();
+    for row in tables.values().flatten() {
+        if row["unita"] == "persone" && !row["valore"].is_empty() {
+            let n: u64 = row["valore"].parse().unwrap();
+            assert!(n == 0 || n >= t, "{} of {} = {n} published, under {t}", row["voce"], row["centro"]);
+        }
+    }
 }
 
 #[test]
