@@ -189,10 +189,10 @@ pub struct ReportArgs {
     /// Periodo del report: 2025, 2025H1, 2025Q1, 2025-03, 2025-01-01..2025-06-30, oppure rispetto a oggi mese-scorso, trimestre-scorso, semestre-scorso, anno-scorso.
     #[arg(long, short = 'p', value_name = "PERIODO", value_parser = parse_period)]
     pub period: PeriodSpec,
-    /// Dove scrivere: un file o una cartella. Senza, il PDF va in report-<PERIODO>.pdf e gli altri formati sullo standard output.
+    /// Dove scrivere: un file o una cartella. Senza, il PDF va in report-<PERIODO>.pdf, il pacchetto di dati aperti nella cartella dati-aperti-<PERIODO> e gli altri formati sullo standard output.
     #[arg(long, short = 'o', value_name = "PERCORSO")]
     pub out: Option<PathBuf>,
-    /// Formato del report: pdf (predefinito), json, csv, table, typst.
+    /// Formato del report: pdf (predefinito), json, csv, table, typst, datapackage.
     #[arg(long, short = 'f', value_enum, value_name = "FORMATO", default_value_t = ReportFormat::Pdf, hide_default_value = true, hide_possible_values = true)]
     pub format: ReportFormat,
     /// Cartella di un modello Typst alternativo (con main.typ). Variabile: INTEGRA_TEMPLATE.
@@ -201,6 +201,9 @@ pub struct ReportArgs {
     /// Versione pubblicabile: i conteggi di persone sotto [soglie] minimo_pubblicabile (3) non sono mostrati, né quelli da cui si potrebbero ricavare, anche insieme agli altri report pubblici del calendario ([pubblicazione] calendario).
     #[arg(long)]
     pub pubblico: bool,
+    /// Versione interna, con tutti i numeri: è quella predefinita, tranne che per --format datapackage (i dati aperti sono pubblici se non si dice --interno).
+    #[arg(long, conflicts_with = "pubblico")]
+    pub interno: bool,
 }
 
 /// Output of `report`.
@@ -216,6 +219,8 @@ pub enum ReportFormat {
     Table,
     /// Il sorgente Typst (file unico con i dati; con --out CARTELLA, il modello e data.json).
     Typst,
+    /// Il pacchetto di dati aperti (una cartella: un CSV per tabella, datapackage.json, metadati DCAT-AP_IT).
+    Datapackage,
 }
 
 /// `integra explain`.

@@ -56,7 +56,10 @@ impl Error {
             Error::Registers | Error::Differs => 1,
             Error::Usage { .. } | Error::Config(_) | Error::ConfigShown => 2,
             Error::Output(
-                OutputError::Protected { .. } | OutputError::FileInPath { .. } | OutputError::IsFolder { .. },
+                OutputError::Protected { .. }
+                | OutputError::FileInPath { .. }
+                | OutputError::IsFolder { .. }
+                | OutputError::Occupied { .. },
             ) => 2,
             Error::Output(_) => 3,
             Error::Io { .. } | Error::Pdf(_) | Error::Internal(_) | Error::Publish(_) => 3,

@@ -375,6 +375,11 @@ impl Exempt {
         }
     }
 
+    /// The centre's e-mail addresses, in the order given (lower case).
+    pub fn emails(&self) -> &[String] {
+        &self.emails
+    }
+
     /// Whether `datum`, found as `what`, is one of the centre's own.
     fn spares(&self, datum: &str, what: &str) -> bool {
         match what {

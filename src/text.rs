@@ -28,6 +28,30 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// How long a [`slug`] may grow: a file name, not a sentence.
+pub const SLUG_MAX: usize = 80;
+
+/// `s` as a name for a file or a URL: lower-case ASCII letters and digits,
+/// accents removed, every other run of characters one `-`
+/// (`"Accessi per paese e mese"` → `"accessi-per-paese-e-mese"`,
+/// `"Perù"` → `"peru"`), cut at a `-` before [`SLUG_MAX`] characters.
+/// Empty when `s` has no letter or digit that ASCII can spell.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.len() > SLUG_MAX || out.ends_with('-') {
+        let cut = out[..out.len().min(SLUG_MAX)].rfind('-').unwrap_or(out.len().min(SLUG_MAX));
+        out.truncate(cut);
+    }
+    out
+}
+
 /// Whether a cell labels a totals row (`Totale`, `TOTALI`, `Tot.`,
 /// `Totale generale`, `Somma`): checked on every row, so the first byte
 /// is looked at before anything is folded.
@@ -175,6 +199,18 @@ mod tests {
         assert_eq!(fold("Perù"), "peru");
         assert_eq!(fold("  Serra de' Conti "), "serradeconti");
         assert_eq!(fold("CÔTE D’IVOIRE"), "cotedivoire");
+    }
+
+    #[test]
+    fn slugs_are_lower_case_ascii_words() {
+        assert_eq!(slug("Accessi per paese e mese"), "accessi-per-paese-e-mese");
+        assert_eq!(slug("Centro Servizi per l'Integrazione Sociale"), "centro-servizi-per-l-integrazione-sociale");
+        assert_eq!(slug("  Perù / Città "), "peru-citta");
+        assert_eq!(slug("2025-01-01..2025-06-30"), "2025-01-01-2025-06-30");
+        assert_eq!(slug("ßøñ"), "n");
+        assert_eq!(slug("—"), "");
+        let long = slug(&"parola ".repeat(40));
+        assert!(long.len() <= SLUG_MAX && long.ends_with("parola"), "{long}");
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub struct Centro {
     pub colonne: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     /// The centre's own prose.
     pub testi: Testi,
+    /// Who publishes the open-data package, under which licence and theme
+    /// (`[dati_aperti]`).
+    pub dati_aperti: super::open_data::DatiAperti,
     /// The help desk's own telephone numbers and e-mail addresses
     /// (`[centro] telefono`, `email`): left as written where a text shows
     /// them, since they are no one's personal data.
@@ -129,6 +132,7 @@ impl Default for Centro {
             tipo_richiesta: Vec::new(),
             colonne: BTreeMap::new(),
             testi: Testi::default(),
+            dati_aperti: super::open_data::DatiAperti::default(),
             contatti: crate::privacy::Exempt::default(),
             spans: std::sync::Arc::default(),
         }

@@ -6,7 +6,8 @@ use toml::{Table, Value};
 
 use super::model::{Centro, FILE};
 use super::sections::{
-    walk_centro, walk_colonne, walk_orari, walk_personale, walk_pubblicazione, walk_soglie, walk_testi,
+    walk_centro, walk_colonne, walk_dati_aperti, walk_orari, walk_personale, walk_pubblicazione, walk_soglie,
+    walk_testi,
 };
 use super::spans::{Spans, line_col};
 use super::walker::Walker;
@@ -78,8 +79,8 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
         }
     };
 
-    const TOP: [&str; 8] =
-        ["centro", "orari", "personale", "soglie", "pubblicazione", "vocabolari", "colonne", "testi"];
+    const TOP: [&str; 9] =
+        ["centro", "orari", "personale", "soglie", "pubblicazione", "vocabolari", "colonne", "testi", "dati_aperti"];
     for (key, value) in &table {
         match (key.as_str(), value) {
             ("centro", Value::Table(t)) => walk_centro(&mut w, &mut c, t),
@@ -97,6 +98,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
             }
             ("colonne", Value::Table(t)) => walk_colonne(&mut w, &mut c, t),
             ("testi", Value::Table(t)) => walk_testi(&mut w, &mut c, t),
+            ("dati_aperti", Value::Table(t)) => walk_dati_aperti(&mut w, &mut c.dati_aperti, t),
             (k, v) if TOP.contains(&k) => w.invalid("", k, v, "una sezione"),
             (k, _) => w.unknown("", k, &TOP),
         }

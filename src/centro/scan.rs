@@ -1,5 +1,6 @@
 //! `centro.toml`'s texts the report prints (the centre's name and prose,
-//! the roles, the request types, `[testi]`), scanned like the registers'
+//! the roles, the request types, `[testi]`, the open data's publisher and
+//! rights holder), scanned like the registers'
 //! free text (`crate::privacy`): a codice fiscale, an e-mail address, a
 //! telephone number or a code of the registers is replaced and warned
 //! about at its key. The desk's own contacts (`[centro] telefono`,
@@ -34,6 +35,11 @@ impl Centro {
         ] {
             if let Some(text) = text {
                 scan(text, "centro", key);
+            }
+        }
+        for (text, key) in [(&mut self.dati_aperti.editore, "editore"), (&mut self.dati_aperti.titolare, "titolare")] {
+            if let Some(text) = text {
+                scan(text, "dati_aperti", key);
             }
         }
         for staff in &mut self.personale {

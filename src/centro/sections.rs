@@ -1,10 +1,11 @@
 //! The sections of `centro.toml`, each walked key by key by the
 //! [`Walker`] of `walker`: `[centro]`, `[orari]`, `[[personale]]`, `[soglie]`,
-//! `[testi]`, `[colonne.<registro>]`.
+//! `[testi]`, `[colonne.<registro>]`, `[dati_aperti]`.
 
 use toml::{Table, Value};
 
 use super::model::{CALENDAR_WORDS, Centro, Staff, WEEKDAYS};
+use super::open_data::{DatiAperti, ipa_shaped, licence, licences, theme, themes};
 use super::walker::{GARANTE_MINIMO, MAX_TEXT, Walker, parse_slot, unfit};
 use crate::dates::parse_date;
 
@@ -253,6 +254,86 @@ pub(super) fn walk_colonne(w: &mut Walker, c: &mut Centro, t: &Table) {
             }
             let list = w.strings(&section, col, aliases);
             c.colonne.entry(spec.name.to_string()).or_default().entry(col.to_string()).or_default().extend(list);
+        }
+    }
+}
+
+pub(super) fn walk_dati_aperti(w: &mut Walker, d: &mut DatiAperti, t: &Table) {
+    const KNOWN: [&str; 7] =
+        ["licenza", "editore", "codice_ipa", "titolare", "codice_ipa_titolare", "tema", "contatto"];
+    let s = "dati_aperti";
+    for (k, v) in t {
+        match k.as_str() {
+            "licenza" => {
+                let Some(id) = w.string(s, k, v) else { continue };
+                match licence(&id) {
+                    Some(l) => d.licenza = Some(l),
+                    None => {
+                        let ids: Vec<&str> = licences().iter().map(|l| l.id.as_str()).collect();
+                        let near = crate::text::maybe_hint(&crate::text::nearest(&id, ids.iter().copied(), 1));
+                        let hint = format!(
+                            "{}scrivi uno di: {} (senza la riga vale CC-BY-4.0)",
+                            near.map(|n| format!("{n} ")).unwrap_or_default(),
+                            ids.join(", ")
+                        );
+                        w.invalid_because(s, k, v, "l'identificativo di una licenza per dati aperti", &hint);
+                    }
+                }
+            }
+            "editore" => d.editore = w.string(s, k, v),
+            "titolare" => d.titolare = w.string(s, k, v),
+            "codice_ipa" | "codice_ipa_titolare" => {
+                let Some(code) = w.string(s, k, v) else { continue };
+                if !ipa_shaped(&code) {
+                    w.invalid_because(
+                        s,
+                        k,
+                        v,
+                        "un codice dell'Indice delle Pubbliche Amministrazioni (lettere, cifre e _, come \"c_e388\")",
+                        "il codice IPA dell'ente si trova su www.indicepa.gov.it (per un Comune è di solito c_ seguito dal codice catastale)",
+                    );
+                } else if k == "codice_ipa" {
+                    d.codice_ipa = Some(code);
+                } else {
+                    d.codice_ipa_titolare = Some(code);
+                }
+            }
+            "tema" => {
+                let codes = w.strings(s, k, v);
+                let unknown: Vec<&String> = codes.iter().filter(|c| theme(c).is_none()).collect();
+                if unknown.is_empty() && !codes.is_empty() {
+                    d.tema.clear();
+                    for t in codes.iter().filter_map(|c| theme(c)) {
+                        if !d.tema.contains(&t) {
+                            d.tema.push(t);
+                        }
+                    }
+                } else {
+                    let list: Vec<String> = themes().iter().map(|t| format!("{} ({})", t.code, t.label)).collect();
+                    let named = unknown.iter().map(|x| format!("«{x}»")).collect::<Vec<_>>().join(", ");
+                    w.invalid_because(
+                        s,
+                        k,
+                        v,
+                        &format!("il codice di un tema dei dati dell'Unione europea, o un elenco di codici ({named} non è tra questi)"),
+                        &format!("i temi sono: {}; senza la riga vale SOCI", list.join(", ")),
+                    );
+                }
+            }
+            "contatto" => {
+                let Some(mail) = w.string(s, k, v) else { continue };
+                if crate::privacy::Exempt::default().email(&mail) {
+                    d.contatto = Some(mail);
+                } else {
+                    w.invalid(
+                        s,
+                        k,
+                        v,
+                        "un indirizzo e-mail a cui scrivere per i dati, come \"dati@comune.jesi.an.it\"",
+                    );
+                }
+            }
+            _ => w.unknown(s, k, &KNOWN),
         }
     }
 }

@@ -195,3 +195,44 @@ fn the_desks_own_contacts_are_checked_and_spared() {
         assert!(d.items().iter().any(|d| d.code == "config-invalid" && d.line == Some(3)), "{bad}: {d:?}");
     }
 }
+
+#[test]
+fn open_data_keys_are_checked_against_their_vocabularies() {
+    let (c, d) = parse(
+        "[centro]\ncomune = \"Jesi\"\n[dati_aperti]\nlicenza = \"cc0-1.0\"\neditore = \"Comune di Jesi\"\ncodice_ipa = \"c_e388\"\ntema = [\"SOCI\", \"gove\", \"SOCI\"]\ncontatto = \"dati@comune.jesi.an.it\"\n",
+    );
+    assert!(d.items().is_empty(), "{d:?}");
+    let open = &c.dati_aperti;
+    assert_eq!(open.licenza.map(|l| l.id.as_str()), Some("CC0-1.0"));
+    assert_eq!(open.editore.as_deref(), Some("Comune di Jesi"));
+    assert_eq!(open.codice_ipa.as_deref(), Some("c_e388"));
+    assert_eq!(open.tema.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), ["SOCI", "GOVE"]);
+    assert_eq!(open.contatto.as_deref(), Some("dati@comune.jesi.an.it"));
+    assert_eq!(parse("[centro]\ncomune = \"Jesi\"\n").0.dati_aperti, DatiAperti::default());
+
+    let (_, d) = parse(
+        "[dati_aperti]\nlicenza = \"CC-BY-40\"\ntema = \"SOCIALE\"\ncontatto = \"scrivici\"\ncodice_ipa = \"c e388\"\nlicenze = \"x\"\n",
+    );
+    let found: Vec<_> = d.items().iter().map(|d| (d.code, d.column.clone().unwrap_or_default(), d.line)).collect();
+    for (column, line) in [("licenza", 2), ("tema", 3), ("contatto", 4), ("codice_ipa", 5)] {
+        let column = format!("dati_aperti.{column}");
+        assert!(found.contains(&("config-invalid", column.clone(), Some(line))), "{column}: {found:?}");
+    }
+    assert!(found.contains(&("config-unknown-key", "dati_aperti.licenze".into(), Some(6))), "{found:?}");
+    let licence = d.items().iter().find(|d| d.column.as_deref() == Some("dati_aperti.licenza")).unwrap();
+    assert!(licence.hint.as_deref().unwrap().starts_with("forse «CC-BY-4.0»?"), "{licence:?}");
+    let theme = d.items().iter().find(|d| d.column.as_deref() == Some("dati_aperti.tema")).unwrap();
+    assert!(
+        theme.message.contains("«SOCIALE»") && theme.hint.as_deref().unwrap().contains("SOCI (Popolazione e società)")
+    );
+}
+
+#[test]
+fn the_open_data_publisher_is_scanned_like_every_printed_text() {
+    let (mut c, _) =
+        parse("[centro]\ncomune = \"Jesi\"\n[dati_aperti]\neditore = \"Comune di Jesi, mario.rossi@example.it\"\n");
+    let found = c.scan_texts(&crate::privacy::Codes::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].column.as_deref(), Some("dati_aperti.editore"));
+    assert!(!c.dati_aperti.editore.unwrap().contains("mario"));
+}

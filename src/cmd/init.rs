@@ -110,4 +110,19 @@ mod tests {
         assert!(c.testi.utenti.is_some() && c.testi.anagrafe.is_some());
         assert!(c.testi.corsi.contains_key("scuola_guida"));
     }
+
+    #[test]
+    fn the_commented_open_data_section_of_init_reads_clean_once_uncommented() {
+        let init = CENTRO_TEMPLATE;
+        let from = init.find("# [dati_aperti]").expect("init documents [dati_aperti]");
+        let block: Vec<&str> = init[from..]
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect();
+        let (c, d) = crate::centro::parse(&format!("[centro]\ncomune = \"Jesi\"\n{}\n", block.join("\n")));
+        assert!(d.items().is_empty(), "{:?}", d.items());
+        assert_eq!(c.dati_aperti.codice_ipa.as_deref(), Some("c_e388"));
+        assert!(c.dati_aperti.licenza.is_some() && c.dati_aperti.contatto.is_some());
+    }
 }

@@ -191,7 +191,15 @@ pub fn report_error(e: &Error, style: crate::config::Style) -> i32 {
         }
         Error::Output(OutputError::Protected { .. }) => {
             eprintln!("errore: {e}");
-            eprintln!("suggerimento: scegli con --out un file fuori dalla cartella dei registri (o un altro nome)");
+            eprintln!(
+                "suggerimento: scegli con --out un file o una cartella fuori dalla cartella dei registri (o un altro nome)"
+            );
+        }
+        Error::Output(OutputError::Occupied { .. }) => {
+            eprintln!("errore: {e}");
+            eprintln!(
+                "suggerimento: indica con --out una cartella nuova o vuota, oppure quella di un pacchetto scritto prima da integra (viene sostituita per intero)"
+            );
         }
         Error::Output(OutputError::IsFolder { .. }) => {
             eprintln!("errore: {e}");

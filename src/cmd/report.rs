@@ -8,7 +8,7 @@ use crate::config::TemplateSource;
 use crate::config::{Destination, ReportConfig};
 use crate::diag::{Diagnostics, Severity};
 use crate::error::{Error, Result};
-use crate::files::{Protected, write_atomic};
+use crate::files::{Protected, check_folder, replace_folder, write_atomic};
 use crate::render::{self, diagnostics};
 
 fn protected(cfg: &ReportConfig, files: &[crate::read::FileInfo]) -> Protected {
@@ -32,6 +32,10 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
     // Refused before the work, so that a wrong --out costs nothing.
     match &cfg.dest {
         Destination::File(path) => protected(&cfg, &[]).allow_file(path)?,
+        Destination::Folder(path) if cfg.format == ReportFormat::Datapackage => {
+            protected(&cfg, &[]).allow_folder(path)?;
+            check_folder(path, &render::datapackage::KIND)?;
+        }
         Destination::Folder(path) => protected(&cfg, &[]).allow(path)?,
         Destination::Stdout => {}
     }
@@ -47,11 +51,14 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         }
         Ok(())
     };
+    // What the open-data package's metadata are made from.
+    let declared;
     let (report, diags, protected) = match &cfg.load.ambito {
         None => {
             let (regs, diags) = super::load(&cfg.load)?;
             let protected = protected(&cfg, &regs.files);
             stop(&diags)?;
+            declared = render::dcat::Declared::of(&regs.centro);
             (super::compute(&regs, &diags, &cfg.period, today, cfg.public)?, diags, protected)
         }
         Some(src) => {
@@ -64,6 +71,8 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
             let protected = ambito.protected(template);
             stop(&diags)?;
             let report = super::ambito::compute(&ambito, &cfg.period, today, cfg.public)?;
+            // ambito.toml has no [dati_aperti] (yet): the package falls back wholly.
+            declared = render::dcat::Declared::default();
             // Left to the operating system at exit, as a centre's registers are.
             std::mem::forget(ambito);
             (report, diags, protected)
@@ -73,6 +82,15 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
         ReportFormat::Json => render::json(&report).into_bytes(),
         ReportFormat::Csv => render::csv::render(&report).into_bytes(),
         ReportFormat::Table => render::table::render(&report).into_bytes(),
+        ReportFormat::Datapackage => {
+            let package = render::datapackage::render(&report, &declared, cfg.package_date);
+            let Destination::Folder(dir) = &cfg.dest else { unreachable!("a package always goes to a folder") };
+            replace_folder(dir, &package.files, &protected, &render::datapackage::KIND)?;
+            if !cfg.quiet {
+                say_package(&report, &package, dir, &diags, cfg.load.ambito.is_some());
+            }
+            return Ok(());
+        }
         ReportFormat::Typst => {
             let (data, sealed) = render::template_data(&report, cfg.document_date);
             warn_unsealed(sealed, &cfg);
@@ -118,6 +136,58 @@ pub fn run(cfg: ReportConfig) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Says where the package went, which version it is (the public one unless
+/// `--interno`), and which keys of `[dati_aperti]` the coordinator should
+/// fill in for the national catalogue.
+fn say_package(
+    report: &crate::aggregate::Report,
+    package: &render::datapackage::Package,
+    dir: &Path,
+    diags: &Diagnostics,
+    ambito: bool,
+) {
+    let version = match report.publication.threshold {
+        Some(t) if report.publication.public => {
+            format!(
+                "versione pubblica: {} non pubblicati (soglia {t})",
+                crate::text::plural(package.withheld as u64, "numero", "numeri")
+            )
+        }
+        _ => "versione INTERNA, con tutti i numeri: non pubblicarla (senza --interno si scrive quella pubblica)".into(),
+    };
+    eprintln!(
+        "pacchetto di dati aperti {} ({}) scritto in {}: {}, {}; {version}; {}",
+        report.period.code,
+        report.period.label,
+        dir.display(),
+        crate::text::plural(package.tables as u64, "tabella", "tabelle"),
+        crate::text::plural(package.figures as u64, "voce", "voci"),
+        diagnostics::summary(diags)
+    );
+    if package.fallbacks.is_empty() {
+        return;
+    }
+    eprintln!(
+        "nota: per il catalogo nazionale dei dati aperti (DCAT-AP_IT) {}; nel pacchetto:",
+        if ambito {
+            "l'ambito non ha una sezione [dati_aperti]"
+        } else {
+            "manca qualcosa in [dati_aperti] di centro.toml"
+        }
+    );
+    for f in &package.fallbacks {
+        eprintln!("  {}: {}", f.key, crate::text::printable(&f.used));
+    }
+    eprintln!(
+        "  suggerimento: {}",
+        if ambito {
+            "ambito.toml non ha ancora [dati_aperti]: controlla editore, licenza e tema qui sopra prima di pubblicare il pacchetto"
+        } else {
+            "completa [dati_aperti] in centro.toml (docs/REGISTERS.md) e rifai il pacchetto"
+        }
+    );
 }
 
 /// Says that the PDF will not carry its seal (see [`render::Sealed`]).

@@ -76,7 +76,8 @@ pub enum Destination {
     Stdout,
     /// A file (written atomically).
     File(PathBuf),
-    /// A folder (for `--format typst`: the template and its data).
+    /// A folder (for `--format typst`: the template and its data; for
+    /// `--format datapackage`: the package).
     Folder(PathBuf),
 }
 
@@ -103,8 +104,12 @@ pub struct ReportConfig {
     pub template_memory: u64,
     /// Errors only (`--quiet`).
     pub quiet: bool,
-    /// The public version (`--pubblico`): small counts of people withheld.
+    /// The public version (`--pubblico`, and `--format datapackage` unless
+    /// `--interno`): small counts of people withheld.
     pub public: bool,
+    /// The open-data package's date (`created`, `issued`, `modified`): the
+    /// day of `SOURCE_DATE_EPOCH`, else today (`INTEGRA_OGGI`).
+    pub package_date: NaiveDate,
 }
 
 /// How much memory a template's compilation may take beyond what the run
@@ -136,9 +141,15 @@ impl ReportConfig {
             ReportFormat::Csv => "csv",
             ReportFormat::Table => "txt",
             ReportFormat::Typst => "typ",
+            ReportFormat::Datapackage => "",
         };
         let dest = match (&a.out, format) {
             (None, ReportFormat::Pdf) => Destination::File(default_name("pdf")),
+            // A package is a folder, wherever it goes.
+            (None, ReportFormat::Datapackage) => {
+                Destination::Folder(PathBuf::from(format!("dati-aperti-{}", period.code)))
+            }
+            (Some(p), ReportFormat::Datapackage) => Destination::Folder(p.clone()),
             (None, _) => Destination::Stdout,
             (Some(p), ReportFormat::Typst) if p.is_dir() || p.extension().is_none() => Destination::Folder(p.clone()),
             (Some(p), _) if p.is_dir() || p.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
@@ -146,9 +157,15 @@ impl ReportConfig {
             }
             (Some(p), _) => Destination::File(p.clone()),
         };
-        let document_date = match std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-            Some(secs) => chrono::DateTime::from_timestamp(secs, 0).map_or(period.end, |d| d.date_naive()),
-            None => period.end,
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+        let epoch = epoch.and_then(|secs| chrono::DateTime::from_timestamp(secs, 0)).map(|d| d.date_naive());
+        let document_date = epoch.unwrap_or(period.end);
+        let package_date = epoch.unwrap_or(load.today);
+        // Open data are published: the package is the public version unless
+        // the internal one is asked for by name.
+        let public = match format {
+            ReportFormat::Datapackage => !a.interno,
+            _ => a.pubblico,
         };
         Ok(ReportConfig {
             load,
@@ -161,7 +178,8 @@ impl ReportConfig {
             template_limit: template_limit(),
             template_memory: template_memory(),
             quiet,
-            public: a.pubblico,
+            public,
+            package_date,
         })
     }
 }

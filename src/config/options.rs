@@ -61,6 +61,9 @@ pub enum ReportFormat {
     Table,
     /// The template's Typst source with its data.
     Typst,
+    /// The open-data package: a folder of CSVs with their Frictionless and
+    /// DCAT-AP_IT metadata (docs/OPEN-DATA.md).
+    Datapackage,
 }
 
 impl From<args::ValidateFormat> for ValidateFormat {
@@ -80,6 +83,7 @@ impl From<args::ReportFormat> for ReportFormat {
             args::ReportFormat::Csv => ReportFormat::Csv,
             args::ReportFormat::Table => ReportFormat::Table,
             args::ReportFormat::Typst => ReportFormat::Typst,
+            args::ReportFormat::Datapackage => ReportFormat::Datapackage,
         }
     }
 }

@@ -17,12 +17,17 @@
 //! planted in advance, symbolic link or not, is never opened) and renames it
 //! into place. The temporary file is removed on every failure path: by its
 //! guard on errors and panics, and by [`cleanup_on_signals`] when the run is
-//! interrupted (Ctrl-C, `kill`, a closed terminal).
+//! interrupted (Ctrl-C, `kill`, a closed terminal). A folder written whole
+//! ([`replace_folder`], the open-data package) is written the same way: a
+//! temporary folder beside it, renamed into place, and only over an empty
+//! folder or an earlier output of the same kind.
 
+mod folder;
 mod input;
 mod output;
 mod reason;
 
+pub use folder::{FolderKind, check_folder, replace_folder};
 pub use input::{InputError, SMALL_TEXT_LIMIT, TEMPLATE_FILE_LIMIT, check, open, read, read_sole};
 pub use output::{OutputError, Protected, cleanup_on_signals, create_folder, resolve, write_atomic};
 pub use reason::io_reason;

@@ -74,6 +74,28 @@ impl Protected {
         Ok(())
     }
 
+    /// Refuses a folder that an output replaces whole (`--format
+    /// datapackage`): one [`Self::allow`] refuses, the data folder itself,
+    /// or a folder holding anything integra reads.
+    pub fn allow_folder(&self, dir: &Path) -> Result<(), OutputError> {
+        self.allow(dir)?;
+        let real = resolve(dir);
+        let holds = |p: &PathBuf| p.starts_with(&real);
+        let why = match &self.data {
+            Some((data, _)) if *data == real => Some("è la cartella dei registri"),
+            Some((data, _)) if holds(data) => Some("contiene la cartella dei registri"),
+            _ if self.files.iter().any(holds) => Some("contiene file che integra legge"),
+            _ if self.folders.iter().chain(&self.existing_in).any(holds) => {
+                Some("contiene una cartella che integra legge (le note o il modello)")
+            }
+            _ => None,
+        };
+        match why {
+            Some(why) => Err(OutputError::Protected { path: dir.display().to_string(), why: why.into() }),
+            None => Ok(()),
+        }
+    }
+
     /// Why writing `path` would overwrite an input, if it would.
     fn refuses(&self, path: &Path) -> Option<String> {
         let real = resolve(path);
@@ -137,6 +159,15 @@ pub enum OutputError {
         /// The file in the way.
         file: String,
     },
+    /// A folder an output would replace whole holds something else than an
+    /// earlier output of the same kind.
+    #[error("non scrivo nella cartella «{dir}»: {why}")]
+    Occupied {
+        /// The folder.
+        dir: String,
+        /// What is in it.
+        why: String,
+    },
     /// A folder stands where the file would go.
     #[error("non scrivo «{path}»: è una cartella, non un file")]
     IsFolder {
@@ -156,7 +187,9 @@ pub enum OutputError {
 /// Temporary files being written, removed if the run is interrupted.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-fn pending(add: Option<&Path>, remove: Option<&Path>) {
+/// Notes a temporary file or folder (`add`) to remove if the run is
+/// interrupted, or forgets one (`remove`) once it is renamed or gone.
+pub(super) fn pending(add: Option<&Path>, remove: Option<&Path>) {
     let mut list = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(p) = remove {
         list.retain(|q| q != p);
@@ -166,8 +199,9 @@ fn pending(add: Option<&Path>, remove: Option<&Path>) {
     }
 }
 
-/// On SIGINT, SIGTERM or SIGHUP: removes the temporary files being written
-/// and exits with 128 + the signal's number, as a shell reports it.
+/// On SIGINT, SIGTERM or SIGHUP: removes the temporary files (and folders)
+/// being written and exits with 128 + the signal's number, as a shell
+/// reports it.
 pub fn cleanup_on_signals() {
     #[cfg(unix)]
     {
@@ -177,7 +211,11 @@ pub fn cleanup_on_signals() {
             if let Some(sig) = signals.forever().next() {
                 let list = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 for p in list.iter() {
-                    let _ = std::fs::remove_file(p);
+                    if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+                        let _ = std::fs::remove_dir_all(p);
+                    } else {
+                        let _ = std::fs::remove_file(p);
+                    }
                 }
                 std::process::exit(128 + sig);
             }

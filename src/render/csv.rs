@@ -3,7 +3,7 @@
 //! dettaglio, unita, valore` (and `soppresso` in the public version). Cells
 //! that a spreadsheet would run as a formula are neutralised.
 
-use crate::aggregate::{Report, Value};
+use crate::aggregate::{Figure, Report, Value};
 
 /// Prefixes a cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR)
 /// with an apostrophe, so that spreadsheets show it as text.
@@ -26,11 +26,7 @@ pub fn render(r: &Report) -> String {
     w.write_record(&header).expect("writing to memory");
     for f in &r.figures.list {
         let detail = f.dims.iter().map(|d| d.value.as_str()).collect::<Vec<_>>().join(" / ");
-        let value = match f.value {
-            _ if f.withheld => String::new(),
-            Value::Count(n) => n.to_string(),
-            Value::Hours(h) => format_hours(h),
-        };
+        let value = value_cell(f);
         let mut cells = [r.period.code.as_str(), &f.id, &f.table, &f.label, &detail, f.unit.name(), &value]
             .map(neutralise)
             .to_vec();
@@ -40,6 +36,17 @@ pub fn render(r: &Report) -> String {
         w.write_record(&cells).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("flushing memory")).expect("CSV of UTF-8 strings")
+}
+
+/// A figure's value as a CSV cell: the number (hours with a decimal point),
+/// empty when the public version withholds it. The open-data package
+/// (`render::datapackage`) writes its values the same way.
+pub fn value_cell(f: &Figure) -> String {
+    match f.value {
+        _ if f.withheld => String::new(),
+        Value::Count(n) => n.to_string(),
+        Value::Hours(h) => format_hours(h),
+    }
 }
 
 /// Hours without a useless `.0`.

@@ -1,9 +1,12 @@
 //! Outputs: each a small renderer over the computed [`Report`](crate::aggregate::Report)
-//! (JSON, CSV, terminal table, Typst source, PDF), plus the diagnostics printer
-//! and the annotated copy of the registers (`validate --annota`).
+//! (JSON, CSV, terminal table, Typst source, PDF, the open-data package with
+//! its DCAT-AP_IT metadata), plus the diagnostics printer and the annotated
+//! copy of the registers (`validate --annota`).
 
 pub mod annotate;
 pub mod csv;
+pub mod datapackage;
+pub mod dcat;
 pub mod diagnostics;
 pub mod explain;
 pub mod markdown;

@@ -103,8 +103,8 @@ impl Seal {
             period: report.period.code.clone(),
             public: report.publication.public,
             date: Some(date.format("%Y-%m-%d").to_string()),
-            centre: Some(hex(&centre)),
-            notes: report.needs.as_ref().map(|n| hex(n.text.as_bytes())),
+            centre: Some(sha256_hex(&centre)),
+            notes: report.needs.as_ref().map(|n| sha256_hex(n.text.as_bytes())),
             registers: report
                 .sources
                 .iter()
@@ -152,7 +152,9 @@ impl Seal {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// The SHA-256 of `bytes`, in lower-case hexadecimal (also the open-data
+/// package's `hash` of each file).
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -12,6 +12,7 @@ mod ambito;
 mod annotate;
 mod auditor;
 mod cli_edges;
+mod datapackage;
 mod explain;
 mod fixtures;
 mod fuzz;
