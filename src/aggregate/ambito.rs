@@ -179,32 +179,42 @@ fn accesses(parts: &[Part], s: &Settings) -> Accesses {
     }
 }
 
-fn users(parts: &[Part], s: &Settings) -> Users {
+fn users(parts: &[Part]) -> (Users, Vec<ComuneCount>) {
     let us: Vec<&Users> = parts.iter().map(|p| &p.report.users).collect();
     let total = us.iter().map(|u| u.total).sum();
     let by_category = add_categories(us.iter().map(|u| &u.by_category));
     let by_gender = add_maps(us.iter().map(|u| &u.by_gender));
     let by_country = country_counts(&country_ids(us.iter().map(|u| &u.by_country)), Some(total));
-    // Each centre's own comune is its first line; in the ambito, the
-    // comune capofila is.
-    let mut comuni = Tally::new();
+    // Each centre counts the users of its own comune apart: the ambito adds
+    // those up (users living in their centre's comune) and the other comuni
+    // by name, so that every line is its centres' lines added; the users of
+    // each comune whatever the centre are `by_comune` (in `ambito`).
+    let mut homes: Vec<&str> = Vec::new();
+    let (mut others, mut by_comune) = (Tally::new(), Tally::new());
     for u in &us {
         let r = &u.residence;
-        comuni.add(r.home_comune.comune.clone(), r.home_comune.count);
+        if !homes.contains(&r.home_comune.comune.as_str()) {
+            homes.push(&r.home_comune.comune);
+        }
+        by_comune.add(r.home_comune.comune.clone(), r.home_comune.count);
         for c in &r.other_comuni {
-            comuni.add(c.comune.clone(), c.count);
+            others.add(c.comune.clone(), c.count);
+            by_comune.add(c.comune.clone(), c.count);
         }
     }
-    let mut home = ComuneCount { comune: s.comune.clone(), count: 0 };
-    let mut other_comuni = Vec::new();
-    for (comune, count) in comuni.into_vec() {
-        if comune == s.comune {
-            home.count += count;
-        } else if count > 0 {
-            other_comuni.push(ComuneCount { comune, count });
-        }
-    }
-    other_comuni.sort_by_key(|c| crate::text::fold(&c.comune));
+    let home = ComuneCount { comune: homes.join(", "), count: us.iter().map(|u| u.residence.home_comune.count).sum() };
+    let by_name = |t: Tally<String>| {
+        let mut v: Vec<ComuneCount> = t
+            .into_vec()
+            .into_iter()
+            .filter(|&(_, n)| n > 0)
+            .map(|(comune, count)| ComuneCount { comune, count })
+            .collect();
+        v.sort_by_key(|c| crate::text::fold(&c.comune));
+        v
+    };
+    let other_comuni = by_name(others);
+    let by_comune = by_name(by_comune);
     let previous = match us.iter().map(|u| u.previous.as_ref()).collect::<Option<Vec<_>>>() {
         Some(prev) if !prev.is_empty() && prev.iter().all(|x| x.period == prev[0].period) => {
             let (then_total, then_new) = (prev.iter().map(|x| x.total).sum(), prev.iter().map(|x| x.new).sum());
@@ -228,13 +238,13 @@ fn users(parts: &[Part], s: &Settings) -> Users {
     };
     let residence = Residence {
         home_comune: home,
-        other_comuni_total: other_comuni.iter().map(|c| c.count).sum(),
+        other_comuni_total: us.iter().map(|u| u.residence.other_comuni_total).sum(),
         other_comuni,
         no_fixed_abode: us.iter().map(|u| u.residence.no_fixed_abode).sum(),
         unknown: us.iter().map(|u| u.residence.unknown).sum(),
     };
     let new = us.iter().map(|u| u.new).sum();
-    Users { previous, ..users_shaped(total, new, by_category, by_gender, by_country, residence) }
+    (Users { previous, ..users_shaped(total, new, by_category, by_gender, by_country, residence) }, by_comune)
 }
 
 /// The history's years every centre has, added up; the others named.
@@ -304,7 +314,7 @@ fn centre(parts: &[Part], s: &Settings) -> Centre {
 pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
     let first = &parts[0].report;
     let accesses = accesses(&parts, s);
-    let users = users(&parts, s);
+    let (users, residence) = users(&parts);
     let (history, history_left_out) = history(&parts);
     let previous_not_covered: Vec<String> =
         parts.iter().filter(|x| !x.report.comparison.covered).map(|x| x.label.clone()).collect();
@@ -326,6 +336,14 @@ pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
         .into_iter()
         .map(|(call, count)| Application { call, count, share: pct(count, applications_total) })
         .collect();
+    // A course keeps its id, unless another centre has a course of that id:
+    // then both are named by centre (`Jesi/ALF1`).
+    let mut seen = std::collections::HashSet::new();
+    let shared: std::collections::HashSet<String> = parts
+        .iter()
+        .flat_map(|x| x.report.courses.iter().map(|c| c.id.clone()).collect::<std::collections::HashSet<_>>())
+        .filter(|id| !seen.insert(id.clone()))
+        .collect();
     let mut courses = Vec::new();
     let mut events = Vec::new();
     let mut needs = Vec::new();
@@ -333,7 +351,7 @@ pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
     let mut sources = Vec::new();
     for x in &parts {
         let r = &x.report;
-        courses.extend(r.courses.iter().cloned().map(|c| Course { id: format!("{}/{}", x.label, c.id), ..c }));
+        courses.extend(r.courses.iter().cloned().map(|c| Course { id: course_id(&c.id, &x.label, &shared), ..c }));
         events.extend(r.events.iter().cloned().map(|e| Event { title: format!("{} ({})", e.title, x.label), ..e }));
         if let Some(n) = &r.needs {
             needs.push(format!("### {}\n\n{}", x.label, n.text.trim()));
@@ -379,6 +397,7 @@ pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
             people: "per centro: una persona seguita da due centri conta due volte".into(),
             previous_not_covered,
             history_left_out,
+            residence,
         }),
         centres: Vec::new(),
         figures: Figures::default(),
@@ -395,7 +414,8 @@ pub fn totals(parts: Vec<Part>, s: &Settings, p: &Period) -> Report {
             f.rows = Rows::Centres;
         }
     }
-    report.figures = link(list, &parts);
+    report.figures = link(list, &parts, &shared);
+    residence_by_comune(&mut report, &parts);
     report.centres =
         parts.into_iter().map(|x| CentrePart { label: x.label, folder: x.folder, report: x.report }).collect();
     report
@@ -420,37 +440,38 @@ pub fn as_centre_of_ambito(mut r: Report, label: &str) -> Report {
     r
 }
 
+/// The name of course `id` of centre `label` in the totals.
+fn course_id(id: &str, label: &str, shared: &std::collections::HashSet<String>) -> String {
+    if shared.contains(id) { format!("{label}/{id}") } else { id.to_string() }
+}
+
 /// What a figure counts across the ambito, so that a total and its
-/// centres' figures meet: its id, but for a centre's own comune (one of
-/// the ambito's comuni) and its courses (named by centre in the totals).
-/// `None` for what depends on a centre's threshold or hours («altro», the
-/// part of the day), for the comuni other than a centre's own (its own is
-/// one of the ambito's others) and for ids told apart by `#2`.
-fn link_key(f: &Figure, centre: Option<&str>) -> Option<String> {
+/// centres' figures meet: its id (a course named by centre in the totals
+/// when two centres have one of that id). `None` for what depends on a
+/// centre's own threshold or hours («altro», the part of the day) and for
+/// ids told apart by `#2`.
+fn link_key(f: &Figure, centre: Option<(&str, &std::collections::HashSet<String>)>) -> Option<String> {
     let id = f.id.as_str();
     if id.contains('#')
         || id.starts_with("accesses.other.")
         || id.starts_with("users.other_countries")
         || id.starts_with("accesses.by_weekday_half.")
-        || id == "users.residence.other_comuni_total"
     {
         return None;
     }
-    if id == "users.residence.home_comune" {
-        let comune = f.dims.iter().find(|d| d.name == "comune")?;
-        return Some(format!("users.residence.other_comuni.{}", comune.value));
+    if let (Some((label, shared)), Some(rest)) = (centre, id.strip_prefix("courses."))
+        && let Some((course, what)) = rest.split_once('.')
+    {
+        return Some(format!("courses.{}.{what}", course_id(course, label, shared)));
     }
-    match (centre, id.strip_prefix("courses.")) {
-        (Some(c), Some(rest)) => Some(format!("courses.{c}/{rest}")),
-        _ => Some(id.to_string()),
-    }
+    Some(id.to_string())
 }
 
 /// The ambito's figure list: the totals', then each centre's under
 /// `centres.{name}.`, its JSON pointers under `/centres/{i}/report`; each
 /// total that is the sum of its centres' figures is a sum the public
 /// version keeps (no centre's withheld count is their difference).
-fn link(mut out: Figures, parts: &[Part]) -> Figures {
+fn link(mut out: Figures, parts: &[Part], shared: &std::collections::HashSet<String>) -> Figures {
     let totals = out.list.len();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for (i, f) in out.list.iter().enumerate() {
@@ -458,7 +479,6 @@ fn link(mut out: Figures, parts: &[Part]) -> Figures {
             by_key.insert(k, i);
         }
     }
-    // The home comune of the totals is keyed as one of the comuni above.
     let mut parts_of: Vec<Vec<usize>> = vec![Vec::new(); totals];
     for (c, x) in parts.iter().enumerate() {
         let base = out.list.len();
@@ -475,7 +495,7 @@ fn link(mut out: Figures, parts: &[Part]) -> Figures {
                 .collect();
             g.across = f.across.as_ref().map(|(how, name)| (*how, scoped(name, &x.label)));
             g.rows = Rows::InCentre { centre: x.label.clone(), id: f.id.clone() };
-            if let Some(t) = link_key(f, Some(&x.label)).and_then(|k| by_key.get(&k)) {
+            if let Some(t) = link_key(f, Some((&x.label, shared))).and_then(|k| by_key.get(&k)) {
                 parts_of[*t].push(base + j);
             }
             out.list.push(g);
@@ -509,6 +529,54 @@ fn link(mut out: Figures, parts: &[Part]) -> Figures {
         }
     }
     out
+}
+
+/// The users of each comune across the ambito (`ambito.residence`),
+/// whatever their centre: each a figure of the list, the sum of its
+/// centres' lines for that comune (their own comune's, or one of their
+/// others), and with the homeless and the unknown adding up to the users.
+fn residence_by_comune(report: &mut Report, parts: &[Part]) {
+    let Some(amb) = &report.ambito else { return };
+    let figures = &mut report.figures;
+    let find = |figures: &Figures, id: &str| figures.list.iter().position(|f| f.id == id);
+    let mut all = Vec::new();
+    for (i, c) in amb.residence.iter().enumerate() {
+        let mut parts_of = Vec::new();
+        for x in parts {
+            let own = x.report.users.residence.home_comune.comune == c.comune;
+            let id = if own {
+                format!("centres.{}.users.residence.home_comune", x.label)
+            } else {
+                format!("centres.{}.users.residence.other_comuni.{}", x.label, c.comune)
+            };
+            parts_of.extend(find(figures, &id));
+        }
+        let f = figures.list.len();
+        figures.list.push(Figure {
+            id: format!("ambito.residence.{}", c.comune),
+            table: "Utenti per comune di residenza, nell'ambito".into(),
+            label: format!("Utenti residenti a {}, in tutti i centri", c.comune),
+            unit: Unit::Persone,
+            dims: vec![Dim { name: "comune".into(), value: c.comune.clone() }],
+            value: Value::Count(c.count),
+            share: None,
+            withheld: false,
+            at: vec![format!("/ambito/residence/{i}/count")],
+            shares: Vec::new(),
+            across: None,
+            rows: Rows::Centres,
+        });
+        let after = figures.list.len();
+        figures.sums.push(Sum { parts: parts_of, total: f, what: "centre", after });
+        all.push(f);
+    }
+    for id in ["users.residence.no_fixed_abode", "users.residence.unknown"] {
+        all.extend(find(figures, id));
+    }
+    if let Some(total) = find(figures, "users.total") {
+        let after = figures.list.len();
+        figures.sums.push(Sum { parts: all, total, what: "comune", after });
+    }
 }
 
 #[cfg(test)]

@@ -25,25 +25,6 @@ fn values(r: &Value) -> HashMap<String, Value> {
     r["figures"].as_array().unwrap().iter().map(|f| (f["id"].as_str().unwrap().to_string(), f.clone())).collect()
 }
 
-/// What the totals' figure `id` is in a centre of comune `home` named
-/// `label`: its own comune is its first residence line, its courses are
-/// named by centre in the totals.
-fn in_centre(id: &str, label: &str, home: &str, capofila: &str) -> Option<String> {
-    if id == "users.residence.home_comune" && home != capofila {
-        return Some(format!("users.residence.other_comuni.{capofila}"));
-    }
-    if id == format!("users.residence.other_comuni.{home}") {
-        return Some("users.residence.home_comune".into());
-    }
-    if let Some(rest) = id.strip_prefix(&format!("courses.{label}/")) {
-        return Some(format!("courses.{rest}"));
-    }
-    if id.starts_with("courses.") && !id.starts_with("courses_total") {
-        return None;
-    }
-    Some(id.to_string())
-}
-
 #[test]
 fn the_totals_are_the_sum_of_the_centres_own_reports() {
     let amb = ambito();
@@ -70,24 +51,22 @@ fn the_totals_are_the_sum_of_the_centres_own_reports() {
         total["accesses"]["by_request_type"].as_array().unwrap().iter().map(|t| t["type"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"bonus affitto e utenze") && kinds.contains(&"monitoraggio"), "{kinds:?}");
     // Every additive figure of the totals is the sum of the centres'.
-    let mine: Vec<(&str, String, HashMap<String, Value>)> =
-        own.iter().map(|(l, r)| (*l, r["centre"]["comune"].as_str().unwrap().to_string(), values(r))).collect();
+    let mine: Vec<HashMap<String, Value>> = own.iter().map(|(_, r)| values(r)).collect();
     let mut checked = 0;
     for f in total["figures"].as_array().unwrap() {
         let id = f["id"].as_str().unwrap();
         if id.starts_with("centres.")
+            || id.starts_with("ambito.")
             || id.starts_with("accesses.other.")
             || id.starts_with("users.other_countries")
-            || id == "users.residence.other_comuni_total"
             || id.contains('#')
         {
             continue;
         }
         let mut sum = 0.0;
         let mut found = 0;
-        for (label, home, figs) in &mine {
-            let Some(their) = in_centre(id, label, home, "Jesi") else { continue };
-            if let Some(g) = figs.get(&their) {
+        for figs in &mine {
+            if let Some(g) = figs.get(id) {
                 sum += g["value"].as_f64().unwrap();
                 found += 1;
             }
@@ -102,10 +81,31 @@ fn the_totals_are_the_sum_of_the_centres_own_reports() {
     assert_eq!(total["comparison"]["covered"], false);
     assert_eq!(total["ambito"]["previous_not_covered"], serde_json::json!(["Jesi"]));
     assert_eq!(total["ambito"]["centres"], serde_json::json!(["Jesi", "Chiaravalle"]));
-    // The residence: the comune capofila first, each centre's comune among the others.
-    assert_eq!(total["users"]["residence"]["home_comune"]["comune"], "Jesi");
-    let others = total["users"]["residence"]["other_comuni"].as_array().unwrap();
-    assert!(others.iter().any(|c| c["comune"] == "Chiaravalle"));
+    // The residence: each centre's own comune counted apart and added up;
+    // by comune whatever the centre in `ambito.residence`.
+    assert_eq!(total["users"]["residence"]["home_comune"]["comune"], "Jesi, Chiaravalle");
+    let by_comune: HashMap<&str, u64> = total["ambito"]["residence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["comune"].as_str().unwrap(), c["count"].as_u64().unwrap()))
+        .collect();
+    let of = |r: &Value, comune: &str| -> u64 {
+        let res = &r["users"]["residence"];
+        if res["home_comune"]["comune"] == comune {
+            return res["home_comune"]["count"].as_u64().unwrap();
+        }
+        let others = res["other_comuni"].as_array().unwrap();
+        others.iter().filter(|c| c["comune"] == comune).map(|c| c["count"].as_u64().unwrap()).sum()
+    };
+    for comune in ["Jesi", "Chiaravalle", "Falconara Marittima", "Cingoli"] {
+        let sum: u64 = own.iter().map(|(_, r)| of(r, comune)).sum();
+        assert_eq!(by_comune[comune], sum, "{comune}");
+    }
+    let res = &total["users"]["residence"];
+    let listed: u64 =
+        by_comune.values().sum::<u64>() + res["no_fixed_abode"].as_u64().unwrap() + res["unknown"].as_u64().unwrap();
+    assert_eq!(listed, total["users"]["total"].as_u64().unwrap());
 }
 
 #[test]

@@ -424,7 +424,6 @@ pub fn attack_ambito(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -
         a.scope = String::new();
         by_period.insert((String::new(), code), read(&mut a, code, &p, &i));
         let totals_end = a.names.len();
-        let home = i["users"]["residence"]["home_comune"]["comune"].as_str().unwrap().to_string();
         let mut centre_homes = Vec::new();
         for (k, c) in list(&i, "/centres").iter().enumerate() {
             let label = c["label"].as_str().unwrap().to_string();
@@ -453,20 +452,34 @@ pub fn attack_ambito(data: &Path, periods: &[&str], tiles: &[(&str, &[&str])]) -
             if name.ends_with(":a/other") {
                 continue;
             }
-            let mut parts = Vec::new();
-            for (scope, their_home) in &centre_homes {
-                let theirs = if let Some(prefix) = name.strip_suffix(&format!("u/comune/{their_home}")) {
-                    format!("{scope}{prefix}u/home")
-                } else if let Some(prefix) = name.strip_suffix("u/home") {
-                    format!("{scope}{prefix}u/comune/{home}")
-                } else if let Some(rest) = name.strip_prefix(&format!("c/{}", &scope[..scope.len() - 1])) {
-                    format!("{scope}c{rest}")
-                } else {
-                    format!("{scope}{name}")
-                };
-                parts.extend(a.index.get(&theirs).copied());
-            }
+            let parts: Vec<usize> =
+                centre_homes.iter().filter_map(|(scope, _)| a.index.get(&format!("{scope}{name}")).copied()).collect();
             a.sum(parts, n);
+        }
+        // The users of each comune whatever their centre: a centre's own
+        // comune is its «home» line.
+        let mut comuni = Vec::new();
+        for (k, c) in list(&i, "/ambito/residence").iter().enumerate() {
+            let comune = c["comune"].as_str().unwrap();
+            let ptr = format!("/ambito/residence/{k}/count");
+            let shown = p.pointer(&ptr).unwrap_or(&Value::Null);
+            let Some(v) = a.var(format!("{code}:u/ambito/{comune}"), shown, i.pointer(&ptr).unwrap(), true) else {
+                continue;
+            };
+            let parts: Vec<usize> = centre_homes
+                .iter()
+                .filter_map(|(scope, home)| {
+                    let theirs = if home == comune { "u/home".to_string() } else { format!("u/comune/{comune}") };
+                    a.index.get(&format!("{scope}{code}:{theirs}")).copied()
+                })
+                .collect();
+            a.sum(parts, v);
+            comuni.push(v);
+        }
+        let users = by_period[&(String::new(), code)].clone();
+        comuni.extend(["u/nfa", "u/unknown"].iter().filter_map(|n| users.get(*n).copied()));
+        if let Some(&t) = users.get("u/total") {
+            a.sum(comuni, t);
         }
     }
     for scope in &scopes {

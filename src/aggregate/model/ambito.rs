@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::counts::ComuneCount;
+
 /// What the ambito's totals are made of, and where they are not whole.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct AmbitoOut {
@@ -20,6 +22,9 @@ pub struct AmbitoOut {
     /// Years of the history table some centre has no row for, with those
     /// centres: left out of the ambito's history.
     pub history_left_out: Vec<HistoryGap>,
+    /// The users of each comune of residence, whatever their centre (in
+    /// `users.residence`, each centre's own comune is counted apart).
+    pub residence: Vec<ComuneCount>,
 }
 
 /// A year of the history the ambito cannot add up.
