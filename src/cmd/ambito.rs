@@ -120,8 +120,13 @@ pub fn load(opts: &LoadOptions, src: &AmbitoSource) -> Result<Loaded, LoadError>
         AmbitoSource::Folders(folders) => Ambito::of_folders(folders),
     };
     let refs = ambito.centres.clone();
+    // The cores go to the centres, read side by side: each centre's own
+    // reading takes one thread when there are at least as many centres
+    // as the threads it would have taken.
+    let threads = if refs.len() >= opts.reading.threads { 1 } else { opts.reading.threads };
     let loaded = each(&refs, |c| {
         let mut o = opts.centre(&c.folder);
+        o.reading.threads = threads;
         // One bar for several readers would say nothing; none is shown.
         o.reading.meter = crate::progress::Meter::default();
         let r = crate::registers::load(&o);
