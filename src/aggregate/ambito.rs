@@ -42,6 +42,8 @@ pub struct Settings {
     pub description: Option<String>,
     /// Countries with fewer accesses are «altro» in the totals.
     pub altro_sotto: u32,
+    /// Its own words in the report (`[testi]` of `ambito.toml`).
+    pub texts: CentreTexts,
 }
 
 /// Counts added up by key, in the order keys are first met.
@@ -306,7 +308,7 @@ fn centre(parts: &[Part], s: &Settings) -> Centre {
         hours_note: None,
         staff,
         staff_note: None,
-        texts: CentreTexts { users: None, registry_office: None, applications: None, courses: Default::default() },
+        texts: s.texts.clone(),
     }
 }
 

@@ -50,12 +50,7 @@ pub(super) fn centre(c: &Centro, p: &Period) -> Centre {
         hours_note: c.note_orari.clone(),
         staff: c.personale.iter().map(|s| StaffOut { role: s.role.clone(), count: s.count }).collect(),
         staff_note: c.note_personale.clone(),
-        texts: CentreTexts {
-            users: c.testi.utenti.clone(),
-            registry_office: c.testi.anagrafe.clone(),
-            applications: c.testi.domande.clone(),
-            courses: c.testi.corsi.clone(),
-        },
+        texts: CentreTexts::of(&c.testi),
     }
 }
 

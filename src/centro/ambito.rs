@@ -29,7 +29,7 @@ pub struct CentreRef {
 }
 
 /// An ambito, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ambito {
     /// Its name (`None`: made from its centres' names).
     pub name: Option<String>,
@@ -48,6 +48,8 @@ pub struct Ambito {
     pub minimo_pubblicabile: Option<u32>,
     /// The folder `ambito.toml` is in (`None` for `--data` given several times).
     pub folder: Option<PathBuf>,
+    /// The ambito's own words in the report (`[testi]`, as in `centro.toml`).
+    pub texts: super::Testi,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +60,35 @@ struct File {
     centri: Vec<Centre>,
     #[serde(default)]
     soglie: Thresholds,
+    #[serde(default)]
+    testi: Texts,
+}
+
+/// A text of one paragraph or several.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Paragraphs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Paragraphs {
+    fn list(self) -> Vec<String> {
+        match self {
+            Paragraphs::One(p) => vec![p],
+            Paragraphs::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Texts {
+    utenti: Option<Paragraphs>,
+    anagrafe: Option<Paragraphs>,
+    domande: Option<Paragraphs>,
+    #[serde(default)]
+    corsi: std::collections::BTreeMap<String, Paragraphs>,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +139,7 @@ impl Ambito {
             altro_sotto: None,
             minimo_pubblicabile: None,
             folder: None,
+            texts: super::Testi::default(),
         }
     }
 
@@ -129,7 +161,7 @@ impl Ambito {
                 diags.push(
                     problem("ambito-invalid", format!("{FILE} non si legge: {}", e.message()))
                         .maybe_line(line)
-                        .hint("le chiavi sono [ambito] nome, comune, descrizione; [[centri]] nome, cartella; [soglie] altro_sotto, minimo_pubblicabile"),
+                        .hint("le chiavi sono [ambito] nome, comune, descrizione; [[centri]] nome, cartella; [soglie] altro_sotto, minimo_pubblicabile; [testi] utenti, anagrafe, domande e [testi.corsi]"),
                 );
                 return Err(diags);
             }
@@ -201,6 +233,12 @@ impl Ambito {
             altro_sotto: file.soglie.altro_sotto,
             minimo_pubblicabile: file.soglie.minimo_pubblicabile,
             folder: Some(dir.to_path_buf()),
+            texts: super::Testi {
+                utenti: file.testi.utenti.map(Paragraphs::list),
+                anagrafe: file.testi.anagrafe.map(Paragraphs::list),
+                domande: file.testi.domande.map(Paragraphs::list),
+                corsi: file.testi.corsi.into_iter().map(|(k, v)| (k, v.list())).collect(),
+            },
         })
     }
 }
@@ -256,11 +294,13 @@ mod tests {
         std::fs::create_dir(dir.path().join("a")).unwrap();
         write(
             dir.path(),
-            "[ambito]\nnome = \" ATS 9 \"\ncomune = \"Jesi\"\n[[centri]]\ncartella = \"a\"\n[soglie]\naltro_sotto = 8\n",
+            "[ambito]\nnome = \" ATS 9 \"\ncomune = \"Jesi\"\n[[centri]]\ncartella = \"a\"\n[soglie]\naltro_sotto = 8\n[testi]\nutenti = \"U\"\ndomande = [\"D1\", \"D2\"]\n",
         );
         let a = Ambito::read(dir.path()).unwrap();
         assert_eq!(a.name.as_deref(), Some("ATS 9"));
         assert_eq!(a.centres, [CentreRef { label: None, folder: dir.path().join("a") }]);
         assert_eq!(a.altro_sotto, Some(8));
+        assert_eq!(a.texts.utenti, Some(vec!["U".to_string()]));
+        assert_eq!(a.texts.domande, Some(vec!["D1".to_string(), "D2".to_string()]));
     }
 }

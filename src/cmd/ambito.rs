@@ -84,6 +84,7 @@ impl Loaded {
             comune: self.ambito.comune.clone().unwrap_or_else(|| first.comune.clone()),
             description: self.ambito.description.clone(),
             altro_sotto: self.ambito.altro_sotto.unwrap_or(first.altro_sotto),
+            texts: crate::aggregate::CentreTexts::of(&self.ambito.texts),
         }
     }
 }

@@ -81,6 +81,10 @@ fn the_totals_are_the_sum_of_the_centres_own_reports() {
     assert_eq!(total["comparison"]["covered"], false);
     assert_eq!(total["ambito"]["previous_not_covered"], serde_json::json!(["Jesi"]));
     assert_eq!(total["ambito"]["centres"], serde_json::json!(["Jesi", "Chiaravalle"]));
+    // The ambito's own words, from its [testi].
+    assert!(
+        total["centre"]["texts"]["users"][0].as_str().unwrap().starts_with("Gli utenti presi in carico dai centri")
+    );
     // The residence: each centre's own comune counted apart and added up;
     // by comune whatever the centre in `ambito.residence`.
     assert_eq!(total["users"]["residence"]["home_comune"]["comune"], "Jesi, Chiaravalle");

@@ -73,3 +73,15 @@ pub struct CentreTexts {
     /// Introduces the courses of a type, by type (`[testi.corsi]`).
     pub courses: BTreeMap<String, Vec<String>>,
 }
+
+impl CentreTexts {
+    /// The texts a `[testi]` table says (`centro.toml`, `ambito.toml`).
+    pub fn of(t: &crate::centro::Testi) -> CentreTexts {
+        CentreTexts {
+            users: t.utenti.clone(),
+            registry_office: t.anagrafe.clone(),
+            applications: t.domande.clone(),
+            courses: t.corsi.clone(),
+        }
+    }
+}
