@@ -74,6 +74,27 @@ impl Loaded {
             .unwrap_or_else(|| self.centres.iter().map(|c| c.regs.centro.minimo_pubblicabile).max().unwrap_or(3))
     }
 
+    /// The ambito's own words with every centre's codes of people (and
+    /// telephone numbers, e-mail addresses) replaced, as a centre's own
+    /// texts are: the report never shows them.
+    fn redacted(&self, mut t: crate::aggregate::CentreTexts) -> crate::aggregate::CentreTexts {
+        let clean = |p: &mut String| *p = self.clean(p);
+        for list in [&mut t.users, &mut t.registry_office, &mut t.applications].into_iter().flatten() {
+            list.iter_mut().for_each(clean);
+        }
+        t.courses.values_mut().flatten().for_each(clean);
+        t
+    }
+
+    /// One text of the ambito's with every centre's codes replaced.
+    fn clean(&self, text: &str) -> String {
+        let mut p = text.to_string();
+        for c in &self.centres {
+            p = crate::privacy::redact_with(&p, &c.regs.codes, &c.regs.centro.contatti).0.into_owned();
+        }
+        p
+    }
+
     fn settings(&self) -> Settings {
         let first = &self.centres[0].regs.centro;
         Settings {
@@ -82,9 +103,9 @@ impl Loaded {
                 format!("Centri {}", names.join(", "))
             }),
             comune: self.ambito.comune.clone().unwrap_or_else(|| first.comune.clone()),
-            description: self.ambito.description.clone(),
+            description: self.ambito.description.as_deref().map(|d| self.clean(d)),
             altro_sotto: self.ambito.altro_sotto.unwrap_or(first.altro_sotto),
-            texts: crate::aggregate::CentreTexts::of(&self.ambito.texts),
+            texts: self.redacted(crate::aggregate::CentreTexts::of(&self.ambito.texts)),
         }
     }
 }

@@ -221,3 +221,23 @@ fn the_ambito_pdf_compares_the_centres_and_verify_makes_it_again() {
     let run = Integra::new().arg("verify").arg_path(&pdf).arg("--data").arg_path(&ambito()).run().code_is(0);
     assert!(run.stdout().contains("il report corrisponde"), "{}", run.stdout());
 }
+
+#[test]
+fn the_ambitos_own_words_never_show_a_code_of_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    crate::harness::copy_dir(&ambito().join("chiaravalle"), &tmp.path().join("b"));
+    std::fs::write(
+        tmp.path().join("ambito.toml"),
+        format!(
+            "[ambito]\nnome = \"Prova\"\ndescrizione = \"Come per C001.\"\n[[centri]]\ncartella = \"{}\"\n[[centri]]\ncartella = \"b\"\n[testi]\nutenti = \"Per esempio U2019-058 e C001, tel. 333/1234567.\"\n",
+            root().join("data-samples").display()
+        ),
+    )
+    .unwrap();
+    let r = report(&["--data", tmp.path().to_str().unwrap()]);
+    let r_text = r["centre"].to_string();
+    for code in ["U2019-058", "C001", "333/1234567"] {
+        assert!(!r_text.contains(code), "{code} in {r_text}");
+    }
+    assert!(r_text.contains("[dato personale omesso]"), "{r_text}");
+}
