@@ -64,6 +64,7 @@ pub fn is_total_label(cell: &str) -> bool {
 
 /// Trims the spaces (including non-breaking ones, frequent in spreadsheets)
 /// around a cell.
+#[inline]
 pub fn trim_cell(s: &str) -> &str {
     // Most cells need no trimming: check the ends before walking chars.
     let b = s.as_bytes();

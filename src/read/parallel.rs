@@ -32,6 +32,10 @@ pub struct FileInfo {
 pub trait RowSink: Send {
     /// One data row, already checked for structure.
     fn row(&mut self, row: &Row, d: &mut Diagnostics);
+
+    /// No more rows for this sink: work left for the end is done here, on
+    /// the thread that read them, alongside the other threads.
+    fn finish(&mut self) {}
 }
 
 /// Reads the register at `loc` with `reading.threads` threads when the file
@@ -93,6 +97,7 @@ pub fn read_prepared<S: RowSink>(
                     .handle(line, &rec, &errors, &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
             }
             diags.extend(bucket0);
+            first.finish();
             return Some((FileInfo { kind: loc.spec.kind, src, sha256, rows }, vec![first]));
         }
     };
@@ -136,6 +141,7 @@ pub fn read_prepared<S: RowSink>(
                     let mut sink = make();
                     let mut checker = RowChecker::new(loc, src_ref, header);
                     let rows = work(&mut sink, &mut checker);
+                    sink.finish();
                     (sink, rows)
                 })
             })
@@ -146,6 +152,7 @@ pub fn read_prepared<S: RowSink>(
                 checker.handle(line, &rec, &[], &mut bucket0, &mut |row: &Row, d: &mut Diagnostics| first.row(row, d));
         }
         rows += work(&mut first, &mut checker);
+        first.finish();
         for h in handles {
             let (sink, n) = h.join().expect("a reading thread failed");
             rows += n;

@@ -25,6 +25,7 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     /// The trimmed cell of canonical column `idx` ("" when absent).
+    #[inline]
     pub fn get(&self, idx: usize) -> &str {
         self.header.map[idx].and_then(|f| self.rec.get(f)).map_or("", trim_cell)
     }
@@ -185,7 +186,9 @@ impl<'a> RowChecker<'a> {
         if broken {
             return 1;
         }
-        let extra = rec.iter().skip(header.width).position(|c| !trim_cell(c).is_empty());
+        // By index: skipping the header's cells one by one cost a tenth of
+        // what reading a row of the access log costs (callgrind).
+        let extra = (header.width..rec.len()).position(|i| rec.get(i).is_some_and(|c| !trim_cell(c).is_empty()));
         if let Some(pos) = extra {
             diags.push(
                 src.diag(

@@ -35,6 +35,7 @@ pub fn detect_delimiter(text: &str, extension: &str) -> u8 {
 /// Line breaks in `bytes`: LF, CRLF, and a lone CR (old Mac exports). When
 /// `more` bytes follow (a buffer of a stream), a CR at the very end is left
 /// uncounted: its LF may open the next buffer.
+#[inline]
 pub fn count_breaks(bytes: &[u8], more: bool) -> usize {
     // A record's few dozen bytes: one plain pass beats two searches.
     if bytes.len() < 256 {

@@ -40,6 +40,10 @@ impl read::RowSink for AccessSink<'_> {
             self.cells.undo_row();
         }
     }
+
+    fn finish(&mut self) {
+        self.out.finish();
+    }
 }
 
 /// `accessi`, the largest register, read by several threads in pieces.

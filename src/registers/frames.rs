@@ -78,7 +78,7 @@ fn month_weekday(day: i32) -> (u32, u32) {
 /// month and weekday of their day. Counts renumbered by `redact` may repeat
 /// a key: those pieces are stacked and grouped once more. Its size depends
 /// on the distinct keys, not on the rows.
-fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
+pub(super) fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
     let pieces = a.pieces()?;
     let key: Vec<&str> = ACCESS_PIECE_COLUMNS.iter().copied().filter(|c| *c != "n").collect();
     let mut facts = if a.grouped() {
@@ -102,12 +102,22 @@ fn access_facts(a: &Accessi) -> PolarsResult<DataFrame> {
             }
         }
     };
+    // The facts come sorted by day (unless regrouped): the day before is
+    // asked first.
     let mut known_days: rustc_hash::FxHashMap<i32, (u32, u32)> = Default::default();
+    let mut last: Option<(i32, (u32, u32))> = None;
     let (month, weekday): (Vec<u32>, Vec<u32>) = facts
         .column("day")?
         .i32()?
         .into_no_null_iter()
-        .map(|d| *known_days.entry(d).or_insert_with(|| month_weekday(d)))
+        .map(|d| match last {
+            Some((day, mw)) if day == d => mw,
+            _ => {
+                let mw = *known_days.entry(d).or_insert_with(|| month_weekday(d));
+                last = Some((d, mw));
+                mw
+            }
+        })
         .unzip();
     facts.with_column(u32_col("month", month))?;
     facts.with_column(u32_col("weekday", weekday))?;
@@ -242,6 +252,17 @@ pub struct Small<'a> {
 impl Frames {
     /// Hands the typed tables to polars.
     pub fn new(users: &Utenti, accesses: &Accessi, small: &Small) -> PolarsResult<Frames> {
+        Frames::with_facts(users, accesses, access_facts(accesses)?, small)
+    }
+
+    /// [`Frames::new`] with the access facts already made
+    /// ([`access_facts`] of `accesses`).
+    pub(super) fn with_facts(
+        users: &Utenti,
+        accesses: &Accessi,
+        facts: DataFrame,
+        small: &Small,
+    ) -> PolarsResult<Frames> {
         let mut courses = Ids::default();
         // A course written twice keeps its first row's hours.
         let mut course_hours: Vec<Option<f64>> = Vec::new();
@@ -294,7 +315,7 @@ impl Frames {
             DataFrame::new(call.len(), vec![u32_col("line", line), u32_col("call", call), i32_col("day", day)])?;
         Ok(Frames {
             users: user_frame(users)?,
-            accesses: access_facts(accesses)?,
+            accesses: facts,
             access_rows: if accesses.keep_rows { Some(access_rows(accesses)?) } else { None },
             meetings,
             enrolments,

@@ -134,13 +134,29 @@ pub fn load(opts: &LoadOptions) -> Result<(Registers, Diagnostics), LoadError> {
     if let Some(p) = &opts.period {
         regs.notes = period_notes(dir, p, &regs.centro.contatti, &mut diags);
     }
-    redact::codes_in_texts(&mut regs, opts.period.as_ref(), &mut diags)?;
+    // The access log's fact frame is made on a second thread while the
+    // codes that name people are gathered (an automaton of every user id):
+    // both only read the registers, and the frame is made again in the
+    // rare case that taking the codes out of referrals or request types
+    // renumbers them.
+    let (codes, facts) = if opts.reading.threads > 1 {
+        std::thread::scope(|scope| {
+            let facts = scope.spawn(|| frames::access_facts(&regs.accessi));
+            let codes = redact::person_codes(&regs);
+            (codes, facts.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })
+    } else {
+        (redact::person_codes(&regs), frames::access_facts(&regs.accessi))
+    };
+    let renumbered = redact::codes_in_texts(&mut regs, codes, opts.period.as_ref(), &mut diags)?;
+    let facts = if renumbered { frames::access_facts(&regs.accessi)? } else { facts? };
+    regs.accessi.release_counts();
     let small = frames::Small {
         corsi: regs.corsi.as_deref().unwrap_or_default(),
         incontri: regs.incontri.as_deref().unwrap_or_default(),
         iscrizioni: regs.iscrizioni.as_deref().unwrap_or_default(),
         domande: regs.domande.as_deref().unwrap_or_default(),
     };
-    regs.frames = frames::Frames::new(&regs.utenti, &regs.accessi, &small)?;
+    regs.frames = frames::Frames::with_facts(&regs.utenti, &regs.accessi, facts, &small)?;
     Ok((regs, diags))
 }

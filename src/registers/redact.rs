@@ -20,29 +20,33 @@ use super::model::Interner;
 /// Every code that names a person: the users' (`utenti.id`, and the users
 /// named by `accessi` and `domande`) and the participants'
 /// (`iscrizioni.partecipante`). Course codes name courses, not people.
-fn person_codes(regs: &Registers) -> Codes {
+pub(super) fn person_codes(regs: &Registers) -> Codes {
     let users = (0..regs.user_ids.len() as u32).map(|i| regs.user_ids.get(i));
     let participants = regs.iscrizioni.iter().flatten().map(|e| e.participant.as_str());
     let applicants = regs.domande.iter().flatten().filter_map(|a| a.user.as_deref());
     Codes::new(users.chain(participants).chain(applicants))
 }
 
-/// Takes the codes of the registers out of every free text the report
-/// shows, and scans `centro.toml`'s texts (see `Centro::scan_texts`).
-/// Rows a `--period` leaves out are cleaned without a warning, as their
-/// other diagnostics are dropped.
+/// Takes the codes of the registers (`codes`, their [`person_codes`]) out
+/// of every free text the report shows, and scans `centro.toml`'s texts
+/// (see `Centro::scan_texts`). Rows a `--period` leaves out are cleaned
+/// without a warning, as their other diagnostics are dropped. Returns
+/// whether the access log's referrals or request types were renumbered
+/// (texts that read the same once cleaned become one).
 pub(super) fn codes_in_texts(
     regs: &mut Registers,
+    codes: Codes,
     period: Option<&Period>,
     diags: &mut Diagnostics,
-) -> polars::prelude::PolarsResult<()> {
-    regs.codes = person_codes(regs);
+) -> polars::prelude::PolarsResult<bool> {
+    regs.codes = codes;
     let codes = regs.codes.clone();
+    let mut renumbered = false;
     for d in regs.centro.scan_texts(&codes) {
         diags.push(d);
     }
     if codes.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let src = |kind: RegisterKind| regs.files.iter().find(|f| f.kind == kind).map(|f| f.src.clone());
     let in_period = |from, to| period.is_none_or(|p| p.overlaps(from, to));
@@ -91,6 +95,7 @@ pub(super) fn codes_in_texts(
         let names = w.clean_interned(&a.referrals, &a.referral_line, &src, "inviato_da");
         if let Some(names) = names {
             regs.accessi.rename_referrals(&names)?;
+            renumbered = true;
         }
         if regs.centro.tipo_richiesta.is_empty() {
             let a = &regs.accessi;
@@ -99,6 +104,7 @@ pub(super) fn codes_in_texts(
                 let map: Vec<u16> = names.iter().map(|n| fresh.intern(n) as u16).collect();
                 regs.accessi.renumber_kinds(&map)?;
                 regs.extra_types = fresh;
+                renumbered = true;
             }
         }
     }
@@ -109,7 +115,7 @@ pub(super) fn codes_in_texts(
         });
         notes.text = text;
     }
-    Ok(())
+    Ok(renumbered)
 }
 
 /// Takes codes out of texts and warns where.
