@@ -126,7 +126,15 @@ pub struct UserCounts {
 
 /// Users whose case was open at any time between days `start` and `end`.
 pub fn user_counts(users: &DataFrame, start: i32, end: i32) -> PolarsResult<UserCounts> {
-    let lf = users.clone().lazy().filter(open_between(start, end));
+    // The period's users taken once, then counted by each key (a lazy
+    // frame collected three times filters every user three times).
+    let period = users
+        .clone()
+        .lazy()
+        .filter(open_between(start, end))
+        .select([col("country"), col("comune"), col("gender")])
+        .collect()?;
+    let lf = period.lazy();
     let country = counts(lf.clone(), "country")?;
     let mut comune = counts(lf.clone(), "comune")?;
     let homeless = comune.iter().filter(|(c, _)| *c == HOMELESS).map(|(_, n)| n).sum();
