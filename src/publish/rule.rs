@@ -9,6 +9,10 @@
 //! ties, until nothing narrows further. A withheld count is protected when
 //! its range keeps two whole values and reaches the threshold.
 
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashSet;
+
 /// What the public version says of a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -96,105 +100,132 @@ fn minus(a: u64, b: u64) -> u64 {
 /// (an interval fixpoint; every step is sound, so stopping early would only
 /// make the reader weaker, and it is bounded by `rounds`).
 pub fn ranges(table: &Table, marks: &[Mark], lines: &[&Line]) -> Vec<(u64, u64)> {
-    ranges_on(table, marks, lines, &lines_on(marks.len(), lines))
-}
-
-/// The lines each of `n` cells is in.
-fn lines_on(n: usize, lines: &[&Line]) -> Vec<Vec<usize>> {
-    let mut on: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, l) in lines.iter().enumerate() {
-        for &c in l.cells.iter().chain(std::iter::once(&l.total)) {
-            on[c].push(i);
-        }
-    }
-    on
-}
-
-/// [`ranges`] given the lines each cell is in (`on`, [`lines_on`]).
-///
-/// Only lines with a withheld cell are looked at: a shown cell's range is
-/// its value, which no line moves, so a line of shown cells narrows
-/// nothing (and the lines that do narrow are taken in the same order, so
-/// the result is the same). In a calendar's joint table a few hundred of
-/// several thousand lines have one, and [`suppress_given`] asks for the
-/// ranges once for every count it withholds.
-fn ranges_on(table: &Table, marks: &[Mark], lines: &[&Line], on: &[Vec<usize>]) -> Vec<(u64, u64)> {
-    let n = marks.len();
-    let mut r: Vec<(u64, u64)> = (0..n).map(|c| prior(table, marks, c)).collect();
-    let mut queued = vec![false; lines.len()];
-    let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
-    for (c, m) in marks.iter().enumerate() {
-        if *m != Mark::Shown {
-            for &i in &on[c] {
-                queued[i] = true;
-            }
-        }
-    }
-    queue.extend((0..lines.len()).filter(|&i| queued[i]));
-    // Each narrowing moves a bound by at least 1 inside [0, largest count]:
-    // the work is finite; the cap only guards against a pathological cycle.
-    let mut budget = 64 * (lines.len() + 1) * (n + 1) + 10_000;
-    while let Some(i) = queue.pop_front() {
-        queued[i] = false;
-        if budget == 0 {
-            break;
-        }
-        budget -= 1;
-        let l = lines[i];
-        let mut changed: Vec<usize> = Vec::new();
-        let mut narrow = |r: &mut Vec<(u64, u64)>, c: usize, lo: u64, hi: u64| {
-            let (a, b) = r[c];
-            let (na, nb) = (a.max(lo), b.min(hi));
-            if (na, nb) != (a, b) && na <= nb {
-                r[c] = (na, nb);
-                changed.push(c);
-            }
-        };
-        let lo_sum = l.cells.iter().fold(0, |s, &c| add(s, r[c].0));
-        // The parts' upper bounds: their finite sum and how many are unbounded.
-        let (hi_fin, unbounded) = l
-            .cells
-            .iter()
-            .fold((0u64, 0usize), |(s, u), &c| if r[c].1 >= UNBOUNDED { (s, u + 1) } else { (add(s, r[c].1), u) });
-        let hi_sum = if unbounded > 0 { UNBOUNDED } else { hi_fin };
-        // The others' upper bound, for a part whose own is `chi`.
-        let others_hi = |chi: u64| match (unbounded, chi >= UNBOUNDED) {
-            (0, _) => hi_fin - chi,
-            (1, true) => hi_fin,
-            _ => UNBOUNDED,
-        };
-        match l.relation {
-            Relation::Sum => {
-                narrow(&mut r, l.total, lo_sum, hi_sum);
-                let (tlo, thi) = r[l.total];
-                for &c in &l.cells {
-                    let (clo, chi) = r[c];
-                    let rest_hi = others_hi(chi);
-                    let lo = if rest_hi >= UNBOUNDED { 0 } else { tlo.saturating_sub(rest_hi) };
-                    narrow(&mut r, c, lo, minus(thi, lo_sum - clo));
-                }
-            }
-            Relation::Cover => {
-                let max_lo = l.cells.iter().map(|&c| r[c].0).max().unwrap_or(0);
-                narrow(&mut r, l.total, max_lo, hi_sum);
-                let (tlo, thi) = r[l.total];
-                for &c in &l.cells {
-                    let rest_hi = others_hi(r[c].1);
-                    let lo = if rest_hi >= UNBOUNDED { 0 } else { tlo.saturating_sub(rest_hi) };
-                    narrow(&mut r, c, lo, thi);
-                }
-            }
-        }
-        for c in changed {
-            for &j in &on[c] {
-                if j != i && !queued[j] {
-                    queued[j] = true;
-                    queue.push_back(j);
-                }
-            }
-        }
-    }
+    let mut r: Vec<(u64, u64)> = (0..marks.len()).map(|c| prior(table, marks, c)).collect();
+    let withheld: BTreeSet<usize> = (0..marks.len()).filter(|&c| marks[c] != Mark::Shown).collect();
+    let mut reader = Reader::new(marks.len(), lines);
+    reader.narrow(table, marks, lines, &withheld, &mut r);
     r
+}
+
+/// What computing [`ranges`] again and again over one table keeps: the
+/// lines each cell is in, and which lines are queued (all `false` between
+/// two runs).
+struct Reader {
+    on: Vec<Vec<usize>>,
+    queued: Vec<bool>,
+}
+
+impl Reader {
+    fn new(n: usize, lines: &[&Line]) -> Reader {
+        let mut on: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, l) in lines.iter().enumerate() {
+            for &c in l.cells.iter().chain(std::iter::once(&l.total)) {
+                on[c].push(i);
+            }
+        }
+        Reader { on, queued: vec![false; lines.len()] }
+    }
+
+    /// [`ranges`] into `r`, which holds each shown cell's value as its
+    /// range (`(v, v)`); `withheld` are the cells not shown.
+    ///
+    /// Only the withheld cells' ranges are started again and only lines
+    /// with a withheld cell are looked at: a shown cell's range is its
+    /// value, which no line moves, so a line of shown cells narrows
+    /// nothing (and the lines that do narrow are taken in the same order,
+    /// so the result is the same as from scratch). [`suppress_given`] asks
+    /// for the ranges once for every count it withholds, over a calendar's
+    /// joint table of thousands of cells (an ambito's: hundreds of
+    /// thousands) of which a few hundred are withheld.
+    fn narrow(
+        &mut self,
+        table: &Table,
+        marks: &[Mark],
+        lines: &[&Line],
+        withheld: &BTreeSet<usize>,
+        r: &mut [(u64, u64)],
+    ) {
+        let n = marks.len();
+        let (on, queued) = (&self.on, &mut self.queued);
+        let mut first: Vec<usize> = Vec::new();
+        for &c in withheld {
+            r[c] = prior(table, marks, c);
+            first.extend(&on[c]);
+        }
+        first.sort_unstable();
+        first.dedup();
+        for &i in &first {
+            queued[i] = true;
+        }
+        let mut queue: std::collections::VecDeque<usize> = first.into();
+        // Each narrowing moves a bound by at least 1 inside [0, largest count]:
+        // the work is finite; the cap only guards against a pathological cycle.
+        let mut budget = 64 * (lines.len() + 1) * (n + 1) + 10_000;
+        while let Some(i) = queue.pop_front() {
+            queued[i] = false;
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let l = lines[i];
+            let mut changed: Vec<usize> = Vec::new();
+            let mut narrow = |r: &mut [(u64, u64)], c: usize, lo: u64, hi: u64| {
+                let (a, b) = r[c];
+                let (na, nb) = (a.max(lo), b.min(hi));
+                if (na, nb) != (a, b) && na <= nb {
+                    r[c] = (na, nb);
+                    changed.push(c);
+                }
+            };
+            let lo_sum = l.cells.iter().fold(0, |s, &c| add(s, r[c].0));
+            // The parts' upper bounds: their finite sum and how many are unbounded.
+            let (hi_fin, unbounded) = l
+                .cells
+                .iter()
+                .fold((0u64, 0usize), |(s, u), &c| if r[c].1 >= UNBOUNDED { (s, u + 1) } else { (add(s, r[c].1), u) });
+            let hi_sum = if unbounded > 0 { UNBOUNDED } else { hi_fin };
+            // The others' upper bound, for a part whose own is `chi`.
+            let others_hi = |chi: u64| match (unbounded, chi >= UNBOUNDED) {
+                (0, _) => hi_fin - chi,
+                (1, true) => hi_fin,
+                _ => UNBOUNDED,
+            };
+            match l.relation {
+                Relation::Sum => {
+                    narrow(r, l.total, lo_sum, hi_sum);
+                    let (tlo, thi) = r[l.total];
+                    for &c in &l.cells {
+                        let (clo, chi) = r[c];
+                        let rest_hi = others_hi(chi);
+                        let lo = if rest_hi >= UNBOUNDED { 0 } else { tlo.saturating_sub(rest_hi) };
+                        narrow(r, c, lo, minus(thi, lo_sum - clo));
+                    }
+                }
+                Relation::Cover => {
+                    let max_lo = l.cells.iter().map(|&c| r[c].0).max().unwrap_or(0);
+                    narrow(r, l.total, max_lo, hi_sum);
+                    let (tlo, thi) = r[l.total];
+                    for &c in &l.cells {
+                        let rest_hi = others_hi(r[c].1);
+                        let lo = if rest_hi >= UNBOUNDED { 0 } else { tlo.saturating_sub(rest_hi) };
+                        narrow(r, c, lo, thi);
+                    }
+                }
+            }
+            for c in changed {
+                for &j in &on[c] {
+                    if j != i && !queued[j] {
+                        queued[j] = true;
+                        queue.push_back(j);
+                    }
+                }
+            }
+        }
+        // Stopped early: the lines left are no longer queued.
+        for i in queue {
+            queued[i] = false;
+        }
+    }
 }
 
 /// Whether a withheld count is protected by its range: it keeps at least
@@ -242,38 +273,41 @@ pub fn suppress_given(table: &Table, threshold: u32, given: &[Option<Mark>]) -> 
         })
         .collect();
     let lines: Vec<&Line> = table.lines.iter().collect();
-    let on = lines_on(n, &lines);
+    let mut reader = Reader::new(n, &lines);
     let mut hopeless = vec![false; n];
+    // Only a withheld count can be exposed (a shown one is protected by
+    // definition), and only withheld counts' ranges move.
+    let mut withheld: BTreeSet<usize> = (0..n).filter(|&c| marks[c] != Mark::Shown).collect();
+    let mut r: Vec<(u64, u64)> = (0..n).map(|c| prior(table, &marks, c)).collect();
     loop {
-        let r = ranges_on(table, &marks, &lines, &on);
-        let exposed: Vec<usize> =
-            (0..n).filter(|&c| !hopeless[c] && !protected(v[c], marks[c], r[c], threshold)).collect();
-        if exposed.is_empty() {
-            return reveal(marks, &r, given);
-        }
-        // One at a time: a count withheld for one exposed cell may well
-        // protect the next, which the ranges will show.
-        let mut changed = false;
-        for c in exposed {
+        reader.narrow(table, &marks, &lines, &withheld, &mut r);
+        // One exposed count at a time, in order: a count withheld for one
+        // may well protect the next, which the ranges will show. A count
+        // nothing can be withheld for is left (hopeless); when every
+        // exposed count is, the rule stops.
+        let mut chosen = None;
+        for &c in &withheld {
+            if hopeless[c] || protected(v[c], marks[c], r[c], threshold) {
+                continue;
+            }
             let target = u64::from(threshold).max(r[c].0 + 1);
-            let aimed = Aim { table, lines: &lines, on: &on, marks: &marks, ranges: &r, free: &free };
+            let aimed = Aim { table, lines: &lines, on: &reader.on, marks: &marks, ranges: &r, free: &free };
             match aimed
                 .raise(c, target, 4)
                 .map(|d| vec![(d, Mark::Complement)])
-                .or_else(|| widen(table, &lines, &on, &marks, c, &free))
+                .or_else(|| widen(table, &lines, &reader.on, &marks, c, &free))
             {
                 Some(cells) => {
-                    for (d, m) in cells {
-                        marks[d] = m;
-                    }
-                    changed = true;
+                    chosen = Some(cells);
                     break;
                 }
                 None => hopeless[c] = true,
             }
         }
-        if !changed && (0..n).all(|c| hopeless[c] || protected(v[c], marks[c], r[c], threshold)) {
-            return reveal(marks, &r, given);
+        let Some(cells) = chosen else { return reveal(marks, &r, given) };
+        for (d, m) in cells {
+            marks[d] = m;
+            withheld.insert(d);
         }
     }
 }
@@ -389,16 +423,17 @@ fn widen(
     free: &dyn Fn(usize) -> bool,
 ) -> Option<Vec<(usize, Mark)>> {
     let v = &table.values;
-    let mut seen_line = vec![false; lines.len()];
-    let mut seen_cell = vec![false; marks.len()];
+    // Sets of what was seen, not a flag per cell and line: a table can
+    // hold hundreds of thousands, and this runs once per count withheld.
+    let mut seen_line: FxHashSet<usize> = FxHashSet::default();
+    let mut seen_cell: FxHashSet<usize> = FxHashSet::default();
     let mut frontier = vec![c];
-    seen_cell[c] = true;
+    seen_cell.insert(c);
     while !frontier.is_empty() {
         let mut level: Vec<usize> = Vec::new();
         for &d in &frontier {
             for &i in &on[d] {
-                if !seen_line[i] {
-                    seen_line[i] = true;
+                if seen_line.insert(i) {
                     level.push(i);
                 }
             }
@@ -430,13 +465,14 @@ fn widen(
             return Some(zeros);
         }
         // Outwards: through the withheld cells of these lines.
-        frontier =
-            level.iter().flat_map(|&i| members(i)).filter(|&d| marks[d] != Mark::Shown && !seen_cell[d]).collect();
+        frontier = level
+            .iter()
+            .flat_map(|&i| members(i))
+            .filter(|&d| marks[d] != Mark::Shown && !seen_cell.contains(&d))
+            .collect();
         frontier.sort_unstable();
         frontier.dedup();
-        for &d in &frontier {
-            seen_cell[d] = true;
-        }
+        seen_cell.extend(&frontier);
     }
     None
 }
@@ -529,5 +565,60 @@ mod tests {
         let r = ranges(&t, &quarter, &t.lines.iter().collect::<Vec<_>>());
         assert!(r[a1].1 >= 3 && r[a1].1 > r[a1].0, "{r:?}");
         let _ = first;
+    }
+
+    /// A grid of counts with row and column totals, and a grand total.
+    fn grid(rows: usize, cols: usize, next: &mut impl FnMut() -> u64) -> Table {
+        let mut t = Table::default();
+        let cell = |r: usize, c: usize| r * (cols + 1) + c;
+        for _ in 0..(rows + 1) * (cols + 1) {
+            t.values.push(0);
+        }
+        for r in 0..rows {
+            for c in 0..cols {
+                t.values[cell(r, c)] = next() % 12;
+            }
+        }
+        for r in 0..rows {
+            t.values[cell(r, cols)] = (0..cols).map(|c| t.values[cell(r, c)]).sum();
+            t.lines.push(Line::sum((0..cols).map(|c| cell(r, c)).collect(), cell(r, cols)));
+        }
+        for c in 0..=cols {
+            t.values[cell(rows, c)] = (0..rows).map(|r| t.values[cell(r, c)]).sum();
+            t.lines.push(Line::sum((0..rows).map(|r| cell(r, c)).collect(), cell(rows, c)));
+        }
+        let n = t.values.len();
+        t.fixed = vec![false; n];
+        t.listed = (0..n).map(|c| c % 3 == 0).collect();
+        t
+    }
+
+    #[test]
+    fn ranges_kept_between_runs_are_the_ranges_from_scratch() {
+        let mut s = 7u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for round in 0..40 {
+            let t = grid(2 + round % 4, 2 + round % 5, &mut next);
+            let n = t.values.len();
+            let lines: Vec<&Line> = t.lines.iter().collect();
+            let mut marks = vec![Mark::Shown; n];
+            let mut withheld = BTreeSet::new();
+            let mut reader = Reader::new(n, &lines);
+            let mut r: Vec<(u64, u64)> = (0..n).map(|c| prior(&t, &marks, c)).collect();
+            // Cells withheld one at a time, as suppress_given does.
+            for _ in 0..n / 2 {
+                let c = (next() % n as u64) as usize;
+                marks[c] = if next() % 2 == 0 { Mark::Complement } else { Mark::Below };
+                withheld.insert(c);
+                reader.narrow(&t, &marks, &lines, &withheld, &mut r);
+                assert_eq!(r, ranges(&t, &marks, &lines), "round {round}, {marks:?}");
+                assert!(reader.queued.iter().all(|q| !q));
+            }
+        }
     }
 }
