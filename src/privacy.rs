@@ -349,6 +349,16 @@ fn phone_digits(s: &str) -> String {
 }
 
 impl Exempt {
+    /// Every contact of `all` (the centres of an ambito).
+    pub fn union<'a>(all: impl IntoIterator<Item = &'a Exempt>) -> Exempt {
+        let mut out = Exempt::default();
+        for e in all {
+            out.phones.extend(e.phones.iter().cloned());
+            out.emails.extend(e.emails.iter().cloned());
+        }
+        out
+    }
+
     /// Adds the centre's telephone number `s`; false (and nothing added)
     /// when `s` is not one integra recognises as a telephone number (then
     /// it could not be told in text either).

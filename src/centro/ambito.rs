@@ -12,7 +12,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::scan::personal;
+use super::sections::walk_testi;
+use super::spans::Spans;
+use super::walker::Walker;
 use crate::diag::{Diagnostic, Diagnostics, Severity, Source};
+use crate::privacy::{self, Codes, Exempt};
 
 /// The file's name.
 pub const FILE: &str = "ambito.toml";
@@ -50,6 +55,9 @@ pub struct Ambito {
     pub folder: Option<PathBuf>,
     /// The ambito's own words in the report (`[testi]`, as in `centro.toml`).
     pub texts: super::Testi,
+    /// What `ambito.toml` says, to place a warning about its texts at a
+    /// key's line ([`Ambito::scan_texts`]); empty without one.
+    text: String,
 }
 
 #[derive(Deserialize)]
@@ -60,35 +68,8 @@ struct File {
     centri: Vec<Centre>,
     #[serde(default)]
     soglie: Thresholds,
-    #[serde(default)]
-    testi: Texts,
-}
-
-/// A text of one paragraph or several.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Paragraphs {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Paragraphs {
-    fn list(self) -> Vec<String> {
-        match self {
-            Paragraphs::One(p) => vec![p],
-            Paragraphs::Many(v) => v,
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Texts {
-    utenti: Option<Paragraphs>,
-    anagrafe: Option<Paragraphs>,
-    domande: Option<Paragraphs>,
-    #[serde(default)]
-    corsi: std::collections::BTreeMap<String, Paragraphs>,
+    /// `[testi]`, read as `centro.toml`'s is (`walk_testi`).
+    testi: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +121,7 @@ impl Ambito {
             minimo_pubblicabile: None,
             folder: None,
             texts: super::Testi::default(),
+            text: String::new(),
         }
     }
 
@@ -222,6 +204,24 @@ impl Ambito {
                 );
             }
         }
+        // The texts are checked as a centre's: paragraphs, lengths,
+        // printable characters, unknown keys (errors of `ambito.toml`).
+        let mut texts = super::Testi::default();
+        if let Some(t) = &file.testi {
+            let mut w = Walker {
+                spans: std::sync::Arc::new(Spans::new(text)),
+                src: Source::new(FILE, FILE),
+                diags: Diagnostics::default(),
+            };
+            walk_testi(&mut w, &mut texts, t);
+            // Every key of ambito.toml is refused when unknown, so that a
+            // misspelt text is never left out in silence: the walker's
+            // warnings (an unknown key) are errors here.
+            for mut d in w.diags.items().iter().cloned() {
+                d.severity = Severity::Error;
+                diags.push(d);
+            }
+        }
         if diags.has_errors() {
             return Err(diags);
         }
@@ -233,13 +233,44 @@ impl Ambito {
             altro_sotto: file.soglie.altro_sotto,
             minimo_pubblicabile: file.soglie.minimo_pubblicabile,
             folder: Some(dir.to_path_buf()),
-            texts: super::Testi {
-                utenti: file.testi.utenti.map(Paragraphs::list),
-                anagrafe: file.testi.anagrafe.map(Paragraphs::list),
-                domande: file.testi.domande.map(Paragraphs::list),
-                corsi: file.testi.corsi.into_iter().map(|(k, v)| (k, v.list())).collect(),
-            },
+            texts,
+            text: text.to_string(),
         })
+    }
+
+    /// Takes personal data and every centre's `codes` of people out of the
+    /// texts the ambito's report prints (its description and `[testi]`),
+    /// sparing the centres' own contacts (`exempt`): a warning
+    /// (`text-personal-data`, at the key's line) for each, as for a
+    /// centre's `centro.toml`.
+    pub fn scan_texts(&mut self, codes: &[&Codes], exempt: &Exempt) -> Vec<Diagnostic> {
+        let spans = Spans::new(&self.text);
+        let mut out = Vec::new();
+        let mut scan = |text: &mut String, section: &str, key: &str| {
+            for c in codes {
+                let (clean, found) = privacy::redact_with(text, c, exempt);
+                if !found.is_empty() {
+                    let clean = clean.into_owned();
+                    out.extend(found.into_iter().map(|what| personal(FILE, &spans, section, key, what)));
+                    *text = clean;
+                }
+            }
+        };
+        if let Some(d) = &mut self.description {
+            scan(d, "ambito", "descrizione");
+        }
+        let t = &mut self.texts;
+        for (texts, key) in [(&mut t.utenti, "utenti"), (&mut t.anagrafe, "anagrafe"), (&mut t.domande, "domande")] {
+            for paragraph in texts.iter_mut().flatten() {
+                scan(paragraph, "testi", key);
+            }
+        }
+        for (kind, paragraphs) in &mut t.corsi {
+            for paragraph in paragraphs {
+                scan(paragraph, "testi.corsi", kind);
+            }
+        }
+        out
     }
 }
 
@@ -302,5 +333,29 @@ mod tests {
         assert_eq!(a.altro_sotto, Some(8));
         assert_eq!(a.texts.utenti, Some(vec!["U".to_string()]));
         assert_eq!(a.texts.domande, Some(vec!["D1".to_string(), "D2".to_string()]));
+    }
+
+    #[test]
+    fn the_texts_are_read_as_a_centres_are() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        // Paragraphs parted by a blank line, spaces folded, as in centro.toml.
+        write(
+            dir.path(),
+            "[ambito]\nnome = \"X\"\n[[centri]]\ncartella = \"a\"\n[testi]\nutenti = \"\"\"Uno\n  e due.\n\nTre.\"\"\"\n",
+        );
+        let a = Ambito::read(dir.path()).unwrap();
+        assert_eq!(a.texts.utenti, Some(vec!["Uno e due.".to_string(), "Tre.".to_string()]));
+        // An unknown key, or a text that is not one, is an error at its line.
+        write(
+            dir.path(),
+            "[ambito]\nnome = \"X\"\n[[centri]]\ncartella = \"a\"\n[testi]\nutente = \"U\"\ndomande = 3\n",
+        );
+        let d = Ambito::read(dir.path()).unwrap_err();
+        let found: Vec<(&str, Option<usize>, &str)> =
+            d.items().iter().map(|d| (d.code, d.line, d.file.as_str())).collect();
+        assert!(found.contains(&("config-unknown-key", Some(6), FILE)), "{found:?}");
+        assert!(d.items().iter().all(|d| d.severity == Severity::Error), "{d:?}");
+        assert!(found.contains(&("config-invalid", Some(7), FILE)), "{found:?}");
     }
 }

@@ -97,7 +97,7 @@ pub fn parse(text: &str) -> (Centro, Diagnostics) {
                 }
             }
             ("colonne", Value::Table(t)) => walk_colonne(&mut w, &mut c, t),
-            ("testi", Value::Table(t)) => walk_testi(&mut w, &mut c, t),
+            ("testi", Value::Table(t)) => walk_testi(&mut w, &mut c.testi, t),
             ("dati_aperti", Value::Table(t)) => walk_dati_aperti(&mut w, &mut c.dati_aperti, t),
             (k, v) if TOP.contains(&k) => w.invalid("", k, v, "una sezione"),
             (k, _) => w.unknown("", k, &TOP),

@@ -24,7 +24,7 @@ impl Centro {
                 return;
             }
             let clean = clean.into_owned();
-            out.extend(found.into_iter().map(|what| personal(&spans, section, key, what)));
+            out.extend(found.into_iter().map(|what| personal(FILE, &spans, section, key, what)));
             *text = clean;
         };
         scan(&mut self.nome, "centro", "nome");
@@ -66,9 +66,10 @@ impl Centro {
     }
 }
 
-/// A personal datum found in the text of `key` in `[section]`.
-fn personal(spans: &Spans, section: &str, key: &str, what: &str) -> Diagnostic {
-    Source::new(FILE, FILE)
+/// A personal datum found in the text of `key` in `[section]` of `file`
+/// (`centro.toml`, `ambito.toml`).
+pub(super) fn personal(file: &str, spans: &Spans, section: &str, key: &str, what: &str) -> Diagnostic {
+    Source::new(file, file)
         .diag(
             Severity::Warning,
             "text-personal-data",
@@ -76,5 +77,5 @@ fn personal(spans: &Spans, section: &str, key: &str, what: &str) -> Diagnostic {
         )
         .column(&format!("{section}.{key}"))
         .maybe_line(spans.line(section, key))
-        .hint("i testi di centro.toml vanno nel report così come sono scritti: togli il dato; il telefono e l'e-mail dello sportello si dichiarano in [centro] telefono ed email, e restano nei testi")
+        .hint(format!("i testi di {file} vanno nel report così come sono scritti: togli il dato; il telefono e l'e-mail dello sportello si dichiarano in [centro] telefono ed email di centro.toml, e restano nei testi"))
 }

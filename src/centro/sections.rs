@@ -4,7 +4,7 @@
 
 use toml::{Table, Value};
 
-use super::model::{CALENDAR_WORDS, Centro, Staff, WEEKDAYS};
+use super::model::{CALENDAR_WORDS, Centro, Staff, Testi, WEEKDAYS};
 use super::open_data::{DatiAperti, ipa_shaped, licence, licences, theme, themes};
 use super::walker::{GARANTE_MINIMO, MAX_TEXT, Walker, parse_slot, unfit};
 use crate::dates::parse_date;
@@ -199,14 +199,14 @@ pub(super) fn walk_personale(w: &mut Walker, c: &mut Centro, a: &[Value]) {
     }
 }
 
-pub(super) fn walk_testi(w: &mut Walker, c: &mut Centro, t: &Table) {
+pub(super) fn walk_testi(w: &mut Walker, testi: &mut Testi, t: &Table) {
     const KNOWN: [&str; 4] = ["utenti", "anagrafe", "domande", "corsi"];
     for (k, v) in t {
         let s = "testi";
         match k.as_str() {
-            "utenti" => c.testi.utenti = w.paragraphs(s, k, v),
-            "anagrafe" => c.testi.anagrafe = w.paragraphs(s, k, v),
-            "domande" => c.testi.domande = w.paragraphs(s, k, v),
+            "utenti" => testi.utenti = w.paragraphs(s, k, v),
+            "anagrafe" => testi.anagrafe = w.paragraphs(s, k, v),
+            "domande" => testi.domande = w.paragraphs(s, k, v),
             "corsi" => match v {
                 Value::Table(types) => {
                     for (kind, text) in types {
@@ -218,7 +218,7 @@ pub(super) fn walk_testi(w: &mut Walker, c: &mut Centro, t: &Table) {
                                 &format!("un tipo di corso, {what}"),
                             );
                         } else if let Some(p) = w.paragraphs("testi.corsi", kind, text) {
-                            c.testi.corsi.insert(kind.trim().to_string(), p);
+                            testi.corsi.insert(kind.trim().to_string(), p);
                         }
                     }
                 }

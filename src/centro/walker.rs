@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use toml::Value;
 
-use super::model::{FILE, Slot};
+use super::model::Slot;
 use super::spans::Spans;
 use crate::dates::parse_date;
 use crate::diag::{Diagnostic, Diagnostics, Severity, Source};
@@ -33,7 +33,8 @@ pub(super) const MAX_PARAGRAPH: usize = 4000;
 
 impl Walker {
     pub(super) fn invalid(&mut self, section: &str, key: &str, value: &Value, what: &str) {
-        self.invalid_because(section, key, value, what, &format!("correggi il valore di «{key}» in {FILE}"));
+        let hint = format!("correggi il valore di «{key}» in {}", self.src.file);
+        self.invalid_because(section, key, value, what, &hint);
     }
 
     /// [`Walker::invalid`] with its own hint.

@@ -38,13 +38,15 @@ pub struct Loaded {
     pub ambito: Ambito,
     /// Its centres, in order.
     pub centres: Vec<Centre>,
+    /// The ambito's own diagnostics (personal data in its texts).
+    own: Diagnostics,
 }
 
 impl Loaded {
     /// Every centre's diagnostics as one list: each names its centre, and
     /// its file from the ambito's folder.
     pub fn diagnostics(&self) -> Diagnostics {
-        let mut all = Diagnostics::default();
+        let mut all = self.own.clone();
         for c in &self.centres {
             all.extend(of_centre(c.diags.clone(), &c.label, &c.folder));
         }
@@ -74,27 +76,6 @@ impl Loaded {
             .unwrap_or_else(|| self.centres.iter().map(|c| c.regs.centro.minimo_pubblicabile).max().unwrap_or(3))
     }
 
-    /// The ambito's own words with every centre's codes of people (and
-    /// telephone numbers, e-mail addresses) replaced, as a centre's own
-    /// texts are: the report never shows them.
-    fn redacted(&self, mut t: crate::aggregate::CentreTexts) -> crate::aggregate::CentreTexts {
-        let clean = |p: &mut String| *p = self.clean(p);
-        for list in [&mut t.users, &mut t.registry_office, &mut t.applications].into_iter().flatten() {
-            list.iter_mut().for_each(clean);
-        }
-        t.courses.values_mut().flatten().for_each(clean);
-        t
-    }
-
-    /// One text of the ambito's with every centre's codes replaced.
-    fn clean(&self, text: &str) -> String {
-        let mut p = text.to_string();
-        for c in &self.centres {
-            p = crate::privacy::redact_with(&p, &c.regs.codes, &c.regs.centro.contatti).0.into_owned();
-        }
-        p
-    }
-
     fn settings(&self) -> Settings {
         let first = &self.centres[0].regs.centro;
         Settings {
@@ -103,9 +84,9 @@ impl Loaded {
                 format!("Centri {}", names.join(", "))
             }),
             comune: self.ambito.comune.clone().unwrap_or_else(|| first.comune.clone()),
-            description: self.ambito.description.as_deref().map(|d| self.clean(d)),
+            description: self.ambito.description.clone(),
             altro_sotto: self.ambito.altro_sotto.unwrap_or(first.altro_sotto),
-            texts: self.redacted(crate::aggregate::CentreTexts::of(&self.ambito.texts)),
+            texts: crate::aggregate::CentreTexts::of(&self.ambito.texts),
         }
     }
 }
@@ -187,7 +168,16 @@ pub fn load(opts: &LoadOptions, src: &AmbitoSource) -> Result<Loaded, LoadError>
             c.label = format!("{} ({})", c.label, c.folder);
         }
     }
-    Ok(Loaded { ambito, centres })
+    // The ambito's own texts lose every centre's codes of people, as a
+    // centre's own texts lose its own.
+    let mut ambito = ambito;
+    let codes: Vec<&crate::privacy::Codes> = centres.iter().map(|c| &c.regs.codes).collect();
+    let exempt = crate::privacy::Exempt::union(centres.iter().map(|c| &c.regs.centro.contatti));
+    let mut own = Diagnostics::default();
+    for d in ambito.scan_texts(&codes, &exempt) {
+        own.push(d);
+    }
+    Ok(Loaded { ambito, centres, own })
 }
 
 /// The internal report of the ambito for `period`: each centre's own

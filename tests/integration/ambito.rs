@@ -240,4 +240,14 @@ fn the_ambitos_own_words_never_show_a_code_of_a_person() {
         assert!(!r_text.contains(code), "{code} in {r_text}");
     }
     assert!(r_text.contains("[dato personale omesso]"), "{r_text}");
+    // And the coordinator is told where, as for centro.toml's texts.
+    let v = Integra::new().args(["validate", "--format", "json", "--data"]).arg_path(tmp.path()).run().json();
+    let warned: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "text-personal-data" && d["file"] == "ambito.toml")
+        .collect();
+    assert_eq!(warned.len(), 4, "{warned:#?}");
+    assert!(warned.iter().any(|d| d["line"] == 3), "{warned:#?}");
 }
