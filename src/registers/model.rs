@@ -137,12 +137,12 @@ impl Counts {
         self.keys.len()
     }
 
-    /// Adds `rows` in place: items sorted by `key`, a key possibly
-    /// repeated, each counting `n`. One pass from the back, into room made
+    /// Adds `rows` in place: accesses sorted by `key`, a key possibly
+    /// repeated, each counting one. One pass from the back, into room made
     /// after the keys there are, so that the counts are not copied whole
     /// into new memory at each buffer (a page fault every few hundred
     /// keys); keys already counted leave a gap, closed at the end.
-    fn add<T>(&mut self, rows: &[T], key: impl Fn(&T) -> u64, n: impl Fn(&T) -> u32) {
+    fn add<T>(&mut self, rows: &[T], key: impl Fn(&T) -> u64) {
         let (old, extra) = (self.len(), rows.len());
         if extra == 0 {
             return;
@@ -162,7 +162,7 @@ impl Counts {
                 (self.keys[i], self.n[i])
             } else {
                 j -= 1;
-                (b, n(&rows[j]))
+                (b, 1)
             };
             if w < end && self.keys[w] == k {
                 self.n[w] += c;
@@ -360,12 +360,12 @@ impl Scratch {
                 self.packed.clear();
                 self.packed.extend(rows.iter().map(|&k| c.pack(k)));
                 radix_sort(&mut self.packed, &mut self.spare, c.bits, |&k| k);
-                counts.add(&self.packed, |&k| c.unpack(k), |_| 1);
+                counts.add(&self.packed, |&k| c.unpack(k));
             }
             None => {
                 let mut rows = rows.to_vec();
                 rows.sort_unstable();
-                counts.add(&rows, |&k| k, |_| 1);
+                counts.add(&rows, |&k| k);
             }
         }
     }
@@ -911,7 +911,7 @@ mod tests {
                 let mut rows: Vec<u64> = (0..(next() % 300)).map(|_| next() % spread).collect();
                 all.extend_from_slice(&rows);
                 rows.sort_unstable();
-                counts.add(&rows, |&k| k, |_| 1);
+                counts.add(&rows, |&k| k);
                 assert_eq!(counted(&counts), tally(&all), "round {round}");
             }
         }
@@ -920,13 +920,24 @@ mod tests {
     /// Adds `rows` random accesses to `log`, lines from `first`; returns
     /// each as (day, [`pack`]ed combination).
     fn random_rows(log: &mut Accessi, next: &mut impl FnMut() -> u64, first: usize, rows: usize) -> Vec<(i32, u128)> {
+        random_rows_over(log, next, first, rows, 3000)
+    }
+
+    /// [`random_rows`] over `days` days around 1970.
+    fn random_rows_over(
+        log: &mut Accessi,
+        next: &mut impl FnMut() -> u64,
+        first: usize,
+        rows: usize,
+        days: u64,
+    ) -> Vec<(i32, u128)> {
         for name in ["a", "b", "c"] {
             log.referrals.intern(name);
         }
         (first..first + rows)
             .map(|line| {
                 // Days either side of 1970, a few hundred combinations.
-                let day = (next() % 3000) as i32 - 1500;
+                let day = (next() % days) as i64 as i32 - (days / 2) as i32;
                 let (country, kind) = ((next() % 40) as u16, (next() % 7) as u16);
                 let referral = (!next().is_multiple_of(4)).then(|| (next() % 3) as u32);
                 let gender = [None, Some(Gender::F), Some(Gender::M), Some(Gender::X)][(next() % 4) as usize];
@@ -995,5 +1006,20 @@ mod tests {
         assert_eq!(by_full_key(&one), tally_rows(&rows));
         one.flush().unwrap();
         assert_eq!((one.frames.len(), one.counts.len(), one.others.len()), (1, 0, 0));
+    }
+
+    #[test]
+    fn keys_too_wide_to_pack_are_counted_all_the_same() {
+        // Days over 90,000 years and some thousands of combinations need
+        // more than 32 bits: the buffers and the merged readers take the
+        // sort by comparison.
+        let mut next = numbers(13);
+        let (mut one, mut two) = (Accessi::default(), Accessi::default());
+        let mut rows = random_rows_over(&mut one, &mut next, 0, PENDING_ROWS + 11, 1 << 25);
+        assert!(Compact::of(rows.iter().map(|&(d, _)| day_key(d, 1 << 13))).is_none());
+        rows.extend(random_rows_over(&mut two, &mut next, PENDING_ROWS + 11, 3000, 1 << 25));
+        one.merge(two, |k| k).unwrap();
+        assert!(matches!(one.others.as_slice(), [Sorted::Wide(_)]));
+        assert_eq!(by_full_key(&one), tally_rows(&rows));
     }
 }
